@@ -1,0 +1,1 @@
+"""The Qt-free core: definitions, values, expressions, checks, scoring, interchange."""

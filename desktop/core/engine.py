@@ -1,0 +1,686 @@
+"""The live state of a filled form: typed values, computed values and problems.
+
+:class:`PartState` keeps one part (project) of a document evaluated.  Every
+edit goes through one of its methods, which updates the raw text in the
+:class:`~desktop.core.document.Part`, reads it with the field's type, and then
+recomputes only what depends on it: nodes are visited in dependency order and a
+node runs only when something it reads changed (a column formula only for the
+rows that changed, unless something outside the row changed); a value that
+comes out the same stops the wave.  Checks run in the same way.
+
+:class:`DocumentState` holds the parts of a document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable
+
+from desktop.core.definition import Check, FormDef, Table
+from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
+from desktop.core.errors import JixiaoError, ReadError, message
+from desktop.core.expr import BAD, truth
+from desktop.core.graph import Node
+
+Key = "str | tuple[str, str, str]"  # a field id, or (table, row, column)
+
+
+def key_of(addr: str) -> Any:
+    t, r, c = split_addr(addr)
+    return t if r is None else (t, r, c)
+
+
+def addr_of(key: Any) -> str:
+    return key if isinstance(key, str) else cell_addr(*key)
+
+
+class ReadOnlyCell(JixiaoError):
+    """An edit was aimed at a computed cell (use an override) or a printed label."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One 错误 or 提示.  ``key`` is stable (check id and cell address) and keys explanations."""
+
+    check: str
+    level: str  # 'error' | 'warning'
+    addr: str  # the cell to mark
+    body: str  # the message without its location
+
+    @property
+    def key(self) -> str:
+        return f"{self.check}@{self.addr}"
+
+    @property
+    def level_text(self) -> str:
+        return "错误" if self.level == "error" else "提示"
+
+
+class PartState:
+    def __init__(self, form: FormDef, part: Part):
+        self.form = form
+        self.part = part
+        self.v: dict[Any, Any] = {}  # effective values
+        self.calc: dict[Any, Any] = {}  # computed values of overridable cells
+        self.problems: dict[tuple[str, str], Problem] = {}
+        self.memo: dict[Any, Any] = {}
+        self._check_deps: dict[int, tuple[frozenset, frozenset]] = {}
+        self._ensure_structure()
+        self.recompute_all()
+
+    # ------------------------------------------------------------------ structure
+    def _ensure_structure(self) -> None:
+        """Fixed-row slots for every table; initial rows for a new, empty repeating table."""
+        for t in self.form.tables.values():
+            self.part.fixed.setdefault(t.id, {})
+            for r in t.fixed_rows:
+                self.part.fixed[t.id].setdefault(r.id, {})
+            if t.repeat and t.id not in self.part.rows:
+                self.part.rows[t.id] = [Row(new_row_id(), {k: str(v) for k, v in init.items()})
+                                        for init in t.initial_rows]
+                while len(self.part.rows[t.id]) < t.min_rows:
+                    self.part.rows[t.id].append(Row(new_row_id()))
+        for f in self.form.fields.values():
+            if f.default is not None and f.id not in self.part.fields and not f.computed:
+                self.part.fields[f.id] = str(f.default)
+
+    def data_rows(self, tid: str) -> list[str]:
+        t = self.form.tables[tid]
+        if t.repeat:
+            return [r.id for r in self.part.rows.get(tid, [])]
+        return t.data_fixed_ids
+
+    def display_rows(self, tid: str) -> list[str]:
+        """Every row as printed: fixed rows at the top, data rows, fixed rows at the bottom."""
+        t = self.form.tables[tid]
+        top = [r.id for r in t.fixed_rows if r.position == "top"]
+        bottom = [r.id for r in t.fixed_rows if r.position == "bottom"]
+        return top + ([r.id for r in self.part.rows.get(tid, [])] if t.repeat else []) + bottom
+
+    def _row(self, tid: str, rid: str) -> Row | None:
+        for r in self.part.rows.get(tid, []):
+            if r.id == rid:
+                return r
+        return None
+
+    def raw(self, addr: str) -> str:
+        t, r, c = split_addr(addr)
+        if r is None:
+            return self.part.fields.get(t, "")
+        if r in self.part.fixed.get(t, {}):
+            return self.part.fixed[t][r].get(c or "", "")
+        row = self._row(t, r)
+        return row.cells.get(c or "", "") if row else ""
+
+    # ------------------------------------------------------------------ the context formulas see
+    def field(self, fid: str) -> Any:
+        return self.v.get(fid)
+
+    def cell(self, tid: str, rid: str, cid: str) -> Any:
+        return self.v.get((tid, rid, cid))
+
+    def score(self, args: list[Any]) -> Any:
+        if any(a is BAD for a in args):
+            return BAD
+        return self.form.rules.score(args)
+
+    def grade(self, total: Any) -> Any:
+        return self.form.rules.grade(total)
+
+    # ------------------------------------------------------------------ cell kinds
+    def how(self, addr: str) -> str:
+        """'input', 'computed', 'label' or 'none' (a "—" cell) for the cell at ``addr``."""
+        t, r, c = split_addr(addr)
+        if r is None:
+            f = self.form.fields.get(t)
+            if f is None:
+                raise KeyError(addr)
+            return "computed" if f.computed else "input"
+        table = self.form.tables[t]
+        kind, _ = table.cell_formula(r, c or "")
+        if kind == "input":
+            return "input"
+        if kind in ("label", "none"):
+            return kind
+        if kind == "column":
+            col = table.column(c or "")
+            if col.compiled_input_when is not None and truth(col.compiled_input_when(self, (t, r))):
+                return "input"
+        return "computed"
+
+    def is_input(self, addr: str) -> bool:
+        return self.how(addr) == "input"
+
+    def overridable(self, addr: str) -> bool:
+        t, r, c = split_addr(addr)
+        f = self.form.fields[t] if r is None else self.form.tables[t].column(c or "")
+        return f.override and self.how(addr) == "computed"
+
+    def field_def(self, addr: str):
+        t, r, c = split_addr(addr)
+        return self.form.fields[t] if r is None else self.form.tables[t].column(c or "")
+
+    # ------------------------------------------------------------------ reading inputs
+    def _read_input(self, addr: str, raw: str) -> Any:
+        """Typed value of an input; records or clears its read / required / range problems."""
+        f = self.field_def(addr)
+        self._drop(("read", addr))
+        self._drop(("required", addr))
+        self._drop(("range", addr))
+        text = raw.strip()
+        if not text:
+            if f.required and self._row_is_used(addr):
+                self._put(Problem("required", "error", addr, message("required")))
+            return None
+        try:
+            value = f.type.read(raw)
+        except ReadError as exc:
+            self._put(Problem("read", "error", addr, exc.text))
+            return BAD
+        self._range(addr, f, value)
+        return value
+
+    def _row_is_used(self, addr: str) -> bool:
+        """A required column is only required in a data row that has something in it."""
+        t, r, c = split_addr(addr)
+        if r is None or r in self.part.fixed.get(t, {}):
+            return True
+        row = self._row(t, r)
+        return bool(row and any(v.strip() for v in row.cells.values()))
+
+    def _range(self, addr: str, f: Any, value: Any) -> None:
+        if not isinstance(value, Decimal):
+            return
+        for bound, key, bad in ((f.min, "below_min", value < Decimal(str(f.min)) if f.min is not None else False),
+                                (f.max, "above_max", value > Decimal(str(f.max)) if f.max is not None else False)):
+            if bad:
+                self._put(Problem("range", "error", addr, message(key, limit=bound, value=f.type.format(value, False))))
+
+    def _put(self, p: Problem) -> None:
+        self.problems[(p.check, p.addr)] = p
+
+    def _drop(self, k: tuple[str, str]) -> None:
+        self.problems.pop(k, None)
+
+    # ------------------------------------------------------------------ full evaluation
+    def recompute_all(self) -> None:
+        self.v.clear()
+        self.calc.clear()
+        self.problems.clear()
+        self.memo.clear()
+        for fid, f in self.form.fields.items():
+            if not f.computed:
+                self.v[fid] = self._read_input(fid, self.part.fields.get(fid, ""))
+        for t in self.form.tables.values():
+            for rid in self.display_rows(t.id):
+                for c in t.columns:
+                    addr = cell_addr(t.id, rid, c.id)
+                    kind, detail = t.cell_formula(rid, c.id)
+                    if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                        self.v[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
+                    elif kind == "label":
+                        self.v[(t.id, rid, c.id)] = detail
+        for node in self.form.nodes:
+            if node.kind == "column":
+                for rid in self._column_rows(node):
+                    self._eval_column(node, rid, None)
+            else:
+                self._eval_node(node, None)
+        for k, raw in list(self.part.overrides.items()):
+            self._apply_override(k, raw, None)
+        self._run_checks(None, None)
+
+    def _column_rows(self, node: Node) -> list[str]:
+        assert node.table is not None
+        t = self.form.tables[node.table]
+        rows = [r.id for r in self.part.rows.get(t.id, [])] if t.repeat else []
+        return rows + list(node.covered_fixed)
+
+    # ------------------------------------------------------------------ propagation
+    def _emit(self, key: Any, glob: set | None, rowev: dict | None) -> None:
+        if glob is None or rowev is None:
+            return
+        if isinstance(key, str):
+            glob.add(("F", key))
+            return
+        t, r, c = key
+        table = self.form.tables[t]
+        rowev.setdefault((t, c), set()).add(r)
+        if r in self.part.fixed.get(t, {}):
+            glob.add(("X", t, r, c))
+            if r in table.data_fixed_ids:
+                glob.add(("C", t, c))
+        else:
+            glob.add(("C", t, c))
+
+    def _set_computed(self, key: Any, value: Any, glob: set | None, rowev: dict | None) -> None:
+        addr = addr_of(key)
+        if addr in self.part.overrides:
+            old_calc = self.calc.get(key)
+            self.calc[key] = value
+            if old_calc != value:
+                self._override_problem(addr)
+            return
+        if self.v.get(key, _MISSING) != value or key not in self.v:
+            self.v[key] = value
+            self._emit(key, glob, rowev)
+
+    def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
+        if node.kind == "field":
+            self._set_computed(node.col, node.compiled(self, None), glob, rowev)
+            return
+        assert node.table is not None and node.row is not None
+        key = (node.table, node.row, node.col)
+        if node.kind == "cell":
+            value = node.compiled(self, (node.table, node.row))
+        else:
+            rows = self.data_rows(node.table) if node.sum_rows == "data" else node.sum_rows
+            value = _sum(self.v.get((node.table, r, node.col)) for r in rows)
+        self._set_computed(key, value, glob, rowev)
+
+    def _eval_column(self, node: Node, rid: str, glob: set | None, rowev: dict | None = None) -> None:
+        assert node.table is not None
+        key = (node.table, rid, node.col)
+        row = (node.table, rid)
+        if node.input_when is not None and truth(node.input_when(self, row)):
+            # this row's cell is typed by the clerk
+            value = self._read_input(cell_addr(*key), self.raw(cell_addr(*key)))
+            self.calc.pop(key, None)
+            if self.v.get(key, _MISSING) != value:
+                self.v[key] = value
+                self._emit(key, glob, rowev)
+            return
+        if node.input_when is not None:
+            addr = cell_addr(*key)
+            for k in ("read", "required", "range"):
+                self._drop((k, addr))
+        self._set_computed(key, node.compiled(self, row), glob, rowev)
+
+    def _propagate(self, glob: set, rowev: dict) -> None:
+        self.memo.clear()
+        for node in self.form.nodes:
+            if node.kind == "column":
+                if not node.global_deps.isdisjoint(glob):
+                    rows: Iterable[str] = self._column_rows(node)
+                else:
+                    hit: set[str] = set()
+                    for dep in node.row_deps:
+                        hit |= rowev.get(dep, set())
+                    if not hit:
+                        continue
+                    eligible = self._column_rows(node)
+                    rows = [r for r in eligible if r in hit]
+                for rid in rows:
+                    self._eval_column(node, rid, glob, rowev)
+            elif not node.global_deps.isdisjoint(glob):
+                self._eval_node(node, glob, rowev)
+        self._run_checks(glob, rowev)
+
+    # ------------------------------------------------------------------ checks
+    def _deps_of(self, chk: Check) -> tuple[frozenset, frozenset]:
+        cached = self._check_deps.get(id(chk))
+        if cached is None:
+            deps: set = set(chk.compiled.deps) if chk.compiled else set()
+            if chk.compiled_when is not None:
+                deps |= chk.compiled_when.deps
+            for ref in chk.refs.values():
+                deps |= ref.deps
+            row = frozenset((k[1], k[2]) for k in deps if k[0] == "R")
+            cached = (row, frozenset(k for k in deps if k[0] != "R"))
+            self._check_deps[id(chk)] = cached
+        return cached
+
+    def _run_checks(self, glob: set | None, rowev: dict | None) -> None:
+        for t in self.form.tables.values():
+            for chk in t.row_checks:
+                row_deps, global_deps = self._deps_of(chk)
+                rows = self.data_rows(t.id)
+                if glob is not None and rowev is not None and global_deps.isdisjoint(glob):
+                    hit: set[str] = set()
+                    for dep in row_deps:
+                        hit |= rowev.get(dep, set())
+                    rows = [r for r in rows if r in hit]
+                for rid in rows:
+                    cell = cell_addr(t.id, rid, chk.cell or t.columns[0].id)
+                    self._check(chk, cell, (t.id, rid))
+        for chk in self.form.checks:
+            if glob is not None and self._deps_of(chk)[1].isdisjoint(glob):
+                continue
+            self._check(chk, chk.cell or "", None)
+
+    def _check(self, chk: Check, addr: str, row: Any) -> None:
+        k = (chk.id, addr)
+        if chk.compiled_when is not None and not truth(chk.compiled_when(self, row)):
+            self._drop(k)
+            return
+        ok = truth(chk.compiled(self, row)) if chk.compiled else True
+        if ok is False:
+            values = {name: self._show(ref(self, row)) for name, ref in chk.refs.items()}
+            self._put(Problem(chk.id, chk.level, addr, _fill(chk.message, values)))
+        else:
+            self._drop(k)
+
+    def _show(self, value: Any) -> str:
+        if value is None:
+            return "（空）"
+        if value is BAD:
+            return "（无法读取）"
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}".rstrip("0")
+        return str(value)
+
+    # ------------------------------------------------------------------ overrides
+    def _apply_override(self, addr: str, raw: str | None, glob: set | None, rowev: dict | None = None) -> None:
+        key = key_of(addr)
+        f = self.field_def(addr)
+        if raw is None:
+            self.part.overrides.pop(addr, None)
+            self._drop(("override", addr))
+            self._drop(("read", addr))
+            if key in self.calc:
+                value = self.calc.pop(key)
+                if self.v.get(key) != value:
+                    self.v[key] = value
+                    self._emit(key, glob, rowev)
+            return
+        if key not in self.calc:
+            self.calc[key] = self.v.get(key)
+        self.part.overrides[addr] = raw
+        self._drop(("read", addr))
+        value: Any
+        if raw.strip():
+            try:
+                value = f.type.read(raw)
+            except ReadError as exc:
+                self._put(Problem("read", "error", addr, exc.text))
+                value = BAD
+        else:
+            value = None
+        if self.v.get(key, _MISSING) != value:
+            self.v[key] = value
+            self._emit(key, glob, rowev)
+        self._override_problem(addr)
+
+    def _override_problem(self, addr: str) -> None:
+        key = key_of(addr)
+        f = self.field_def(addr)
+        value, computed = self.v.get(key), self.calc.get(key)
+        if addr in self.part.overrides and value != computed:
+            self._put(Problem("override", "warning", addr, message(
+                "override_differs", value=self.text(addr) or "（空）",
+                computed=f.type.format(computed, True) if computed not in (None, BAD) else "（空）")))
+        else:
+            self._drop(("override", addr))
+
+    # ------------------------------------------------------------------ edits
+    def set_value(self, addr: str, raw: str) -> None:
+        """The clerk typed ``raw`` into the input at ``addr``."""
+        how = self.how(addr)
+        if how != "input":
+            raise ReadOnlyCell(f"{self.describe(addr)} 是计算值或表头，不能直接填写")
+        t, r, c = split_addr(addr)
+        if r is None:
+            self.part.fields[t] = raw
+        elif r in self.part.fixed.get(t, {}):
+            self.part.fixed[t][r][c or ""] = raw
+        else:
+            row = self._row(t, r)
+            if row is None:
+                raise KeyError(addr)
+            row.cells[c or ""] = raw
+        key = key_of(addr)
+        value = self._read_input(addr, raw)
+        glob: set = set()
+        rowev: dict = {}
+        if r is not None and r not in self.part.fixed.get(t, {}):
+            self._recheck_required_row(t, r)
+        if self.v.get(key, _MISSING) != value:
+            self.v[key] = value
+            self._emit(key, glob, rowev)
+        self._propagate(glob, rowev)
+
+    def _recheck_required_row(self, tid: str, rid: str) -> None:
+        table = self.form.tables[tid]
+        for c in table.columns:
+            if c.required:
+                a = cell_addr(tid, rid, c.id)
+                if self.how(a) == "input" and not self.raw(a).strip():
+                    if self._row_is_used(a):
+                        self._put(Problem("required", "error", a, message("required")))
+                    else:
+                        self._drop(("required", a))
+
+    def set_override(self, addr: str, raw: str | None) -> None:
+        """Type over a computed value (kept and shown as such), or ``None`` to go back to it."""
+        if raw is not None and not self.overridable(addr):
+            raise ReadOnlyCell(f"{self.describe(addr)} 不能手工改写")
+        glob: set = set()
+        rowev: dict = {}
+        self._apply_override(addr, raw, glob, rowev)
+        self._propagate(glob, rowev)
+
+    def set_explanation(self, problem_key: str, text: str | None) -> None:
+        if text and text.strip():
+            self.part.explanations[problem_key] = text
+        else:
+            self.part.explanations.pop(problem_key, None)
+
+    def insert_row(self, tid: str, index: int | None = None, cells: dict[str, str] | None = None,
+                   row_id: str | None = None) -> str:
+        table = self.form.tables[tid]
+        if not table.repeat:
+            raise ReadOnlyCell(f"“{table.title}”的行是固定的")
+        rows = self.part.rows.setdefault(tid, [])
+        row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
+        rows.insert(len(rows) if index is None else max(0, min(index, len(rows))), row)
+        self._structure_changed(table, [row.id])
+        return row.id
+
+    def remove_row(self, tid: str, rid: str) -> None:
+        table = self.form.tables[tid]
+        rows = self.part.rows.get(tid, [])
+        self.part.rows[tid] = [r for r in rows if r.id != rid]
+        for c in table.columns:
+            key = (tid, rid, c.id)
+            self.v.pop(key, None)
+            self.calc.pop(key, None)
+            self.part.overrides.pop(cell_addr(*key), None)
+        prefix = f"{tid}/{rid}/"
+        for k in [k for k in self.problems if k[1].startswith(prefix)]:
+            del self.problems[k]
+        self._structure_changed(table, [])
+
+    def move_row(self, tid: str, rid: str, index: int) -> None:
+        rows = self.part.rows.get(tid, [])
+        row = next(r for r in rows if r.id == rid)
+        rows.remove(row)
+        rows.insert(max(0, min(index, len(rows))), row)
+        self._structure_changed(self.form.tables[tid], [])
+
+    def _structure_changed(self, table: Table, new_rows: list[str]) -> None:
+        glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
+        rowev: dict = {}
+        for rid in new_rows:
+            for c in table.columns:
+                addr = cell_addr(table.id, rid, c.id)
+                kind, _ = table.cell_formula(rid, c.id)
+                if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                    self.v[(table.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
+                rowev.setdefault((table.id, c.id), set()).add(rid)
+        self._propagate(glob, rowev)
+
+    # ------------------------------------------------------------------ reading results
+    def value(self, addr: str) -> Any:
+        return self.v.get(key_of(addr))
+
+    def computed_value(self, addr: str) -> Any:
+        """The computed value of an overridden cell (else its value)."""
+        key = key_of(addr)
+        return self.calc[key] if key in self.calc else self.v.get(key)
+
+    def is_overridden(self, addr: str) -> bool:
+        return addr in self.part.overrides
+
+    def text(self, addr: str) -> str:
+        """The cell as printed: inputs as typed (half-width), computed values formatted."""
+        how = self.how(addr)
+        if how == "none":
+            return "—"
+        value = self.v.get(key_of(addr))
+        if how == "label":
+            return str(value or "")
+        f = self.field_def(addr)
+        if how == "input" or addr in self.part.overrides:
+            raw = self.part.overrides.get(addr) if addr in self.part.overrides else self.raw(addr)
+            if value is BAD or value is None:
+                return (raw or "").strip()
+            return f.type.print_input(raw or "", value)
+        if value is BAD:
+            return "#"
+        return f.type.format(value, True)
+
+    def row_label(self, tid: str, rid: str) -> str:
+        table = self.form.tables[tid]
+        for r in table.fixed_rows:
+            if r.id == rid:
+                return r.label
+        if table.label_column:
+            return self.raw(cell_addr(tid, rid, table.label_column)).strip()
+        return ""
+
+    def describe(self, addr: str) -> str:
+        """Where a cell is, in words a clerk understands: table, row number and name, column."""
+        t, r, c = split_addr(addr)
+        if r is None:
+            f = self.form.fields.get(t)
+            return f"“{f.label if f else t}”"
+        table = self.form.tables[t]
+        col = table.column(c or "")
+        rows = self.display_rows(t)
+        number = rows.index(r) + 1 if r in rows else 0
+        label = self.row_label(t, r)
+        name = f"（{label[:20]}）" if label and c != table.label_column else ""
+        return f"“{table.title}”第{number}行{name}“{col.label}”"
+
+    def problem_text(self, p: Problem) -> str:
+        return f"{self.describe(p.addr)}：{p.body}" if p.addr else p.body
+
+    def sorted_problems(self) -> list[Problem]:
+        order = {addr: i for i, addr in enumerate(self.addresses())}
+        return sorted(self.problems.values(), key=lambda p: (order.get(p.addr, -1), p.level != "error", p.check))
+
+    def addresses(self) -> list[str]:
+        """Every cell address in printed order."""
+        out: list[str] = []
+        for s in self.form.sections:
+            if s.table is None:
+                out.extend(f.id for f in s.fields)
+            else:
+                t = s.table
+                for rid in self.display_rows(t.id):
+                    out.extend(cell_addr(t.id, rid, c.id) for c in t.columns)
+        return out
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems.values() if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems.values() if p.level == "warning"]
+
+    def name(self) -> str:
+        fid = self.form.part_name_field or self.form.meta.get("project")
+        return self.raw(fid).strip() if fid else ""
+
+
+class DocumentState:
+    """All parts of a document, each evaluated."""
+
+    def __init__(self, form: FormDef, doc: Document):
+        if doc.form_id != form.id:
+            raise JixiaoError(message("doc_unknown_form", form=doc.form_id))
+        self.form = form
+        self.doc = doc
+        if not doc.parts:
+            doc.parts.append(Part())
+        self.parts = [PartState(form, p) for p in doc.parts]
+
+    @classmethod
+    def new(cls, form: FormDef) -> "DocumentState":
+        return cls(form, Document(form.id, form.version))
+
+    def add_part(self, index: int | None = None, part: Part | None = None) -> PartState:
+        if not self.form.multi and self.parts:
+            raise ReadOnlyCell(f"“{self.form.title}”只有一份")
+        part = part or Part()
+        index = len(self.parts) if index is None else index
+        self.doc.parts.insert(index, part)
+        state = PartState(self.form, part)
+        self.parts.insert(index, state)
+        return state
+
+    def remove_part(self, index: int) -> Part:
+        if len(self.parts) <= 1:
+            raise ReadOnlyCell("至少要保留一个项目")
+        self.parts.pop(index)
+        return self.doc.parts.pop(index)
+
+    def move_part(self, index: int, new_index: int) -> None:
+        state = self.parts.pop(index)
+        part = self.doc.parts.pop(index)
+        self.parts.insert(new_index, state)
+        self.doc.parts.insert(new_index, part)
+
+    def part_title(self, i: int) -> str:
+        name = self.parts[i].name()
+        label = self.form.part_label
+        if not self.form.multi:
+            return self.form.title
+        return f"{label}{i + 1}" + (f"《{name}》" if name else "")
+
+    def problem_lines(self) -> list[tuple[int, Problem, str]]:
+        out = []
+        for i, state in enumerate(self.parts):
+            for p in state.sorted_problems():
+                text = state.problem_text(p)
+                if self.form.multi:
+                    text = f"{self.part_title(i)}：{text}"
+                out.append((i, p, text))
+        return out
+
+    @property
+    def has_errors(self) -> bool:
+        return any(s.errors for s in self.parts)
+
+    def meta(self) -> dict[str, str]:
+        """unit / year / project / title from the fields the definition names."""
+        first = self.parts[0]
+        out = {"title": self.form.title, "form": self.form.id}
+        for key, fid in self.form.meta.items():
+            out[key] = first.raw(fid).strip()
+        if self.form.multi:
+            names = [s.name() for s in self.parts if s.name()]
+            out["project"] = "、".join(names)
+        return out
+
+
+_MISSING = object()
+
+
+def _sum(values: Iterable[Any]) -> Any:
+    acc = None
+    for v in values:
+        if v is None or v == "":
+            continue
+        if v is BAD or not isinstance(v, Decimal):
+            return BAD
+        acc = v if acc is None else acc + v
+    return acc
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    out = template
+    for name, text in values.items():
+        out = out.replace("{" + name + "}", text)
+    return out

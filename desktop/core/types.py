@@ -1,0 +1,314 @@
+"""Field types declared as data (the qutebrowser ``configtypes`` way).
+
+Each type reads what the clerk typed (``read``), raising only
+:class:`ReadError`, and formats a value the way the paper prints it
+(``format``).  A definition names a type and its options; :func:`make_type`
+builds the type object and rejects unknown options.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from desktop.core import reading
+from desktop.core.errors import ReadError, message
+from desktop.core.reading import PartialDate, Target, round_half_up
+
+
+@dataclass
+class FieldType:
+    """Base type: text kept as typed."""
+
+    name: ClassVar[str] = "text"
+    numeric: ClassVar[bool] = False
+    example: ClassVar[str] = "苏州市体育信息中心"
+    options_allowed: ClassVar[tuple[str, ...]] = ("max_length",)
+    max_length: int = 0
+
+    def read(self, raw: str) -> Any:
+        text = raw.strip()
+        if self.max_length and len(text) > self.max_length:
+            raise ReadError("too_long", length=len(text), limit=self.max_length)
+        return text
+
+    def format(self, value: Any, computed: bool = True) -> str:
+        """A value as printed (computed values, and inputs read by the type)."""
+        if value is None:
+            return ""
+        return str(value)
+
+    def print_input(self, raw: str, value: Any) -> str:
+        """A typed value as printed: as the clerk typed it, in half-width characters."""
+        return raw.strip() if not self.numeric else reading.normalize(raw)
+
+    @property
+    def align(self) -> str:
+        return "right" if self.numeric else "left"
+
+    @property
+    def unit_label(self) -> str:
+        return ""
+
+
+@dataclass
+class LongText(FieldType):
+    name: ClassVar[str] = "longtext"
+    example: ClassVar[str] = "整合市体育局及16个下属单位原有的视频监控资源。\n实现统一门户管理。"
+
+    def read(self, raw: str) -> Any:
+        text = raw.strip("\n ")
+        if self.max_length and len(text) > self.max_length:
+            raise ReadError("too_long", length=len(text), limit=self.max_length)
+        return text
+
+
+@dataclass
+class Label(FieldType):
+    """A printed label cell (the 项目 column of fixed rows); never typed."""
+
+    name: ClassVar[str] = "label"
+    example: ClassVar[str] = "市级财政资金"
+
+
+@dataclass
+class Code(FieldType):
+    """Text that must match a pattern, e.g. a 7-digit 主管部门 code."""
+
+    name: ClassVar[str] = "code"
+    example: ClassVar[str] = "0102017"
+    options_allowed: ClassVar[tuple[str, ...]] = ("pattern", "hint", "max_length")
+    pattern: str = r"\d{7}"
+    hint: str = "7 位数字"
+
+    def read(self, raw: str) -> Any:
+        text = reading.normalize(raw).replace(" ", "")
+        if not re.fullmatch(self.pattern, text):
+            raise ReadError("bad_pattern", text=raw, hint=self.hint)
+        return text
+
+
+@dataclass
+class Number(FieldType):
+    """A plain decimal number (执行率 as 0.99, 分值, 权重)."""
+
+    name: ClassVar[str] = "number"
+    numeric: ClassVar[bool] = True
+    example: ClassVar[str] = "１５．０"
+    options_allowed: ClassVar[tuple[str, ...]] = ("decimals", "thousands", "unit", "max_decimals")
+    decimals: int | None = None  # shown decimals for computed values; None: as typed
+    thousands: bool = False
+    unit: str = ""
+    max_decimals: int | None = None
+
+    def read(self, raw: str) -> Any:
+        value = reading.read_number(raw, unit=self.unit)
+        self._check_decimals(raw, value)
+        return value
+
+    def _check_decimals(self, raw: str, value: Decimal) -> None:
+        if self.max_decimals is not None:
+            exponent = value.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > self.max_decimals:
+                raise ReadError("too_many_decimals", text=raw, decimals=self.max_decimals)
+
+    def format(self, value: Any, computed: bool = True) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, Decimal):
+            return str(value)
+        if computed and self.decimals is not None:
+            value = round_half_up(value, self.decimals)
+        return f"{value:,f}" if self.thousands else f"{value:f}"
+
+    def print_input(self, raw: str, value: Any) -> str:
+        if isinstance(value, Decimal) and (self.thousands or reading.normalize(raw) != raw.strip()):
+            return self.format(value, computed=False)
+        return reading.normalize(raw)
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit
+
+
+@dataclass
+class Integer(Number):
+    name: ClassVar[str] = "integer"
+    example: ClassVar[str] = "１６"
+
+    def read(self, raw: str) -> Any:
+        value = reading.read_number(raw, unit=self.unit)
+        if value != value.to_integral_value():
+            raise ReadError("not_integer", text=raw)
+        return Decimal(int(value))
+
+
+@dataclass
+class Amount(Number):
+    """Money in 元 or 万元: keeps the precision typed, computed values with 2 decimals."""
+
+    name: ClassVar[str] = "amount"
+    example: ClassVar[str] = "１２３，４５６．７８"
+    unit: str = "万元"
+    decimals: int | None = 2
+
+
+@dataclass
+class Percent(Number):
+    """A rate; the value is a fraction (1 = 100%), shown as ``100.00%``."""
+
+    name: ClassVar[str] = "percent"
+    example: ClassVar[str] = "９９．５％"
+    options_allowed: ClassVar[tuple[str, ...]] = ("decimals", "sign")
+    decimals: int | None = 2
+    sign: bool = True  # print the % sign (False where the column header says （%）)
+
+    def read(self, raw: str) -> Any:
+        return reading.read_percent(raw)
+
+    def format(self, value: Any, computed: bool = True) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, Decimal):
+            return str(value)
+        pct = value * 100
+        pct = round_half_up(pct, self.decimals) if self.decimals is not None else pct.normalize()
+        text = f"{pct:f}"
+        return text + "%" if self.sign else text
+
+    def print_input(self, raw: str, value: Any) -> str:
+        text = reading.normalize(raw).replace("百分比", "%")
+        if self.sign and not text.endswith("%"):
+            text += "%"
+        if not self.sign:
+            text = text.rstrip("%")
+        return text
+
+
+@dataclass
+class DateType(FieldType):
+    name: ClassVar[str] = "date"
+    example: ClassVar[str] = "2021年12月"
+
+    def read(self, raw: str) -> Any:
+        return reading.read_date(raw)
+
+    def format(self, value: Any, computed: bool = True) -> str:
+        if isinstance(value, PartialDate):
+            return str(value)
+        return "" if value is None else str(value)
+
+
+@dataclass
+class Year(FieldType):
+    name: ClassVar[str] = "year"
+    numeric: ClassVar[bool] = False
+    example: ClassVar[str] = "２０２３年"
+
+    def read(self, raw: str) -> Any:
+        return reading.read_year(raw)
+
+
+@dataclass
+class Phone(FieldType):
+    name: ClassVar[str] = "phone"
+    example: ClassVar[str] = "６９１５９５６２"
+
+    def read(self, raw: str) -> Any:
+        return reading.read_phone(raw)
+
+
+@dataclass
+class Choice(FieldType):
+    """One of a list; printed as a row of ☐/☑ boxes when ``boxes`` is set."""
+
+    name: ClassVar[str] = "choice"
+    example: ClassVar[str] = ""
+    options_allowed: ClassVar[tuple[str, ...]] = ("options", "boxes", "options_from", "free")
+    options: list[str] = field(default_factory=list)
+    boxes: bool = False
+    options_from: str = ""  # 'table.column': the options are that column's values
+    free: bool = False  # other text allowed (a suggestion list, not a closed set)
+
+    def read(self, raw: str) -> Any:
+        text = reading.normalize(raw).strip()
+        if self.free or self.options_from or not self.options:
+            return text
+        if text in self.options:
+            return text
+        for opt in self.options:  # tolerate 公共事业类 typed as 公共事业
+            if opt.startswith(text) and text:
+                return opt
+        raise ReadError("not_option", text=raw, options="、".join(self.options))
+
+    def boxes_text(self, value: Any) -> str:
+        return "  ".join(f"{opt}{'☑' if opt == value else '☐'}" for opt in self.options)
+
+
+@dataclass
+class YesNo(Choice):
+    name: ClassVar[str] = "yesno"
+    example: ClassVar[str] = "是"
+    options_allowed: ClassVar[tuple[str, ...]] = ("boxes",)
+    options: list[str] = field(default_factory=lambda: ["是", "否"])
+    boxes: bool = True
+
+    def read(self, raw: str) -> Any:
+        text = reading.normalize(raw).strip().lower()
+        if text in ("是", "y", "yes", "true", "1", "有", "√", "✓"):
+            return "是"
+        if text in ("否", "n", "no", "false", "0", "无", "×"):
+            return "否"
+        raise ReadError("not_yesno", text=raw)
+
+
+@dataclass
+class TargetType(FieldType):
+    """A 指标目标值: free text read into operator, number and unit where it has them."""
+
+    name: ClassVar[str] = "target"
+    example: ClassVar[str] = "≥50个"
+
+    def read(self, raw: str) -> Any:
+        return reading.read_target(raw)
+
+    def format(self, value: Any, computed: bool = True) -> str:
+        if isinstance(value, Target):
+            return value.text
+        return "" if value is None else str(value)
+
+
+@dataclass
+class Actual(FieldType):
+    """An 实际完成值: a quantity, a date or words; any text is readable."""
+
+    name: ClassVar[str] = "actual"
+    example: ClassVar[str] = "１００％"
+
+    def read(self, raw: str) -> Any:
+        return raw.strip()
+
+
+TYPES: dict[str, type[FieldType]] = {
+    t.name: t
+    for t in (FieldType, LongText, Label, Code, Number, Integer, Amount, Percent, DateType, Year,
+              Phone, Choice, YesNo, TargetType, Actual)
+}
+
+
+def make_type(name: str, options: dict[str, Any]) -> FieldType:
+    """Build a type from its name and the options written in the definition.
+
+    Raises ``ValueError`` with a Chinese message for an unknown name or option;
+    the loader adds the file and field to it.
+    """
+    cls = TYPES.get(name)
+    if cls is None:
+        raise ValueError(message("def_unknown_type", type=name, types="、".join(TYPES)))
+    kwargs = {}
+    for key, value in options.items():
+        if key not in cls.options_allowed:
+            raise ValueError(message("def_unknown_key", key=key))
+        kwargs[key] = value
+    return cls(**kwargs)
