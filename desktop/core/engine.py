@@ -12,6 +12,7 @@ comes out the same stops the wave.  Checks run in the same way.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
@@ -220,14 +221,24 @@ class PartState:
                         self.v[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
                     elif kind == "label":
                         self.v[(t.id, rid, c.id)] = detail
+        for addr, raw in list(self.part.overrides.items()):
+            try:
+                overridable = self.overridable(addr)
+            except (KeyError, ValueError):
+                overridable = False
+            if overridable:
+                self._apply_override(addr, raw, None)
+            else:  # a stale override (the definition changed): kept in the file, not applied
+                continue
         for node in self.form.nodes:
             if node.kind == "column":
                 for rid in self._column_rows(node):
                     self._eval_column(node, rid, None)
             else:
                 self._eval_node(node, None)
-        for k, raw in list(self.part.overrides.items()):
-            self._apply_override(k, raw, None)
+        for addr in self.part.overrides:
+            if key_of(addr) in self.calc:
+                self._override_problem(addr)
         self._run_checks(None, None)
 
     def _column_rows(self, node: Node) -> list[str]:
@@ -355,10 +366,28 @@ class PartState:
             return
         ok = truth(chk.compiled(self, row)) if chk.compiled else True
         if ok is False:
-            values = {name: self._show(ref(self, row)) for name, ref in chk.refs.items()}
+            values = {name: self._placeholder(name, ref, row) for name, ref in chk.refs.items()}
             self._put(Problem(chk.id, chk.level, addr, _fill(chk.message, values)))
         else:
             self._drop(k)
+
+    def _placeholder(self, name: str, ref: Any, row: Any) -> str:
+        """A message placeholder: a cell's printed text where it names one, else the value."""
+        m = _CELL_REF.match(name.strip())
+        if m:
+            t, r, c = m.group(1), m.group(2), m.group(3)
+            addr = None
+            if r and c and t in self.form.tables:
+                addr = cell_addr(t, r, c)
+            elif not r and not c:
+                if row is not None and t in self.form.tables[row[0]].column_ids:
+                    addr = cell_addr(row[0], row[1], t)
+                elif t in self.form.fields:
+                    addr = t
+            if addr is not None:
+                text = self.text(addr)
+                return text if text else "（空）"
+        return self._show(ref(self, row))
 
     def _show(self, value: Any) -> str:
         if value is None:
@@ -593,6 +622,11 @@ class PartState:
         fid = self.form.part_name_field or self.form.meta.get("project")
         return self.raw(fid).strip() if fid else ""
 
+    def fill(self, template: str) -> str:
+        """A definition's text with ``{field}`` replaced by what was typed (subtitles such as （{year}年度）)."""
+        return _FIELD_PLACEHOLDER.sub(lambda m: self.raw(m.group(1)).strip() if m.group(1) in self.form.fields
+                                      else m.group(0), template)
+
 
 class DocumentState:
     """All parts of a document, each evaluated."""
@@ -666,6 +700,8 @@ class DocumentState:
 
 
 _MISSING = object()
+_FIELD_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CELL_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\]\.([A-Za-z_][A-Za-z0-9_]*))?$")
 
 
 def _sum(values: Iterable[Any]) -> Any:
