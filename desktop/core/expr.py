@@ -74,6 +74,9 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 KEYWORDS = {"and", "or", "not", "in", "true", "false", "blank"}
+# Deepest nesting a formula may have: the parser, the compiler and the compiled
+# formula all recurse, and Python's stack is about 1000 frames deep.
+MAX_DEPTH = 60
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,13 @@ class _Parser:
         self.source = source
         self.tokens = tokenize(source)
         self.i = 0
+        self.depth = 0
+
+    def nest(self) -> None:
+        """Count one level of nesting; refuse formulas nested deeper than MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"公式嵌套过深（超过 {MAX_DEPTH} 层）")
 
     # helpers
     @property
@@ -188,9 +198,11 @@ class _Parser:
         return node
 
     def parse_or(self) -> Node:
+        self.nest()
         node = self.parse_and()
         while (tok := self.accept("kw", "or")) is not None:
             node = Binary(tok.pos, "or", node, self.parse_and())
+        self.depth -= 1
         return node
 
     def parse_and(self) -> Node:
@@ -201,7 +213,10 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if (tok := self.accept("kw", "not")) is not None:
-            return Unary(tok.pos, "not", self.parse_not())
+            self.nest()
+            node = Unary(tok.pos, "not", self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_cmp()
 
     def parse_cmp(self) -> Node:
@@ -237,7 +252,10 @@ class _Parser:
         tok = self.tok
         if tok.kind == "op" and tok.text in "+-" and tok.text:
             self.i += 1
-            return Unary(tok.pos, tok.text, self.parse_unary())
+            self.nest()
+            node = Unary(tok.pos, tok.text, self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_list(self) -> ListLit:
@@ -300,7 +318,26 @@ def parse(source: str) -> Node:
     """Parse a formula; raises :class:`ExprError` (a ``DefinitionError``) naming the position."""
     if not isinstance(source, str):
         raise ExprError(message("expr_syntax", source=source, pos=1, why="公式应为文字"))
-    return _Parser(source).parse()
+    node = _Parser(source).parse()
+    if _tree_depth(node) > MAX_DEPTH:  # e.g. a chain of hundreds of '+': compiled and run recursively
+        raise ExprError(message("expr_syntax", source=source, pos=1, why=f"公式过长（超过 {MAX_DEPTH} 层运算）"))
+    return node
+
+
+def _tree_depth(node: Node) -> int:
+    """Depth of a syntax tree, computed without recursion."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, Unary):
+            stack.append((n.operand, d + 1))
+        elif isinstance(n, Binary):
+            stack.extend(((n.left, d + 1), (n.right, d + 1)))
+        elif isinstance(n, (Call, ListLit)):
+            stack.extend((a, d + 1) for a in (n.args if isinstance(n, Call) else n.items))
+    return deepest
 
 
 # ---------------------------------------------------------------------------------------
