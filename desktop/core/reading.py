@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from desktop.core.errors import ReadError
 
@@ -76,8 +76,14 @@ def normalize(text: str) -> str:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """四舍五入 to ``places`` decimals (never banker's rounding)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """四舍五入 to ``places`` decimals (never banker's rounding).
+
+    Works for any finite value, however many digits it has (the default 28-digit
+    context would raise InvalidOperation for a 30-digit amount).
+    """
+    digits = max(value.adjusted(), 0) + places + 2
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                          context=Context(prec=max(28, digits)))
 
 
 def _to_decimal(core: str, original: str, key: str = "not_number") -> Decimal:
