@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from desktop.core import reading
-from desktop.core.errors import ReadError, message
+from desktop.core.errors import MESSAGES, ReadError, message
 from desktop.core.reading import PartialDate, Target, round_half_up
 
 
@@ -88,6 +88,9 @@ class Code(FieldType):
             raise ReadError("bad_pattern", text=raw, hint=self.hint)
         return text
 
+    def print_input(self, raw: str, value: Any) -> str:
+        return reading.normalize(raw)
+
 
 @dataclass
 class Number(FieldType):
@@ -123,7 +126,9 @@ class Number(FieldType):
         return f"{value:,f}" if self.thousands else f"{value:f}"
 
     def print_input(self, raw: str, value: Any) -> str:
-        if isinstance(value, Decimal) and (self.thousands or reading.normalize(raw) != raw.strip()):
+        """The number read, at the precision typed: ``- .36`` prints ``-0.36``, ``120000元``
+        typed into a 万元 column prints ``12``, full-width digits print half-width."""
+        if isinstance(value, Decimal):
             return self.format(value, computed=False)
         return reading.normalize(raw)
 
@@ -209,6 +214,9 @@ class Year(FieldType):
     def read(self, raw: str) -> Any:
         return reading.read_year(raw)
 
+    def print_input(self, raw: str, value: Any) -> str:
+        return reading.normalize(raw)
+
 
 @dataclass
 class Phone(FieldType):
@@ -217,6 +225,9 @@ class Phone(FieldType):
 
     def read(self, raw: str) -> Any:
         return reading.read_phone(raw)
+
+    def print_input(self, raw: str, value: Any) -> str:
+        return reading.normalize(raw)
 
 
 @dataclass
@@ -309,6 +320,7 @@ def make_type(name: str, options: dict[str, Any]) -> FieldType:
     kwargs = {}
     for key, value in options.items():
         if key not in cls.options_allowed:
-            raise ValueError(message("def_unknown_key", key=key))
+            # MESSAGES[...].format: message()'s own first parameter is called ``key``
+            raise ValueError(MESSAGES["def_unknown_key"].format(key=key))
         kwargs[key] = value
     return cls(**kwargs)
