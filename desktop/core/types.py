@@ -322,5 +322,45 @@ def make_type(name: str, options: dict[str, Any]) -> FieldType:
         if key not in cls.options_allowed:
             # MESSAGES[...].format: message()'s own first parameter is called ``key``
             raise ValueError(MESSAGES["def_unknown_key"].format(key=key))
+        why = _option_problem(key, value)
+        if why:
+            raise ValueError(MESSAGES["def_bad_value"].format(key=key, value=value, why=why))
         kwargs[key] = value
     return cls(**kwargs)
+
+
+# What each option's value must be: (check, what to say when it is not).
+_OPTION_KINDS: dict[str, tuple[Any, str]] = {
+    "max_length": (lambda v: _is_int(v) and v >= 0, "应为非负整数"),
+    "decimals": (lambda v: v is None or (_is_int(v) and 0 <= v <= 12), "应为 0–12 的整数"),
+    "max_decimals": (lambda v: v is None or (_is_int(v) and 0 <= v <= 12), "应为 0–12 的整数"),
+    "thousands": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "sign": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "boxes": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "free": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "unit": (lambda v: isinstance(v, str), "应为文字"),
+    "hint": (lambda v: isinstance(v, str), "应为文字"),
+    "options_from": (lambda v: isinstance(v, str), "应为文字"),
+    "options": (lambda v: isinstance(v, list) and all(isinstance(o, str) and o.strip() for o in v),
+                "应为非空文字的列表"),
+    "pattern": (lambda v: isinstance(v, str) and _compiles(v), "应为有效的正则表达式"),
+}
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _option_problem(key: str, value: Any) -> str:
+    kind = _OPTION_KINDS.get(key)
+    if kind is None or kind[0](value):
+        return ""
+    return kind[1]
