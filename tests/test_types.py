@@ -149,3 +149,22 @@ def test_unknown_option_is_refused():
 def test_base_type_is_text():
     assert isinstance(make_type("text", {}), FieldType)
     assert isinstance(make_type("yesno", {}), Choice)
+
+
+@pytest.mark.parametrize("name, options, key", [
+    ("choice", {"options": "公共事业类"}, "options"),  # a string would match by substring
+    ("choice", {"options": ["好", 1]}, "options"),
+    ("choice", {"boxes": "yes"}, "boxes"),
+    ("number", {"decimals": "two"}, "decimals"),
+    ("number", {"decimals": True}, "decimals"),
+    ("number", {"decimals": -1}, "decimals"),
+    ("number", {"thousands": 1}, "thousands"),
+    ("amount", {"unit": 10000}, "unit"),
+    ("code", {"pattern": "("}, "pattern"),
+    ("text", {"max_length": "10"}, "max_length"),
+    ("percent", {"sign": "no"}, "sign"),
+])
+def test_bad_option_values_are_refused(name, options, key):
+    with pytest.raises(ValueError) as exc:
+        make_type(name, options)
+    assert f"“{key}”的值" in str(exc.value) and "无效" in str(exc.value)
