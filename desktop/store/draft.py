@@ -1,0 +1,467 @@
+"""A draft: one ``.jxd`` SQLite file per filled form, written as the clerk types.
+
+Usage by the app::
+
+    draft = Draft.open(path)                # or Draft.create(path, doc)
+    state = draft.state()                   # DocumentState over draft.document
+    ps = state.parts[0]
+    ps.set_value(addr, raw); draft.set_value(ps.part.id, addr, raw)   # one transaction each
+
+``Draft.document`` is the document as read when the draft was opened; the
+app's :class:`~desktop.core.engine.DocumentState` edits it in memory and each
+edit method here commits the same change to the file.  If a commit fails
+(drive removed, disk full) the error says so and further edits are refused
+until :meth:`replace_document` has written the whole document again.
+
+SQLAlchemy is imported here only inside methods, when a draft is opened.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from desktop.core.document import Document, Part
+from desktop.store import sqlite as lite
+from desktop.store.errors import DraftError, draft_error, message
+from desktop.store.hashing import document_hash
+from desktop.store.layout import APPLICATION_ID, FORMAT, SCHEMA_VERSION
+from desktop.store.lock import DraftLock
+
+SUFFIX = ".jxd"
+AUTO_REASONS = ("export", "print")
+REASONS = {"manual": "手工保存", "export": "导出", "print": "打印", "restore": "恢复前自动保存",
+           "import": "导入", "migrate": "升级前"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    taken: str
+    reason: str
+    label: str
+    revision: int
+    content_hash: str
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+def _app_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("jixiao")
+    except Exception:
+        return "0"
+
+
+def _writable_problem(path: Path) -> str | None:
+    """'readonly_file' / 'readonly_folder' when the draft cannot be written here."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not os.access(path, os.W_OK) or not st.st_mode & 0o222:
+        return "readonly_file"
+    if not os.access(path.parent, os.W_OK):
+        return "readonly_folder"
+    return None
+
+
+def _probe(path: Path) -> None:
+    if path.is_dir():
+        raise draft_error("is_folder", path)
+    if not path.exists():
+        raise lite.missing(path)
+
+
+def validate(path: Path) -> int:
+    """Check a draft file before using it; returns its schema version.  Reads only (but see hot journals)."""
+    if lite.has_hot_journal(path):
+        # the last writer stopped mid-transaction: SQLite rolls the journal back on first read
+        if _writable_problem(path):
+            raise draft_error("readonly_recover", path)
+        mode = "rw"
+    else:
+        lite.check_header(path, lite.inspect_header(path))
+        mode = "ro"
+    try:
+        con = lite.connect(path, mode)
+    except sqlite3.Error as exc:
+        raise lite.translate(exc, path) from None
+    try:
+        version = lite.check_schema(con, path)
+        lite.quick_check(con, path)
+    except sqlite3.Error as exc:
+        raise lite.translate(exc, path) from None
+    finally:
+        con.close()
+    if mode == "rw":
+        lite.check_header(path, lite.inspect_header(path))
+    return version
+
+
+class Draft:
+    """An open draft file (see the module docstring)."""
+
+    def __init__(self, path: Path, engine: Any, conn: Any, readonly: bool, lock: DraftLock | None, notice: str = ""):
+        self.path = path
+        self.readonly = readonly
+        self.notice = notice  # e.g. why it was opened read-only, for the status bar
+        self.backup: Path | None = None  # the backup made before a migration
+        self._engine = engine
+        self._conn = conn
+        self._lock = lock
+        self._out_of_step = False
+        self.closed = False
+        from desktop.store import content
+
+        self._content = content
+        try:
+            with conn.begin():
+                self.info = content.read_info(conn)
+                self.document: Document = content.read_document(conn)
+        except Exception as exc:
+            self.close()
+            raise lite.translate(exc, path) from None
+        self.form_id = self.document.form_id
+        try:
+            self.revision = int(self.info.get("revision", "0"))
+        except ValueError:
+            self.revision = 0
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path, readonly: bool = False) -> "Draft":
+        """Open a draft; raises :class:`DraftLocked` when it is open for writing elsewhere.
+
+        A file or folder that cannot be written opens read-only, with ``notice`` saying so.
+        """
+        path = Path(path)
+        _probe(path)
+        notice = ""
+        if not readonly:
+            problem = _writable_problem(path)
+            if problem:
+                readonly, notice = True, message(problem, name=path.name)
+        version = validate(path)
+        lock = None
+        if not readonly:
+            try:
+                lock = DraftLock.acquire(path)
+            except DraftError as exc:
+                if exc.key != "readonly_folder":
+                    raise
+                readonly, notice = True, exc.text
+        try:
+            return cls._connect(path, version, readonly, lock, notice)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def _connect(cls, path: Path, version: int, readonly: bool, lock: DraftLock | None, notice: str) -> "Draft":
+        from desktop.store import migrate
+        from desktop.store.engine import make_engine
+
+        backup = None
+        memory = None
+        try:
+            if version < SCHEMA_VERSION:
+                if readonly:
+                    memory = migrate.migrated_copy(path, version)
+                else:
+                    backup = migrate.migrate_file(path, version)
+            engine = make_engine(path, readonly=readonly, connection=memory)
+            conn = engine.connect()
+        except DraftError:
+            raise
+        except Exception as exc:
+            raise lite.translate(exc, path) from None
+        draft = cls(path, engine, conn, readonly, lock, notice)
+        draft.backup = backup
+        return draft
+
+    @classmethod
+    def create(cls, path: str | Path, document: Document) -> "Draft":
+        """Write ``document`` into a new draft file (``.jxd`` added if missing) and open it."""
+        path = Path(path)
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        if not path.parent.is_dir():
+            raise draft_error("missing_folder", path, folder=path.parent)
+        if path.exists():
+            raise draft_error("exists", path)
+        lock = DraftLock.acquire(path)
+        try:
+            if path.exists():
+                raise draft_error("exists", path)
+            _build(path, document)
+            return cls._connect(path, SCHEMA_VERSION, False, lock, "")
+        except BaseException:
+            lock.release()
+            raise
+
+    # ------------------------------------------------------------------ life
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self._conn.close()
+            self._engine.dispose()
+        except Exception:
+            pass
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> "Draft":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def load_document(self) -> Document:
+        """The document as it is in the file now."""
+        return self._read(self._content.read_document)
+
+    def state(self, form: Any = None):
+        """A DocumentState over ``self.document``; what the engine adds to a new document
+        (initial table rows, default values) is written to the draft at once."""
+        from desktop.core.catalog import load_form
+        from desktop.core.engine import DocumentState
+
+        before = self.document.to_dict()
+        state = DocumentState(form or load_form(self.document.form_id), self.document)
+        if not self.readonly and self.document.to_dict() != before:
+            self.replace_document(self.document)
+        return state
+
+    # ------------------------------------------------------------------ transactions
+    def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.closed:
+            raise draft_error("closed", self.path)
+        try:
+            with self._conn.begin():
+                return fn(self._conn, *args)
+        except DraftError:
+            raise
+        except Exception as exc:
+            raise lite.translate(exc, self.path) from None
+
+    def _write(self, fn: Callable[..., Any], *args: Any, resync: bool = False, bump: bool = True) -> Any:
+        if self.closed:
+            raise draft_error("closed", self.path)
+        if self.readonly:
+            raise draft_error("readonly_edit", self.path)
+        if self._out_of_step and not resync:
+            raise draft_error("out_of_step", self.path)
+        assert self._lock is not None
+        try:
+            self._lock.verify()
+            with self._conn.begin():
+                result = fn(self._conn, *args)
+                if bump:
+                    self._content.touch(self._conn, self.revision + 1)
+        except DraftError as exc:
+            if exc.key != "lock_lost":
+                self._out_of_step = True
+            raise
+        except Exception as exc:
+            self._out_of_step = True
+            raise lite.translate(exc, self.path, writing=True) from None
+        if bump:
+            self.revision += 1
+        self._out_of_step = False if resync else self._out_of_step
+        return result
+
+    @property
+    def out_of_step(self) -> bool:
+        """True after a failed commit: call :meth:`replace_document` with the document on screen."""
+        return self._out_of_step
+
+    # ------------------------------------------------------------------ edits (mirror the engine)
+    def set_value(self, part_id: str, addr: str, raw: str) -> None:
+        self._write(self._content.set_value, self.form_id, part_id, addr, raw)
+
+    def set_override(self, part_id: str, addr: str, raw: str | None) -> None:
+        self._write(self._content.set_override, part_id, addr, raw)
+
+    def set_explanation(self, part_id: str, key: str, text: str | None) -> None:
+        self._write(self._content.set_explanation, part_id, key, text)
+
+    def insert_row(self, part_id: str, table: str, row_id: str, index: int | None,
+                   cells: dict[str, str] | None = None) -> None:
+        self._write(self._content.insert_row, part_id, table, row_id, index, dict(cells or {}))
+
+    def remove_row(self, part_id: str, table: str, row_id: str) -> None:
+        self._write(self._content.remove_row, part_id, table, row_id)
+
+    def move_row(self, part_id: str, table: str, row_id: str, index: int) -> None:
+        self._write(self._content.move_row, part_id, table, row_id, index)
+
+    def add_part(self, index: int | None, part: Part) -> None:
+        self._write(self._content.add_part, self.form_id, index, part)
+
+    def remove_part(self, part_id: str) -> None:
+        self._write(self._content.remove_part, self.form_id, part_id)
+
+    def move_part(self, part_id: str, index: int) -> None:
+        self._write(self._content.move_part, self.form_id, part_id, index)
+
+    def set_meta(self, meta: dict[str, str]) -> None:
+        self._write(self._content.set_meta, meta)
+
+    def replace_document(self, doc: Document) -> None:
+        """Write the whole document (bulk changes, undo of them, restore, resync after a failure)."""
+        self._write(self._content.write_document, doc, resync=True)
+        self.document = doc
+        self.form_id = doc.form_id
+
+    # ------------------------------------------------------------------ snapshots (版本)
+    def snapshot(self, reason: str = "manual", label: str = "") -> int:
+        """Keep the current content as a 版本; an automatic one identical to the last is not repeated."""
+        return self._write(self._snapshot, reason, label, bump=False)
+
+    def _snapshot(self, conn: Any, reason: str, label: str) -> int:
+        from sqlalchemy import select
+
+        from desktop.store import schema as T
+
+        c = self._content
+        doc = c.read_document(conn)
+        h = document_hash(doc)
+        if reason in AUTO_REASONS:
+            last = conn.execute(select(T.snapshots.c.id, T.snapshots.c.content_hash)
+                                .order_by(T.snapshots.c.id.desc()).limit(1)).first()
+            if last is not None and last[1] == h:
+                return int(last[0])
+        content = json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        result = conn.execute(T.snapshots.insert(), {"taken": c.now(), "reason": reason, "label": label,
+                                                     "revision": self.revision, "content_hash": h,
+                                                     "content": content})
+        return int(result.inserted_primary_key[0])
+
+    def snapshots(self) -> list[Snapshot]:
+        """Newest first."""
+        def q(conn: Any) -> list[Snapshot]:
+            from sqlalchemy import select
+
+            from desktop.store import schema as T
+
+            s = T.snapshots.c
+            rows = conn.execute(select(s.id, s.taken, s.reason, s.label, s.revision, s.content_hash)
+                                .order_by(s.id.desc()))
+            return [Snapshot(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
+
+        return self._read(q)
+
+    def snapshot_document(self, snapshot_id: int) -> Document:
+        def q(conn: Any) -> Document:
+            from sqlalchemy import select
+
+            from desktop.store import schema as T
+
+            raw = conn.execute(select(T.snapshots.c.content).where(T.snapshots.c.id == snapshot_id)).scalar()
+            if raw is None:
+                raise draft_error("no_snapshot", self.path, id=snapshot_id)
+            return Document.from_dict(json.loads(raw))
+
+        return self._read(q)
+
+    def restore_snapshot(self, snapshot_id: int) -> Document:
+        """Make the draft's content that of a snapshot; the current content is kept as a snapshot first."""
+        doc = self.snapshot_document(snapshot_id)
+
+        def both(conn: Any) -> None:
+            self._snapshot(conn, "restore", f"恢复版本 {snapshot_id} 之前")
+            self._content.write_document(conn, doc)
+
+        self._write(both, resync=True)
+        self.document = doc
+        self.form_id = doc.form_id
+        return doc
+
+    def content_hash(self) -> str:
+        """sha256 of the canonical JSON of the content in the file (see hashing.document_hash)."""
+        return document_hash(self.load_document())
+
+    def search_meta(self) -> dict[str, str]:
+        info = self._read(self._content.read_info)
+        return {k: info.get(k, "") for k in ("title", "unit", "year", "project")}
+
+
+def _build(path: Path, document: Document) -> None:
+    """Write a complete new draft to a temporary file, then move it into place."""
+    from desktop.store import content, schema
+    from desktop.store.engine import make_engine
+
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        engine = make_engine(tmp, check=False)
+        try:
+            con = lite.connect(tmp, "rwc")
+            con.close()
+            with engine.connect() as conn:
+                with conn.begin():
+                    schema.metadata.create_all(conn)
+                    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                    conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    stamp = content.now()
+                    content.write_info(conn, {"format": FORMAT, "created": stamp, "modified": stamp,
+                                              "revision": "0", "app_version": _app_version()})
+                    content.write_document(conn, document)
+        finally:
+            engine.dispose()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if path.exists():
+            raise draft_error("exists", path)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except DraftError:
+        raise
+    except sqlite3.IntegrityError as exc:
+        raise DraftError(f"文件内容有重复的标识，无法保存为草稿（{exc}）", "bad_content", path) from None
+    except Exception as exc:
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.IntegrityError):
+            raise DraftError(f"文件内容有重复的标识，无法保存为草稿（{orig}）", "bad_content", path) from None
+        raise lite.translate(exc, path, writing=True) from None
+    finally:
+        for leftover in (tmp, lite.journal_path(tmp)):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_draft_document(path: str | Path) -> Document:
+    """The document in a draft, opened read-only (for check / pdf / xlsx on a draft)."""
+    with Draft.open(path, readonly=True) as draft:
+        return draft.document
+
+
+def create_draft_from_document(path: str | Path, doc: Document) -> None:
+    Draft.create(path, doc).close()

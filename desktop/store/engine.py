@@ -1,0 +1,53 @@
+"""The one engine factory every draft connection goes through.
+
+Each new DBAPI connection is made by :func:`desktop.store.sqlite.connect`
+(``trusted_schema=OFF``), its schema is checked before anything else runs,
+then (for writing) journal mode and ``synchronous`` are set.  Transactions
+start with ``BEGIN IMMEDIATE`` so a writer holds the write lock from its first
+statement (pysqlite's own implicit transactions are switched off).
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool, StaticPool
+
+from desktop.store import sqlite as lite
+
+
+def make_engine(path: Path | str, *, readonly: bool = False, connection: sqlite3.Connection | None = None,
+                check: bool = True) -> Engine:
+    """An engine on the draft at ``path``.
+
+    ``connection``: use this already-open raw connection (an in-memory copy of
+    an old draft, migrated for reading).  ``check=False`` only for a brand-new
+    file whose tables do not exist yet.
+    """
+    path = Path(path)
+
+    def creator() -> sqlite3.Connection:
+        con = connection if connection is not None else lite.connect(path, "ro" if readonly else "rw")
+        try:
+            if check:
+                lite.check_schema(con, path)
+            if readonly:
+                con.execute("PRAGMA query_only=ON")
+            elif connection is None:
+                lite.set_durability(con)
+        except BaseException:
+            if connection is None:
+                con.close()
+            raise
+        return con
+
+    engine = create_engine("sqlite://", creator=creator,
+                           poolclass=StaticPool if connection is not None else NullPool)
+    begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001 - SQLAlchemy event signature
+        conn.exec_driver_sql(begin)
+
+    return engine

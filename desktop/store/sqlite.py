@@ -1,0 +1,216 @@
+"""The draft file at the SQLite level, before SQLAlchemy is involved.
+
+* :func:`sqlite_uri` — a ``file:`` URI for any path (Chinese names, spaces,
+  Windows drive letters and UNC shares).
+* :func:`inspect_header` — reads the 100-byte header: is it SQLite, is it one
+  of our drafts (application id), is it complete, which schema version.
+* :func:`connect` — a connection with ``trusted_schema=OFF``; the schema is
+  checked (:func:`check_schema`) before any other statement runs.
+* :func:`translate` — any ``sqlite3`` error as a :class:`DraftError` with a
+  Chinese message.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from desktop.store.errors import DraftError, draft_error
+from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
+
+MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 5.0  # seconds to wait for another instance's transaction
+
+
+def sqlite_uri(path: Path, mode: str) -> str:
+    p = Path(os.path.abspath(path)).as_posix()
+    if not p.startswith("/"):
+        p = "/" + p  # C:/x → /C:/x
+    return f"file://{quote(p, safe='/:')}?mode={mode}"
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def has_hot_journal(path: Path) -> bool:
+    try:
+        return journal_path(path).stat().st_size > 0
+    except OSError:
+        return False
+
+
+@dataclass
+class Header:
+    page_size: int
+    pages: int
+    user_version: int
+    application_id: int
+    wal: bool
+
+
+def inspect_header(path: Path) -> Header:
+    """Check the file's header and size without SQLite; raises :class:`DraftError`."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise missing(path) from None
+    except IsADirectoryError:
+        raise draft_error("is_folder", path) from None
+    except PermissionError as exc:
+        raise draft_error("unreadable", path, why=exc.strerror or "没有权限") from None
+    except OSError as exc:
+        raise draft_error("unreadable", path, why=exc.strerror or exc) from None
+    if not head.startswith(MAGIC[: min(len(head), 16)]) or len(head) == 0:
+        raise draft_error("not_sqlite", path)
+    if len(head) < 100:
+        raise draft_error("truncated", path, size=size, expected="至少 100")
+    (page_size,) = struct.unpack(">H", head[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    counter, pages = struct.unpack(">II", head[24:32])
+    (valid_for,) = struct.unpack(">I", head[92:96])
+    (user_version,) = struct.unpack(">I", head[60:64])
+    (app_id,) = struct.unpack(">I", head[68:72])
+    if page_size < 512 or page_size & (page_size - 1):
+        raise draft_error("corrupt", path, why="文件头已损坏")
+    if pages and counter == valid_for and size < pages * page_size:
+        raise draft_error("truncated", path, size=size, expected=pages * page_size)
+    if size % page_size:
+        raise draft_error("truncated", path, size=size, expected=(size // page_size + 1) * page_size)
+    return Header(page_size, pages, user_version, app_id, head[18] == 2 or head[19] == 2)
+
+
+def check_header(path: Path, header: Header) -> None:
+    if header.application_id != APPLICATION_ID:
+        raise draft_error("not_draft", path)
+    if header.user_version > SCHEMA_VERSION:
+        raise draft_error("newer", path, version=header.user_version, known=SCHEMA_VERSION)
+    if header.user_version not in LAYOUTS:
+        raise draft_error("not_draft", path)
+    if header.wal:
+        raise draft_error("wal", path)
+
+
+def missing(path: Path) -> DraftError:
+    folder = path.parent
+    if not folder.exists():
+        return draft_error("missing_folder", path, folder=folder)
+    return draft_error("missing_file", path)
+
+
+def connect(path: Path | str, mode: str) -> sqlite3.Connection:
+    """A raw connection (``mode``: ro, rw, rwc, or ``memory``) with untrusted-schema settings; nothing read yet."""
+    if mode == "memory":
+        con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    else:
+        con = sqlite3.connect(sqlite_uri(Path(path), mode), uri=True, isolation_level=None,
+                              timeout=BUSY_TIMEOUT, check_same_thread=False)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        con.execute("PRAGMA cell_size_check=ON")
+    except sqlite3.Error:
+        con.close()
+        raise
+    return con
+
+
+def set_durability(con: sqlite3.Connection) -> None:
+    """Rollback journal, fsync at every commit: see docs/drafts.md for why not WAL."""
+    con.execute("PRAGMA journal_mode=DELETE").fetchall()
+    con.execute("PRAGMA synchronous=FULL")
+
+
+def check_schema(con: sqlite3.Connection, path: Path) -> int:
+    """The draft's schema version, after checking its layout exactly; refuses triggers and views.
+
+    Runs first on every connection: reads only ``sqlite_master`` and table
+    descriptions, which execute nothing stored in the file.
+    """
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise draft_error("not_draft", path)
+    if version > SCHEMA_VERSION:
+        raise draft_error("newer", path, version=version, known=SCHEMA_VERSION)
+    layout = LAYOUTS.get(version)
+    if layout is None:
+        raise draft_error("not_draft", path)
+    tables: set[str] = set()
+    for kind, name, _tbl, sql in con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+        if kind == "trigger":
+            raise draft_error("unsafe", path, what=f"触发器 {name}")
+        if kind == "view":
+            raise draft_error("unsafe", path, what=f"视图 {name}")
+        if kind == "table":
+            if name not in layout or not (sql or "").lstrip().upper().startswith("CREATE TABLE"):
+                raise draft_error("unsafe", path, what=f"多余的表 {name}")
+            tables.add(name)
+        elif kind == "index":
+            if sql is not None or not name.startswith("sqlite_autoindex_"):
+                raise draft_error("unsafe", path, what=f"索引 {name}")
+        else:
+            raise draft_error("unsafe", path, what=f"{kind} {name}")
+    missing_tables = set(layout) - tables
+    if missing_tables:
+        if not tables:
+            raise draft_error("not_draft", path)
+        raise draft_error("bad_schema", path, what="缺少表 " + "、".join(sorted(missing_tables)))
+    for name, expected in layout.items():
+        found = []
+        for _cid, col, ctype, notnull, dflt, pk, hidden in con.execute(f'PRAGMA table_xinfo("{name}")'):
+            if hidden:
+                raise draft_error("unsafe", path, what=f"表 {name} 的计算列 {col}")
+            found.append((col, (ctype or "").upper(), notnull, dflt, pk))
+        if found != expected:
+            raise draft_error("bad_schema", path, what=f"表 {name} 的列不对")
+    return version
+
+
+def quick_check(con: sqlite3.Connection, path: Path) -> None:
+    rows = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
+    if rows != ["ok"]:
+        raise draft_error("corrupt", path, why="；".join(str(r) for r in rows)[:200])
+
+
+_WHY = {
+    "database disk image is malformed": "数据库结构损坏",
+    "file is not a database": "文件内容不是有效的数据库",
+    "disk I/O error": "磁盘读写出错，U 盘或网络盘可能已断开",
+    "database or disk is full": "磁盘已满",
+    "unable to open database file": "无法打开文件，U 盘或网络盘可能已断开",
+    "attempt to write a readonly database": "文件是只读的",
+    "database is locked": "文件被另一程序占用",
+}
+
+
+def why(exc: BaseException) -> str:
+    text = str(exc)
+    for en, zh in _WHY.items():
+        if en in text:
+            return zh
+    return text or exc.__class__.__name__
+
+
+def translate(exc: BaseException, path: Path, writing: bool = False) -> DraftError:
+    """A sqlite3 (or SQLAlchemy-wrapped) error as a DraftError naming the file."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, DraftError):
+        return orig
+    text = str(orig)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code == 776 or "readonly rollback" in text.lower():  # SQLITE_READONLY_ROLLBACK
+        return draft_error("readonly_recover", path)
+    if "malformed" in text or "not a database" in text or "corrupt" in text.lower():
+        return draft_error("corrupt", path, why=why(orig))
+    if "locked" in text or "busy" in text:
+        return draft_error("busy", path)
+    if not path.parent.exists():
+        return draft_error("missing_folder", path, folder=path.parent)
+    if writing:
+        return draft_error("write_failed", path, why=why(orig))
+    return draft_error("unreadable", path, why=why(orig))
