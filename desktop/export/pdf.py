@@ -1,0 +1,110 @@
+"""Export a filled form as a sealed-ready A4 PDF.
+
+Public API::
+
+    export_pdf(state, path, *, final=False, font=None, draft_id='', allow_missing=False) -> PdfResult
+
+A document with any 错误 prints only as a copy watermarked 草稿; ``final=True``
+refuses such a document (:class:`NotFinalError`).  Before drawing, every
+printed character is checked against the font (:class:`MissingCharsError`
+names the fields) unless ``allow_missing``.  ``path`` may be a file path or a
+binary file object (the print preview renders from memory).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Union
+
+from desktop.core.engine import DocumentState
+from desktop.core.errors import JixiaoError
+from desktop.export.pdf_blocks import StoryBuilder
+from desktop.export.pdf_font import FontError, MissingCharsError, check_chars, choose_font
+from desktop.export.pdf_layout import PageInfo, canvas_maker, make_doc
+from desktop.export.pdf_verify import document_hash, keywords, qr_payload, short_code
+
+__all__ = ["export_pdf", "PdfResult", "NotFinalError", "MissingCharsError", "FontError", "PdfWriteError"]
+
+Target = Union[str, Path, IO[bytes]]
+
+
+class NotFinalError(JixiaoError):
+    """A final copy was asked for, but the form still has 错误."""
+
+
+class PdfWriteError(JixiaoError):
+    """The PDF file cannot be written (folder missing, file open in another program...)."""
+
+
+@dataclass
+class PdfResult:
+    pages: int
+    code: str  # the verification code printed on every page
+    hash: str  # sha256 of the document content
+    final: bool = False
+    warnings: list[str] = field(default_factory=list)
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)  # allowed missing characters
+
+
+def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font: str | Path | None = None,
+               draft_id: str = "", allow_missing: bool = False) -> PdfResult:
+    form = state.form
+    if final and state.has_errors:
+        errors = [text for _, p, text in state.problem_lines() if p.level == "error"]
+        shown = "\n".join(errors[:10]) + (f"\n……共 {len(errors)} 个错误" if len(errors) > 10 else "")
+        raise NotFinalError(f"表中还有错误，不能导出正式版（可导出带“草稿”水印的副本）：\n{shown}")
+    chosen = choose_font(font)
+    content_hash = document_hash(state.doc)
+    ident = draft_id or (state.doc.parts[0].id if state.doc.parts else "")
+    code = short_code(form.id, ident, content_hash)
+    payload = qr_payload(form.id, ident, content_hash)
+    builder = StoryBuilder(state, chosen.name, qr_payload=payload, qr_caption=f"校验码 {code}")
+    story = builder.story()
+    builder.note(code, "校验码")
+    missing = check_chars(chosen, builder.texts + [("第页共草稿校验码：（盖章）年月日", "页脚")])
+    if missing and not allow_missing:
+        raise MissingCharsError(chosen.label, missing)
+    watermark = state.has_errors
+    meta = state.meta()
+    title = form.document_title or form.title
+    if meta.get("project"):
+        title = f"{title}（{meta['project']}）"
+    errors = sum(len(p.errors) for p in state.parts)
+    info = PageInfo(
+        font=chosen.name, code=code, watermark=watermark,
+        draft_note=f"草稿副本：表中有 {errors} 个错误，不作正式文件" if watermark else "",
+        title=title, author=meta.get("unit", ""), subject=form.title,
+        keywords=keywords(form.id, ident, content_hash, code, final),
+    )
+    target: Target = path
+    if isinstance(path, (str, Path)):
+        target = str(path)
+    buffer = io.BytesIO()
+    doc = make_doc(buffer, form.orientation, info)
+    doc.build(story, canvasmaker=canvas_maker(info))
+    _write(target, buffer.getvalue())
+    warnings = [chosen.warning] if chosen.warning else []
+    return PdfResult(pages=info.pages[-1] if info.pages else 0, code=code, hash=content_hash, final=final,
+                     warnings=warnings, missing=missing)
+
+
+def _write(target: Target, data: bytes) -> None:
+    """Write the whole file at once (a half-written PDF is never left behind)."""
+    if not isinstance(target, str):
+        target.write(data)
+        return
+    path = Path(target)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, PermissionError):
+            reason += "（文件可能正在被其他程序打开）"
+        raise PdfWriteError(f"无法写入 PDF 文件 {path}：{reason}") from None

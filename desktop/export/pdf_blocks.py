@@ -1,0 +1,296 @@
+"""The content of the printed form: titles, grids, tables, report texts, notes, the seal block.
+
+:class:`StoryBuilder` turns a :class:`~desktop.core.engine.DocumentState` into
+ReportLab flowables following the form definition: ``fields`` sections become
+bordered label/value grids, ``table`` sections bordered tables (header
+repeated on every page, equal 类别 cells merged), ``text`` sections titled
+paragraphs.  Every string it prints is recorded with the place it comes from
+(``texts``) so that the font can be checked before anything is drawn.
+"""
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
+
+from desktop.core.definition import Field, FormDef, Section, Table
+from desktop.core.document import cell_addr
+from desktop.core.engine import DocumentState, PartState
+from desktop.core.expr import BAD
+from desktop.core.types import Choice
+from desktop.export.pdf_grid import Cell, GRow, Grid
+from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
+from desktop.export.pdf_text import clean
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def styles(font: str, landscape: bool) -> dict[str, ParagraphStyle]:
+    base = dict(fontName=font, wordWrap="CJK")
+    return {
+        "doc_title": ParagraphStyle("doc_title", fontSize=17, leading=24, alignment=TA_CENTER, spaceAfter=6, **base),
+        "title": ParagraphStyle("title", fontSize=16, leading=22, alignment=TA_CENTER, spaceAfter=2, **base),
+        "subtitle": ParagraphStyle("subtitle", fontSize=11, leading=16, alignment=TA_CENTER, spaceAfter=4, **base),
+        "header": ParagraphStyle("header", fontSize=10.5, leading=16, alignment=TA_LEFT, spaceAfter=3, **base),
+        "heading": ParagraphStyle("heading", fontSize=11.5, leading=18, spaceBefore=6, spaceAfter=2, **base),
+        "sub_heading": ParagraphStyle("sub_heading", fontSize=10.5, leading=17, spaceBefore=4, spaceAfter=1, **base),
+        "body": ParagraphStyle("body", fontSize=10.5, leading=17, firstLineIndent=21, alignment=TA_JUSTIFY, **base),
+        "note": ParagraphStyle("note", fontSize=8.5, leading=12.5, alignment=TA_JUSTIFY, spaceBefore=3, **base),
+    }
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """User text as a Paragraph: escaped, never parsed as markup."""
+    return Paragraph(escape(clean(text)).replace("\n", "<br/>"), style)
+
+
+class StoryBuilder:
+    def __init__(self, state: DocumentState, font: str, qr_payload: str = "", qr_caption: str = ""):
+        self.state = state
+        self.form: FormDef = state.form
+        self.font = font
+        self.landscape = self.form.orientation == "landscape"
+        self.st = styles(font, self.landscape)
+        self.size = 9.5 if self.landscape else 10.0
+        self.qr_payload = qr_payload
+        self.qr_caption = qr_caption
+        self.texts: list[tuple[str, str]] = []  # (printed text, where it comes from) for the font check
+
+    def note(self, text: str, where: str) -> str:
+        if text:
+            self.texts.append((text, where))
+        return text
+
+    # ------------------------------------------------------------------ the whole document
+    def story(self) -> list[Flowable]:
+        out: list[Flowable] = []
+        last = len(self.state.parts) - 1
+        for i, ps in enumerate(self.state.parts):
+            if i:
+                out.append(PageBreak())
+            out.extend(self.part(i, ps, i == last))
+        return out
+
+    def part(self, index: int, ps: PartState, last: bool) -> list[Flowable]:
+        form = self.form
+        where = self.state.part_title(index) + "：" if form.multi else ""
+        out: list[Flowable] = []
+        if form.document_title:
+            out.append(para(self.note(form.document_title, "表单标题"), self.st["doc_title"]))
+        out.append(para(self.note(ps.fill(form.title), "表单标题"), self.st["title"]))
+        if form.subtitle:
+            out.append(para(self.note(ps.fill(form.subtitle), where + "副标题（年度）"), self.st["subtitle"]))
+        for line in self.header_lines(ps):
+            out.append(para(line, self.st["header"]))
+        out.append(Spacer(1, 2 * mm))
+        texts_from = _trailing_text_start(form.sections)
+        prev_grid = False
+        for k, section in enumerate(form.sections):
+            if k == texts_from and form.notes:
+                out.extend(self.notes())
+                prev_grid = False
+            if section.page_break:
+                out.append(PageBreak())
+            block = self.section(ps, section)
+            if not block:
+                continue
+            is_grid = section.kind != "text"
+            if not is_grid or not prev_grid:
+                out.append(Spacer(1, 3 * mm if is_grid else 1 * mm))
+            out.extend(block)
+            prev_grid = is_grid
+        if texts_from >= len(form.sections) and form.notes:
+            out.extend(self.notes())
+        tail: list[Flowable] = []
+        if form.footnote:
+            tail.append(para(self.note(form.footnote, "表单脚注"), self.st["note"]))
+        seal = self.seal_block(ps, last) if last else None  # one block for the whole document
+        if seal is not None:
+            tail.append(seal)
+        if tail:
+            while out and isinstance(out[-1], (Spacer, CondPageBreak)):
+                out.pop()
+            content = out.pop() if out else Spacer(1, 1)
+            out.append(KeepWithTail(content, Stack(tail), gap=5 * mm))
+        return out
+
+    def header_lines(self, ps: PartState) -> list[str]:
+        """Fields not printed in the body nor in a title: 申报单位名称：…"""
+        form = self.form
+        in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
+        lines = []
+        for s in form.sections:
+            for f in s.fields:
+                if not f.print and f.id not in in_titles:
+                    value = ps.text(f.id)
+                    lines.append(self.note(f"{f.label}：{value}", ps.describe(f.id)))
+        return lines
+
+    def notes(self) -> list[Flowable]:
+        text = self.note(self.form.notes, "填表说明")
+        return [para(p, self.st["note"]) for p in text.split("\n") if p.strip()]
+
+    # ------------------------------------------------------------------ sections
+    def section(self, ps: PartState, s: Section) -> list[Flowable]:
+        if s.kind == "table" and s.table is not None:
+            out = [self.table(ps, s.table)]
+        elif s.kind == "text":
+            out = self.text_section(ps, s)
+        else:
+            grid = self.fields_grid(ps, s)
+            out = [grid] if grid is not None else []
+        if out and s.note:
+            out.append(para(self.note(s.note, f"“{s.title}”的说明"), self.st["note"]))
+        return out
+
+    def value_text(self, ps: PartState, f: Field, addr: str) -> str:
+        text = ps.text(addr)
+        t = f.type
+        if isinstance(t, Choice) and t.boxes and t.options and ps.how(addr) == "input":
+            value = ps.value(addr)
+            boxes = t.boxes_text(value)
+            raw = ps.raw(addr).strip()
+            if raw and (value is BAD or value not in t.options):
+                boxes += f"（{raw}）"  # what was typed is printed, never dropped
+            text = boxes
+        return self.note(text, ps.describe(addr))
+
+    def _title_row(self, title: str, ncols: int, where: str, unit: str = "") -> GRow:
+        if unit and unit not in title:
+            title = f"{title}（单位：{unit}）"
+        return GRow([Cell(0, self.note(title, where), span=ncols, align="center", label=True)])
+
+    def fields_grid(self, ps: PartState, s: Section) -> Grid | None:
+        fields = [f for f in s.fields if f.print]
+        if not fields:
+            return None
+        n = max(1, s.columns)
+        header: list[GRow] = []
+        rows: list[GRow] = []
+        if n >= 3:  # the paper prints a row of labels above a row of values
+            widths = [1.0] * n
+            for start in range(0, len(fields), n):
+                chunk = fields[start:start + n]
+                spans = [1] * len(chunk)
+                spans[-1] += n - len(chunk)
+                cols = [sum(spans[:i]) for i in range(len(chunk))]
+                rows.append(GRow([Cell(c, self.note(f.label, "表头"), span=sp, align="center", label=True)
+                                  for c, sp, f in zip(cols, spans, chunk)]))
+                rows.append(GRow([Cell(c, self.value_text(ps, f, f.id), span=sp, align=_align(f))
+                                  for c, sp, f in zip(cols, spans, chunk)]))
+        else:
+            label_w, value_w = (1.0, 4.0) if n == 1 else (1.0, 1.6)
+            widths = [label_w, value_w] * n
+            line: list[Cell] = []
+            pos = 0
+            for f in fields:
+                span = min(max(f.span, 1), n)
+                if pos + span > n and line:
+                    line[-1].span += 2 * (n - pos)
+                    rows.append(GRow(line))
+                    line, pos = [], 0
+                line.append(Cell(2 * pos, self.note(f.label, "表头"), align="center", label=True))
+                line.append(Cell(2 * pos + 1, self.value_text(ps, f, f.id), span=2 * span - 1, align=_align(f)))
+                pos += span
+            if line:
+                line[-1].span += 2 * (n - pos)
+                rows.append(GRow(line))
+        if s.title:
+            header.append(self._title_row(s.title, len(widths), "表头"))
+        return Grid(widths, rows, header, font=self.font, size=self.size)
+
+    def table(self, ps: PartState, t: Table) -> Grid:
+        cols = [c for c in t.columns if c.print]
+        widths = [c.width or 1.0 for c in cols]
+        header: list[GRow] = []
+        if t.title and t.title not in [c.label for c in cols]:
+            unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
+            header.append(self._title_row(t.title, len(cols), "表头", unit))
+        header.append(GRow([Cell(i, self.note(c.label, "表头"), align="center", label=True)
+                            for i, c in enumerate(cols)]))
+        gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
+        rows: list[GRow] = []
+        prev_group: str | None = None
+        for rid in ps.display_rows(t.id):
+            cells = []
+            for i, c in enumerate(cols):
+                addr = cell_addr(t.id, rid, c.id)
+                how = ps.how(addr)
+                text = self.value_text(ps, c, addr)
+                if how == "none":
+                    align = "center"
+                elif how == "label" or c.id == t.label_column:
+                    align = "left"
+                else:
+                    align = _align(c)
+                cells.append(Cell(i, text, align=align, label=how == "label"))
+            if gi is not None:
+                g = cells[gi]
+                g.align = "center"
+                g.label = True
+                if prev_group and g.text == prev_group:
+                    g.merge_up = True
+                prev_group = g.text or None
+            rows.append(GRow(cells))
+        if not rows:
+            rows.append(GRow([Cell(i, "") for i in range(len(cols))]))
+        return Grid(widths, rows, header, font=self.font, size=self.size, group_col=gi)
+
+    def text_section(self, ps: PartState, s: Section) -> list[Flowable]:
+        out: list[Flowable] = []
+        if s.title:
+            out.append(para(self.note(s.title, "标题"), self.st["heading"]))
+        for f in s.fields:
+            if not f.print:
+                continue
+            out.append(para(self.note(f.label, "标题"), self.st["sub_heading"] if s.title else self.st["heading"]))
+            text = self.value_text(ps, f, f.id)
+            for p in clean(text).split("\n"):
+                if p.strip():
+                    out.append(para(p.strip(), self.st["body"]))
+        return out
+
+    # ------------------------------------------------------------------ signatures and seal
+    def seal_block(self, ps: PartState, last: bool) -> SealBlock | None:
+        sig = self.form.signatures
+        if not sig.lines and not sig.unit_label and not sig.unit_field and not (last and self.qr_payload):
+            return None
+        unit_name = ps.raw(sig.unit_field).strip() if sig.unit_field else self.state.meta().get("unit", "")
+        unit_line = ""
+        date_line = ""
+        left: list[str] = []
+        for line in sig.lines:
+            if "盖章" in line and not unit_line:
+                unit_line = f"{line}：{unit_name}"
+            elif "日期" in line and not date_line:
+                date = ps.text(sig.date_field).strip() if sig.date_field else ""
+                date_line = f"{line}：{date or '　　　　年　　月　　日'}"
+            else:
+                left.append(line)
+        if not unit_line:
+            label = sig.unit_label or "填报单位"
+            unit_line = f"{label}（盖章）：{unit_name}"
+        if not date_line:
+            date_line = "　　　　年　　月　　日"
+        self.note(unit_line, ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
+        for line in left + [date_line]:
+            self.note(line, "签章栏")
+        return SealBlock(left, unit_line, date_line, self.font, qr_payload=self.qr_payload if last else None,
+                         qr_caption=self.qr_caption if last else "")
+
+
+def _align(f: Field) -> str:
+    return f.type.align
+
+
+def _trailing_text_start(sections: list[Section]) -> int:
+    """Index of the first of the 'text' sections that end the form (notes print before them)."""
+    k = len(sections)
+    while k > 0 and sections[k - 1].kind == "text":
+        k -= 1
+    return k if k < len(sections) else len(sections)
+

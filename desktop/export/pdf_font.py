@@ -1,0 +1,123 @@
+"""Choosing the PDF font and checking that it has every character to print.
+
+The bundled Noto Serif SC is used unless the clerk chooses an installed font
+by path or by name (宋体, 仿宋, 黑体, 楷体 on Windows).  ReportLab embeds the
+used glyphs as a subset and silently drops characters the font lacks, so every
+printed string is checked first and missing characters are reported with the
+field they are in.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.errors import JixiaoError
+from desktop.fonts import font_path, missing_chars, register_reportlab_font
+
+# names a clerk may give -> file names in the Windows Fonts folder
+SYSTEM_FONTS: dict[str, tuple[str, ...]] = {
+    "宋体": ("simsun.ttc", "simsun.ttf"),
+    "simsun": ("simsun.ttc", "simsun.ttf"),
+    "新宋体": ("simsun.ttc",),
+    "仿宋": ("simfang.ttf",),
+    "仿宋_gb2312": ("simfang.ttf",),
+    "fangsong": ("simfang.ttf",),
+    "simfang": ("simfang.ttf",),
+    "黑体": ("simhei.ttf",),
+    "simhei": ("simhei.ttf",),
+    "楷体": ("simkai.ttf",),
+    "kaiti": ("simkai.ttf",),
+    "simkai": ("simkai.ttf",),
+}
+MAX_LISTED = 20
+
+
+class FontError(JixiaoError):
+    """The chosen font cannot be used."""
+
+
+class MissingCharsError(JixiaoError):
+    """Characters to print are not in the font; ``missing`` lists (where, characters)."""
+
+    def __init__(self, font_name: str, missing: list[tuple[str, list[str]]]):
+        self.missing = missing
+        lines = [f"{where}：{'、'.join(_show(c) for c in chars)}" for where, chars in missing[:MAX_LISTED]]
+        more = f"\n……另有 {len(missing) - MAX_LISTED} 处" if len(missing) > MAX_LISTED else ""
+        super().__init__(f"字体“{font_name}”缺少以下字符，导出会漏字，请改用其他字体或修改内容：\n"
+                         + "\n".join(lines) + more)
+
+
+def _show(ch: str) -> str:
+    return f"“{ch}”(U+{ord(ch):04X})"
+
+
+@dataclass
+class PdfFont:
+    name: str  # registered ReportLab name
+    path: Path
+    label: str  # what the clerk chose, for messages
+    warning: str = ""  # e.g. the chosen system font was not found and the bundled one is used
+
+
+def windows_fonts_dir() -> Path:
+    return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+
+
+def _candidates(name: str) -> list[Path]:
+    files = SYSTEM_FONTS.get(name.strip().lower(), ())
+    dirs = [windows_fonts_dir()]
+    if sys.platform != "win32":
+        dirs += [Path.home() / ".fonts", Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts")]
+    return [d / f for d in dirs for f in files]
+
+
+def choose_font(font: str | Path | None = None) -> PdfFont:
+    """The font to print with: None → bundled; a path; or a Windows font name such as 宋体."""
+    if font is None or str(font).strip() in ("", "bundled", "内置"):
+        return PdfFont(register_reportlab_font(), font_path(), "Noto Serif SC（内置）")
+    text = str(font).strip()
+    path = Path(text)
+    if text.lower() in SYSTEM_FONTS:
+        found = next((p for p in _candidates(text) if p.is_file()), None)
+        if found is None:
+            return PdfFont(register_reportlab_font(), font_path(), "Noto Serif SC（内置）",
+                           warning=f"本机没有字体“{text}”，已改用内置的 Noto Serif SC")
+        path = found
+    elif not path.is_file():
+        raise FontError(f"找不到字体文件 {text}（可填字体文件路径，或 宋体、仿宋、黑体、楷体）")
+    return PdfFont(_register(path), path, path.name)
+
+
+def _register(path: Path) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    name = "JX" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+    except (TTFError, OSError, ValueError, KeyError) as exc:
+        raise FontError(f"字体文件 {path.name} 不能用于 PDF（需要 TrueType 轮廓的 .ttf/.ttc 字体）：{exc}") from None
+    from reportlab.lib.fonts import addMapping
+
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(name, bold, italic, name)
+    return name
+
+
+def check_chars(font: PdfFont, texts: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """[(where, missing characters)] for every (text, where) whose characters the font lacks."""
+    merged: dict[str, list[str]] = {}
+    for text, where in texts:
+        if not text:
+            continue
+        missing = missing_chars(text, font.path)
+        if missing:
+            have = merged.setdefault(where, [])
+            have.extend(c for c in missing if c not in have)
+    return list(merged.items())

@@ -1,0 +1,230 @@
+"""A bordered grid flowable: the paper forms' tables and label/value grids.
+
+ReportLab's ``Table`` re-measures every remaining row each time it splits at a
+page end, which makes a 2000-row table slow, and it cannot split a row whose
+long text is taller than a page.  :class:`Grid` measures each row once (cell
+text broken into lines by :mod:`desktop.export.pdf_text`), splits between rows
+in linear time, repeats its header rows on every page, merges equal
+consecutive cells of a group column (the paper's 类别), and splits a tall row
+between lines — never leaving fewer than :data:`MIN_LINES` lines on either
+side, so no row is cut into an unreadable sliver.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from reportlab.platypus import Flowable
+
+from desktop.export.pdf_text import Measure, measure, wrap
+
+MIN_LINES = 2  # a split row keeps at least this many lines on each page
+SPLIT_LINES = 7  # only rows at least this tall are split between pages; shorter ones move whole
+PAD_X = 2.5
+PAD_Y = 2.0
+LINE_WIDTH = 0.6
+
+
+@dataclass
+class Cell:
+    col: int
+    text: str = ""
+    span: int = 1
+    align: str = "left"  # 'left' | 'right' | 'center'
+    merge_up: bool = False  # same group as the cell above: no border between, text printed once
+    label: bool = False  # a printed label (shaded very lightly, centred vertically)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GRow:
+    cells: list[Cell]
+    height: float = 0.0
+    continued: bool = False  # the rest of a row split at a page end
+
+    def nlines(self) -> int:
+        return max((len(c.lines) for c in self.cells), default=1)
+
+
+class Grid(Flowable):
+    """Rows of cells on a grid of relative column widths."""
+
+    def __init__(self, widths: list[float], rows: list[GRow], header: list[GRow] | None = None,
+                 font: str = "NotoSerifSC", size: float = 9.5, leading: float | None = None,
+                 header_size: float | None = None, group_col: int | None = None):
+        super().__init__()
+        self.group_col = group_col
+        self.weights = widths
+        self.rows = rows
+        self.header = header or []
+        self.font = font
+        self.size = size
+        self.leading = leading or size * 1.35
+        self.header_size = header_size or size
+        self._laid_out_width: float | None = None
+        self.col_x: list[float] = []
+        self._height = 0.0
+        self._header_h = 0.0
+
+    # -------------------------------------------------------------- measuring
+    def _layout(self, width: float) -> None:
+        if self._laid_out_width == width:
+            return
+        total = sum(self.weights)
+        xs = [0.0]
+        for w in self.weights:
+            xs.append(xs[-1] + width * w / total)
+        self.col_x = xs
+        m = measure(self.font, self.size)
+        for row in self.header:
+            self._measure_row(row, m, header=True)
+        for row in self.rows:
+            self._measure_row(row, m)
+        self._header_h = sum(r.height for r in self.header)
+        self._height = self._header_h + sum(r.height for r in self.rows)
+        self._laid_out_width = width
+
+    def _measure_row(self, row: GRow, m: Measure, header: bool = False) -> None:
+        if not row.height:
+            for c in row.cells:
+                if not c.lines:
+                    avail = self.col_x[c.col + c.span] - self.col_x[c.col] - 2 * PAD_X
+                    c.lines = [] if c.merge_up else wrap(c.text, avail, m)
+            row.height = max(row.nlines(), 1) * self.leading + 2 * PAD_Y
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._layout(availWidth)
+        self.width = availWidth
+        return availWidth, self._height
+
+    def _copy(self, rows: list[GRow]) -> "Grid":
+        g = Grid(self.weights, rows, self.header, self.font, self.size, self.leading, self.header_size,
+                 self.group_col)
+        g._laid_out_width = self._laid_out_width
+        g.col_x = self.col_x
+        g._header_h = self._header_h
+        g._height = self._header_h + sum(r.height for r in rows)
+        return g
+
+    # -------------------------------------------------------------- splitting
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._layout(availWidth)
+        room = availHeight - self._header_h
+        used = 0.0
+        for i, row in enumerate(self.rows):
+            if used + row.height <= room:
+                used += row.height
+                continue
+            first, rest = self.split_row(row, room - used)
+            if first is not None:
+                head = self.rows[:i] + [first]
+                tail = [rest] + self.rows[i + 1:]
+            else:
+                head, tail = self.rows[:i], self.rows[i:]
+            if not head:
+                return []
+            return [self._copy(head), self._copy(self._continue_groups(tail, head))]
+        return [self]
+
+    def split_row(self, row: GRow, room: float) -> tuple[GRow | None, GRow | None]:
+        """The part of *row* that fits in *room* and the rest, or (None, None)."""
+        fit = int((room - 2 * PAD_Y) // self.leading)
+        n = row.nlines()
+        if fit < MIN_LINES or n < max(SPLIT_LINES, 2 * MIN_LINES):
+            return None, None
+        fit = min(fit, n - MIN_LINES)
+        a_cells, b_cells = [], []
+        for c in row.cells:
+            a_cells.append(replace(c, lines=c.lines[:fit]))
+            rest = c.lines[fit:]
+            b_cells.append(replace(c, lines=rest or ([""] if not c.merge_up else []),
+                                   text="" if not rest else c.text))
+        a = GRow(a_cells, fit * self.leading + 2 * PAD_Y, row.continued)
+        b = GRow(b_cells, (n - fit) * self.leading + 2 * PAD_Y, True)
+        return a, b
+
+    def _continue_groups(self, rows: list[GRow], before: list[GRow]) -> list[GRow]:
+        """On a new page the group cell (the paper's 类别) prints its text again."""
+        if not rows or self.group_col is None:
+            return rows
+        first = rows[0]
+        label = self._group_text(before)
+        cells = []
+        for c in first.cells:
+            if c.col == self.group_col and (c.merge_up or not any(c.lines)):
+                cells.append(replace(c, merge_up=False, lines=label or [""]))
+            else:
+                cells.append(c)
+        height = max(first.height, len(label) * self.leading + 2 * PAD_Y)
+        return [GRow(cells, height, first.continued)] + rows[1:]
+
+    def _group_text(self, before: list[GRow]) -> list[str]:
+        for row in reversed(before):
+            for c in row.cells:
+                if c.col == self.group_col and not c.merge_up and any(c.lines):
+                    return list(c.lines)
+        return []
+
+    # -------------------------------------------------------------- drawing
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setLineWidth(LINE_WIDTH)
+        y = self._height
+        segments: list[tuple[float, float, float, float]] = []
+        for rows, size in ((self.header, self.header_size), (self.rows, self.size)):
+            if not rows:
+                continue
+            canv.setFont(self.font, size)
+            y = self._draw_rows(rows, y, segments, header=rows is self.header)
+        canv.lines(segments)
+        canv.restoreState()
+
+    def _draw_rows(self, rows: list[GRow], top: float, segments: list, header: bool) -> float:
+        canv = self.canv
+        xs = self.col_x
+        lead = self.leading
+        ascent = self.size * 0.88
+        # the height of each merged run, keyed by (first row index, column)
+        runs: dict[tuple[int, int], float] = {}
+        open_run: dict[int, tuple[int, int]] = {}
+        for i, row in enumerate(rows):
+            for c in row.cells:
+                if c.merge_up and i > 0 and c.col in open_run:
+                    key = open_run[c.col]
+                    runs[key] += row.height
+                else:
+                    key = (i, c.col)
+                    runs[key] = row.height
+                    open_run[c.col] = key
+        y = top
+        for i, row in enumerate(rows):
+            bottom = y - row.height
+            for c in row.cells:
+                x0, x1 = xs[c.col], xs[c.col + c.span]
+                segments.append((x0, y, x0, bottom))
+                segments.append((x1, y, x1, bottom))
+                if not c.merge_up or i == 0:
+                    segments.append((x0, y, x1, y))
+                if c.merge_up and i > 0:
+                    continue
+                lines = c.lines
+                h = runs.get((i, c.col), row.height)
+                ty = y - PAD_Y - ascent
+                if (c.label or header) and h > len(lines) * lead + 2 * PAD_Y + 0.5:
+                    ty -= (h - len(lines) * lead - 2 * PAD_Y) / 2
+                for line in lines:
+                    if line:
+                        if c.align == "right":
+                            canv.drawRightString(x1 - PAD_X, ty, line)
+                        elif c.align == "center":
+                            canv.drawCentredString((x0 + x1) / 2, ty, line)
+                        else:
+                            canv.drawString(x0 + PAD_X, ty, line)
+                    ty -= lead
+            y = bottom
+        # the bottom border of the block
+        if rows:
+            last = rows[-1]
+            for c in last.cells:
+                segments.append((xs[c.col], y, xs[c.col + c.span], y))
+        return y

@@ -1,0 +1,160 @@
+"""The signature and seal block, and keeping it with the last lines of content.
+
+The block (:class:`SealBlock`) prints the signature lines on the left and, on
+the right, the unit name line with （盖章） and the date line with a clear
+square around them large enough for a 42 mm round seal pressed over both.
+:class:`KeepWithTail` binds the block to the last content flowable: when they
+do not fit together, some of the content is carried to the next page with the
+block, so the block is never alone on a page.
+"""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from desktop.export.pdf_text import measure, wrap
+
+SEAL_DIAMETER = 42 * mm
+SEAL_ROOM = 45 * mm  # the clear square the seal is pressed into
+QR_SIZE = 19 * mm
+
+
+class SealBlock(Flowable):
+    def __init__(self, left_lines: list[str], unit_line: str, date_line: str, font: str, size: float = 10.5,
+                 qr_payload: str | None = None, qr_caption: str = ""):
+        super().__init__()
+        self.left_lines = left_lines
+        self.unit_line = unit_line
+        self.date_line = date_line
+        self.font = font
+        self.size = size
+        self.qr_payload = qr_payload
+        self.qr_caption = qr_caption
+        self.height = SEAL_ROOM + 2 * mm
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.height
+
+    def seal_box(self) -> tuple[float, float, float, float]:
+        """(x, y, width, height) of the clear square for the seal, in the block's coordinates."""
+        x = self.width - SEAL_ROOM - 4 * mm
+        return x, 0.0, SEAL_ROOM, SEAL_ROOM
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setFont(self.font, self.size)
+        top = self.height
+        # left: the signature lines, each followed by a space to sign in
+        y = top - 8 * mm
+        m = measure(self.font, self.size)
+        canv.setLineWidth(0.5)
+        for line in self.left_lines:
+            text = f"{line}："
+            canv.drawString(0, y, text)
+            x = m.width(text) + 1 * mm
+            canv.line(x, y - 2, x + 38 * mm, y - 2)
+            y -= 11 * mm
+        # right: unit name (seal over it) and date, inside / around the seal square
+        sx, sy, sw, sh = self.seal_box()
+        right = self.width
+        # the unit line may be long: it ends at the right margin and may extend left of the square
+        unit_lines = wrap(self.unit_line, right - sx + 40 * mm, m)
+        uy = sy + sh - 12 * mm
+        for text in unit_lines:
+            canv.drawRightString(right, uy, text)
+            uy -= self.size * 1.5
+        canv.drawRightString(right, sy + 12 * mm, self.date_line)
+        if self.qr_payload:
+            # left of the date line, below the unit line: never under the seal
+            qx = min(sx, right - m.width(self.date_line)) - QR_SIZE - 6 * mm
+            draw_qr(canv, self.qr_payload, qx, 3 * mm, QR_SIZE)
+            if self.qr_caption:
+                canv.setFont(self.font, 6.5)
+                canv.drawCentredString(qx + QR_SIZE / 2, 0.5 * mm, self.qr_caption)
+
+
+def draw_qr(canv, payload: str, x: float, y: float, size: float) -> None:
+    """A QR code (segno) drawn as filled squares: vector, sharp at any printer resolution."""
+    import segno
+
+    qr = segno.make(payload, error="m", micro=False)
+    matrix = qr.matrix
+    n = len(matrix)
+    border = 1
+    cell = size / (n + 2 * border)
+    canv.saveState()
+    canv.setFillColorRGB(1, 1, 1)
+    canv.rect(x, y, size, size, stroke=0, fill=1)
+    canv.setFillColorRGB(0, 0, 0)
+    p = canv.beginPath()
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                p.rect(x + (start + border) * cell, y + size - (r + 1 + border) * cell, (c - start) * cell, cell)
+            else:
+                c += 1
+    canv.drawPath(p, stroke=0, fill=1)
+    canv.restoreState()
+
+
+class Stack(Flowable):
+    """Several flowables drawn as one unsplittable block (the footnote and the seal block)."""
+
+    def __init__(self, items: list[Flowable], gap: float = 3 * mm):
+        super().__init__()
+        self.items = items
+        self.gap = gap
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._sizes = [f.wrap(availWidth, availHeight) for f in self.items]
+        self.width = availWidth
+        self.height = sum(h for _, h in self._sizes) + self.gap * max(len(self.items) - 1, 0)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for f, (_, h) in zip(self.items, self._sizes):
+            y -= h
+            f.drawOn(self.canv, 0, y)
+            y -= self.gap
+
+
+class KeepWithTail(Flowable):
+    """``content`` followed by ``tail``; split so that the tail always shares a page with content."""
+
+    def __init__(self, content: Flowable, tail: Flowable, gap: float = 4 * mm):
+        super().__init__()
+        self.content = content
+        self.tail = tail
+        self.gap = gap
+        self._hc = self._ht = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._hc = self.content.wrap(availWidth, availHeight)
+        _, self._ht = self.tail.wrap(availWidth, availHeight)
+        self.width = availWidth
+        self.height = self._hc + self.gap + self._ht
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        # leave room on this page for nothing but content; carry at least a line to the next page
+        limit = min(availHeight, self._hc - 1.0)
+        if limit <= 0:
+            return []
+        parts = self.content.split(availWidth, limit)
+        if len(parts) < 2:
+            return []
+        return list(parts[:-1]) + [KeepWithTail(parts[-1], self.tail, self.gap)]
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, self._ht + self.gap)
+        self.tail.drawOn(self.canv, 0, 0)
