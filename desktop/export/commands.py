@@ -31,31 +31,21 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _draft_id(path: Path) -> str:
-    try:
-        from desktop.export.pdf_verify import draft_versions
+    from desktop.export.pdf_verify import draft_versions
 
+    try:
         return draft_versions(path)[0]
-    except (ImportError, AttributeError, JixiaoError):
+    except JixiaoError:
         return ""
 
 
 def _snapshot(path: Path) -> str:
-    """Take a snapshot of the draft (the printed final version); '' when the store cannot."""
-    try:
-        import desktop.store as store
-    except ImportError:
-        return ""
-    opener = getattr(store, "open_draft", None) or getattr(getattr(store, "Draft", None), "open", None)
-    if opener is None:
-        return ""
-    draft = opener(path)
-    try:
-        snap = draft.snapshot("export")
-    finally:
-        close = getattr(draft, "close", None)
-        if close is not None:
-            close()
-    return str(getattr(snap, "id", snap) or "export")
+    """Keep the printed final version as a snapshot (版本) of the draft."""
+    from desktop.store import Draft
+
+    with Draft.open(path) as draft:
+        sid = draft.snapshot("export", "导出正式版 PDF")
+    return f"版本 {sid}"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
 from desktop.export.pdf_text import clean
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
 
 
 def styles(font: str, landscape: bool) -> dict[str, ParagraphStyle]:
@@ -137,9 +138,14 @@ class StoryBuilder:
     # ------------------------------------------------------------------ sections
     def section(self, ps: PartState, s: Section) -> list[Flowable]:
         if s.kind == "table" and s.table is not None:
-            out = [self.table(ps, s.table)]
+            out = []
+            if _NUMBERED.match(s.table.title):  # a report's numbered heading, printed above the table
+                out = [CondPageBreak(35 * mm), para(self.note(s.table.title, "标题"), self.st["heading"])]
+            out.append(self.table(ps, s.table, title_row=not out))
         elif s.kind == "text":
             out = self.text_section(ps, s)
+        elif s.fields and all(_NUMBERED.match(f.label) for f in s.fields if f.print):
+            out = self.report_lines(ps, s)
         else:
             grid = self.fields_grid(ps, s)
             out = [grid] if grid is not None else []
@@ -203,11 +209,16 @@ class StoryBuilder:
             header.append(self._title_row(s.title, len(widths), "表头"))
         return Grid(widths, rows, header, font=self.font, size=self.size)
 
-    def table(self, ps: PartState, t: Table) -> Grid:
+    def report_lines(self, ps: PartState, s: Section) -> list[Flowable]:
+        """A report's numbered items printed as lines: 一、预算部门名称：……"""
+        return [para(f"{self.note(f.label, '标题')}：{self.value_text(ps, f, f.id)}", self.st["heading"])
+                for f in s.fields if f.print]
+
+    def table(self, ps: PartState, t: Table, title_row: bool = True) -> Grid:
         cols = [c for c in t.columns if c.print]
         widths = [c.width or 1.0 for c in cols]
         header: list[GRow] = []
-        if t.title and t.title not in [c.label for c in cols]:
+        if title_row and t.title and t.title not in [c.label for c in cols]:
             unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
             header.append(self._title_row(t.title, len(cols), "表头", unit))
         header.append(GRow([Cell(i, self.note(c.label, "表头"), align="center", label=True)

@@ -77,11 +77,9 @@ def canvas_maker(info: PageInfo) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
+            kwargs["initialFontName"] = info.font  # no unembedded Helvetica in the page resources
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
-            self.setCreator("绩效填报")
-            if hasattr(self, "setDateFormatter"):
-                pass
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._saved.append(dict(self.__dict__))

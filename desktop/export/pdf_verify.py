@@ -1,8 +1,7 @@
 """Verification codes: which draft, and which version of it, a printed PDF shows.
 
-The content hash is the sha256 of the canonical JSON of ``Document.to_dict()``
-(``desktop.store.hashing.document_hash`` when the draft store provides it, the
-same definition here otherwise).  Every page prints a short code derived from
+The content hash is ``desktop.store.hashing.document_hash`` (sha256 of a
+canonical JSON of the document), the same the draft store keeps for snapshots.  Every page prints a short code derived from
 the form id, the draft id and the hash; the last page a QR code with
 ``JX1:<form>:<draft>:<hash prefix>``; the PDF's metadata (keywords) holds the
 full hash, so :func:`verify` can tell whether a PDF matches a draft as it is
@@ -12,29 +11,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from desktop.core.document import Document
-from desktop.core.errors import DocumentError, JixiaoError
+from desktop.core.errors import DocumentError
 
 HASH_PREFIX = 16  # hex characters of the hash in the QR code
 
 
-def _canonical_hash(doc: Document) -> str:
-    data = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
 def document_hash(doc: Document) -> str:
-    """sha256 (hex) of the document's content."""
-    try:
-        from desktop.store.hashing import document_hash as store_hash
-    except ImportError:
-        return _canonical_hash(doc)
+    """sha256 (hex) of the document's canonical JSON (the draft store's definition)."""
+    from desktop.store.hashing import document_hash as store_hash
+
     return store_hash(doc)
 
 
@@ -94,57 +85,36 @@ class Version:
     """A version of a draft to compare against: the current content or a snapshot."""
 
     label: str  # 当前内容, or the snapshot's description
-    load: Callable[[], Document]
+    content_hash: Callable[[], str]
+    form_id: Callable[[], str] = lambda: ""
 
 
 def draft_versions(path: str | Path) -> tuple[str, list[Version]]:
-    """(draft id, [current, snapshots newest first]) for a draft or a JSON file."""
+    """(draft id, [current content, snapshots newest first]) of a draft or a JSON file."""
     from desktop.commands import is_draft_file, load_document
 
     path = Path(path)
-    current = Version("当前内容", lambda: load_document(path))
     if not (is_draft_file(path) or path.suffix.lower() == ".jxd"):
-        return "", [current]
-    draft_id, snaps = _store_snapshots(path)
+        doc = load_document(path)
+        return "", [Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)]
+    from desktop.store import Draft
+
+    draft = Draft.open(path, readonly=True)
+    try:
+        doc = draft.load_document()
+        draft_id = str(draft.info.get("draft_id") or draft.info.get("id") or "")
+        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)
+        snaps = [Version(_snapshot_label(s), lambda h=s.content_hash: h) for s in draft.snapshots()]
+    finally:
+        draft.close()
     return draft_id, [current] + snaps
 
 
-def _store_snapshots(path: Path) -> tuple[str, list[Version]]:
-    """Snapshots through the draft store (desktop.store), whichever of its entry points exists."""
-    try:
-        import desktop.store as store
-    except ImportError:
-        return "", []
-    opener = getattr(store, "open_draft", None) or getattr(getattr(store, "Draft", None), "open", None)
-    if opener is None:
-        return "", []
-    try:
-        draft = opener(path, read_only=True)
-    except TypeError:
-        draft = opener(path)
-    draft_id = str(getattr(draft, "id", "") or getattr(draft, "draft_id", "") or "")
-    out: list[Version] = []
-    for snap in list(draft.snapshots()):
-        sid = getattr(snap, "id", snap)
-        label = _snapshot_label(snap)
-        out.append(Version(label, lambda sid=sid: draft.snapshot_document(sid)))
-    return draft_id, out
-
-
 def _snapshot_label(snap: Any) -> str:
-    parts = []
-    for attr in ("created", "taken", "time", "at"):
-        v = getattr(snap, attr, None)
-        if v:
-            parts.append(v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else str(v))
-            break
-    for attr in ("label", "reason", "note", "name", "kind"):
-        v = getattr(snap, attr, None)
-        if v:
-            parts.append(str(v))
-            break
-    sid = getattr(snap, "id", None)
-    return "版本" + (f" {sid}" if sid is not None else "") + (f"（{'，'.join(parts)}）" if parts else "")
+    reason = getattr(snap, "reason_text", "") or getattr(snap, "reason", "")
+    extra = "，".join(x for x in (str(getattr(snap, "taken", "") or "")[:16].replace("T", " "), reason,
+                                  getattr(snap, "label", "")) if x)
+    return f"版本 {snap.id}" + (f"（{extra}）" if extra else "")
 
 
 @dataclass
@@ -156,22 +126,20 @@ class VerifyResult:
 
 def verify(pdf: str | Path, draft: str | Path) -> VerifyResult:
     stamp = read_stamp(pdf)
-    draft_id, versions = draft_versions(draft)
-    copy = "正式版" if stamp.final else "草稿副本"
+    _, versions = draft_versions(draft)
+    copy = "正式版" if stamp.final else "副本"
     name = Path(pdf).name
+    current_form = versions[0].form_id()
+    if current_form and stamp.form_id and current_form != stamp.form_id:
+        return VerifyResult(False, None, f"不一致：{name} 是表单“{stamp.form_id}”的 PDF，"
+                                         f"而 {Path(draft).name} 是表单“{current_form}”。")
     for i, version in enumerate(versions):
-        try:
-            doc = version.load()
-        except JixiaoError:
+        if version.content_hash() != stamp.content_hash:
             continue
-        if doc.form_id != stamp.form_id and i == 0:
-            return VerifyResult(False, None, f"不一致：{name} 是表单“{stamp.form_id}”的 PDF，"
-                                             f"而 {Path(draft).name} 是表单“{doc.form_id}”。")
-        if document_hash(doc) == stamp.content_hash:
-            if i == 0:
-                return VerifyResult(True, version.label, f"一致：{name}（{copy}，校验码 {stamp.code}，"
-                                                         f"共 {stamp.pages} 页）与草稿当前内容相同。")
-            return VerifyResult(False, version.label, f"不一致：{name}（校验码 {stamp.code}）与草稿当前内容不同，"
-                                                      f"但与{version.label}相同。")
-    extra = "；草稿中没有与之相同的版本" if len(versions) > 1 else ""
+        if i == 0:
+            return VerifyResult(True, version.label, f"一致：{name}（{copy}，校验码 {stamp.code}，共 {stamp.pages} 页）"
+                                                     f"与 {Path(draft).name} 的当前内容相同。")
+        return VerifyResult(False, version.label, f"不一致：{name}（校验码 {stamp.code}）与 {Path(draft).name} "
+                                                  f"的当前内容不同，但与其中保存的{version.label}相同。")
+    extra = "；草稿中保存的各个版本也都与之不同" if len(versions) > 1 else ""
     return VerifyResult(False, None, f"不一致：{name}（校验码 {stamp.code}）与 {Path(draft).name} 的当前内容不同{extra}。")
