@@ -101,7 +101,10 @@ class RuleSet:
         if target.quantitative:
             if not isinstance(actual, Quantity):
                 return self.words(target, actual)
-            return self.quantitative(target, actual.number, cls)
+            number = _in_unit(actual, target.unit)
+            if number is None:  # 个 against 次, 万元 against 天 …: the clerk scores by hand
+                return None
+            return self.quantitative(target, number, cls)
         if target.when is not None and isinstance(actual, PartialDate):
             return ONE if actual <= target.when else None
         return self.words(target, actual)
@@ -196,6 +199,20 @@ def _decimal(v: Any) -> Decimal | None:
         return v
     if isinstance(v, Quantity):
         return v.number
+    return None
+
+
+def _in_unit(actual: Quantity, unit: str) -> Decimal | None:
+    """The actual in the target's unit (元 and 万元 convert); None when the units differ.
+
+    A number written without a unit is taken to be in the target's unit.
+    """
+    if not actual.unit or not unit or actual.unit == unit:
+        return actual.number
+    if (actual.unit, unit) == ("元", "万元"):
+        return actual.number / 10000
+    if (actual.unit, unit) == ("万元", "元"):
+        return actual.number * 10000
     return None
 
 
