@@ -23,7 +23,6 @@ from typing import Iterable
 
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError
-from desktop.store.layout import LAYOUTS
 
 RECENT_MAX = 30
 
@@ -97,11 +96,7 @@ def read_entry(path: str | Path) -> DraftEntry:
         lite.check_header(path, header)
         con = lite.connect(path, "ro")
         try:
-            objects = {(k, n) for k, n in con.execute("SELECT type, name FROM sqlite_master")}
-            if any(k in ("trigger", "view") for k, _ in objects) or ("table", "info") not in objects:
-                raise lite.draft_error("unsafe" if objects else "not_draft", path, what="触发器或视图")
-            if header.user_version not in LAYOUTS:
-                raise lite.draft_error("not_draft", path)
+            lite.check_schema(con, path)  # no triggers or views, exactly our tables: then reading is safe
             info = {k: v for k, v in con.execute("SELECT key, value FROM info")}
         finally:
             con.close()
