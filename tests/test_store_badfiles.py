@@ -250,7 +250,6 @@ def spy(monkeypatch):
     ("CREATE TRIGGER t3 AFTER DELETE ON cells BEGIN SELECT pwned(); END", "触发器"),
     ("CREATE VIEW v1 AS SELECT pwned() AS x", "视图"),
     ("CREATE INDEX i1 ON cells (value)", "索引"),
-    ("CREATE INDEX i2 ON cells (value) WHERE pwned() = 1", "索引"),
     ("CREATE TABLE extra (a TEXT)", "多余的表"),
 ])
 def test_planted_sql_never_runs(good, tmp_path, spy, sql, what):
