@@ -115,8 +115,10 @@ class StoryBuilder:
         if tail:
             while out and isinstance(out[-1], (Spacer, CondPageBreak)):
                 out.pop()
-            content = out.pop() if out else Spacer(1, 1)
-            out.append(KeepWithTail(content, Stack(tail), gap=5 * mm))
+            content: list[Flowable] = []  # the last few flowables, up to a page break
+            while out and len(content) < 4 and not isinstance(out[-1], (PageBreak, CondPageBreak)):
+                content.insert(0, out.pop())
+            out.append(KeepWithTail(content or [Spacer(1, 1)], Stack(tail), gap=5 * mm))
         return out
 
     def header_lines(self, ps: PartState) -> list[str]:

@@ -125,36 +125,64 @@ class Stack(Flowable):
             y -= self.gap
 
 
-class KeepWithTail(Flowable):
-    """``content`` followed by ``tail``; split so that the tail always shares a page with content."""
+MIN_CARRY = 40.0  # points of content (about three lines) that go with the block to a new page
 
-    def __init__(self, content: Flowable, tail: Flowable, gap: float = 4 * mm):
+
+class KeepWithTail(Flowable):
+    """The last ``content`` flowables followed by ``tail``, split so that the tail always shares its
+    page with at least :data:`MIN_CARRY` of content (or all of it, when there is less)."""
+
+    def __init__(self, content: list[Flowable], tail: Flowable, gap: float = 4 * mm):
         super().__init__()
-        self.content = content
+        self.content = list(content)
         self.tail = tail
         self.gap = gap
-        self._hc = self._ht = 0.0
+        self._heights: list[float] = []
+        self._ht = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _, self._hc = self.content.wrap(availWidth, availHeight)
+        self._heights = [f.wrap(availWidth, availHeight)[1] + _space(f) for f in self.content]
         _, self._ht = self.tail.wrap(availWidth, availHeight)
         self.width = availWidth
-        self.height = self._hc + self.gap + self._ht
+        self.height = sum(self._heights) + self.gap + self._ht
         return availWidth, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         if self.height <= availHeight:
             return [self]
-        # leave room on this page for nothing but content; carry at least a line to the next page
-        limit = min(availHeight, self._hc - 1.0)
+        total = sum(self._heights)
+        limit = min(availHeight, total - MIN_CARRY)  # what may stay on this page
         if limit <= 0:
             return []
-        parts = self.content.split(availWidth, limit)
-        if len(parts) < 2:
-            return []
-        return list(parts[:-1]) + [KeepWithTail(parts[-1], self.tail, self.gap)]
+        used = 0.0
+        for i, (f, h) in enumerate(zip(self.content, self._heights)):
+            if used + h <= limit:
+                used += h
+                continue
+            parts = f.split(availWidth, limit - used - _space(f)) if limit - used > _space(f) else []
+            if len(parts) >= 2:
+                first, rest = self.content[:i] + [parts[0]], list(parts[1:]) + self.content[i + 1:]
+            else:
+                first, rest = self.content[:i], self.content[i:]
+            if not first or all(_is_space(x) for x in first):
+                return []
+            return first + [KeepWithTail(rest, self.tail, self.gap)]
+        return []
 
     def draw(self) -> None:
-        self.content.drawOn(self.canv, 0, self._ht + self.gap)
+        y = self.height
+        for f, h in zip(self.content, self._heights):
+            y -= h
+            f.drawOn(self.canv, 0, y + f.getSpaceAfter())
         self.tail.drawOn(self.canv, 0, 0)
+
+
+def _space(f: Flowable) -> float:
+    return f.getSpaceBefore() + f.getSpaceAfter()
+
+
+def _is_space(f: Flowable) -> bool:
+    from reportlab.platypus import Spacer
+
+    return isinstance(f, Spacer)
