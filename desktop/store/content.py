@@ -179,14 +179,19 @@ def _need_part(conn: Connection, pid: str) -> None:
         raise DraftError(f"草稿中没有这个项目（{pid}）", "no_part")
 
 
-def set_value(conn: Connection, form_id: str, pid: str, addr: str, raw: str) -> None:
-    _need_part(conn, pid)
+def set_value(conn: Connection, form_id: str, pid: str, addr: str, raw: str, first: bool | None = None) -> None:
+    """``first``: whether ``pid`` is the first part, when the caller knows (saves a query)."""
+    if first is None:
+        _need_part(conn, pid)
     t, r, c = split_addr(addr)
     if r is None:
         conn.execute(S().field, {"part_id": pid, "field": t, "value": raw})
         spec = meta_spec(form_id)
         if spec is not None and t in spec.fields:
-            refresh_search(conn, form_id)
+            if spec.multi and t == spec.name:
+                refresh_search(conn, form_id)
+            elif first if first is not None else _is_first(conn, pid):
+                write_info(conn, {k: raw.strip() for k in ("unit", "year", "project") if getattr(spec, k) == t})
         return
     key = {"part_id": pid, "tbl": t, "row_id": r, "col": c, "value": raw}
     if conn.execute(S().row_exists, {"pid": pid, "tbl": t, "rid": r}).first() is not None:
@@ -198,6 +203,10 @@ def set_value(conn: Connection, form_id: str, pid: str, addr: str, raw: str) -> 
         return
     conn.execute(S().register, {"part_id": pid, "kind": "fixed", "tbl": t})
     conn.execute(S().fixed, key)
+
+
+def _is_first(conn: Connection, pid: str) -> bool:
+    return conn.execute(select(T.parts.c.id).order_by(T.parts.c.position).limit(1)).scalar() == pid
 
 
 def _is_data_row(form_id: str, tid: str, rid: str) -> bool:

@@ -130,6 +130,7 @@ class Draft:
             self.close()
             raise lite.translate(exc, path) from None
         self.form_id = self.document.form_id
+        self._part_ids = [p.id for p in self.document.parts]
         try:
             self.revision = int(self.info.get("revision", "0"))
         except ValueError:
@@ -288,7 +289,11 @@ class Draft:
 
     # ------------------------------------------------------------------ edits (mirror the engine)
     def set_value(self, part_id: str, addr: str, raw: str) -> None:
-        self._write(self._content.set_value, self.form_id, part_id, addr, raw)
+        # the part ids are known while we hold the lock: saves a query on the commonest edit
+        if part_id not in self._part_ids:
+            self._write(self._content.set_value, self.form_id, part_id, addr, raw)
+        else:
+            self._write(self._content.set_value, self.form_id, part_id, addr, raw, part_id == self._part_ids[0])
 
     def set_override(self, part_id: str, addr: str, raw: str | None) -> None:
         self._write(self._content.set_override, part_id, addr, raw)
@@ -308,12 +313,16 @@ class Draft:
 
     def add_part(self, index: int | None, part: Part) -> None:
         self._write(self._content.add_part, self.form_id, index, part)
+        self._part_ids.insert(len(self._part_ids) if index is None else index, part.id)
 
     def remove_part(self, part_id: str) -> None:
         self._write(self._content.remove_part, self.form_id, part_id)
+        self._part_ids.remove(part_id)
 
     def move_part(self, part_id: str, index: int) -> None:
         self._write(self._content.move_part, self.form_id, part_id, index)
+        self._part_ids.remove(part_id)
+        self._part_ids.insert(index, part_id)
 
     def set_meta(self, meta: dict[str, str]) -> None:
         self._write(self._content.set_meta, meta)
@@ -323,6 +332,7 @@ class Draft:
         self._write(self._content.write_document, doc, resync=True)
         self.document = doc
         self.form_id = doc.form_id
+        self._part_ids = [p.id for p in doc.parts]
 
     # ------------------------------------------------------------------ snapshots (版本)
     def snapshot(self, reason: str = "manual", label: str = "") -> int:
@@ -386,6 +396,7 @@ class Draft:
         self._write(both, resync=True)
         self.document = doc
         self.form_id = doc.form_id
+        self._part_ids = [p.id for p in doc.parts]
         return doc
 
     def content_hash(self) -> str:
