@@ -307,3 +307,33 @@ def test_choice_examples_are_options(form_id):
         if options and not getattr(f.type, "free", False):
             for opt in options:
                 assert f.type.read(opt) == opt
+
+
+# ---------------------------------------------------------------------------------------
+# the documentation's complete example loads and works
+# ---------------------------------------------------------------------------------------
+
+
+def _doc_example():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "forms.md").read_text(encoding="utf-8")
+    start = text.index("## A complete example")
+    block = text[start:].split("```json", 1)[1].split("```", 1)[0]
+    return json.loads(block)
+
+
+def test_docs_complete_example_loads_and_computes():
+    form = parse_definition(_doc_example(), "forms.md")
+    state = DocumentState.new(form)
+    ps = state.parts[0]
+    ps.set_value("budget", "100")
+    ps.set_value("spent", "９９．５")
+    assert ps.text("rate") == "99.50%"
+    ps.set_value("sources/city/plan", "60")
+    assert ("plan_eq_budget", "sources/total/plan") in ps.problems
+    ps.set_value("sources/own/plan", "40")
+    assert ("plan_eq_budget", "sources/total/plan") not in ps.problems
+    rid = ps.insert_row("ind", cells={"cls": "产出目标", "name": "培训人次", "target": "≥50个", "actual": "50个"})
+    assert ps.value(f"ind/{rid}/weight") == 70
+    assert ps.value("score_total") == 70  # 决策 row: no actual → 0; 产出 row met → 70
