@@ -159,3 +159,34 @@ def test_check_accepts_json_numbers_from_other_tools(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["parts"][0]["computed"]["quota_balance"] == "265.92"
+
+
+def test_docs_interchange_example_is_a_valid_file(tmp_path, capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "interchange.md").read_text(encoding="utf-8")
+    block = text.split("```json", 1)[1].split("```", 1)[0]
+    path = tmp_path / "申报表.json"
+    path.write_text(block, encoding="utf-8")
+    assert main(["check", str(path), "--json"]) in (0, 1)
+    report = json.loads(capsys.readouterr().out)
+    computed = report["parts"][0]["computed"]
+    assert computed["composition/total/amount"] == "134.55"
+    assert computed["sources/total/plan"] == "134.55"
+    assert computed["ly_arrival_rate"] == "100.00"
+
+
+def test_unknown_ids_survive_a_round_trip(tmp_path, capsys):
+    from desktop.core.interchange import dumps, read_json
+
+    path = _sample(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["parts"][0]["fields"]["from_a_newer_tool"] = "保留"
+    data["parts"][0]["tables"]["unknown_table"] = [{"id": "x1", "c": "1"}]
+    path.write_text("\ufeff" + json.dumps(data, ensure_ascii=False), encoding="utf-8")  # with a BOM
+    doc = read_json(path)
+    again = json.loads(dumps(doc))
+    assert again["parts"][0]["fields"]["from_a_newer_tool"] == "保留"
+    assert again["parts"][0]["tables"]["unknown_table"] == [{"id": "x1", "c": "1"}]
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
