@@ -304,3 +304,11 @@ def test_json_saved_as_jxd_goes_through_check(tmp_path, capsys):
     path.write_text(json.dumps(load_sample(FORM).to_dict(), ensure_ascii=False), encoding="utf-8")
     assert main(["check", str(path)]) == 2
     assert "不是草稿文件" in capsys.readouterr().err
+
+
+def test_filled_in_a_newer_form_definition(good, tmp_path, capsys):
+    path = _copy(good, tmp_path, "新定义.jxd")
+    _plant(path, "UPDATE info SET value = '2099.1' WHERE key = 'form_version'")
+    err = _refused(path, "newer_form", capsys, listed=False)
+    assert "2099.1" in err.text and "升级" in err.text
+    assert not (tmp_path / "新定义.jxd.lock").exists()

@@ -60,6 +60,23 @@ def _app_version() -> str:
         return "0"
 
 
+def _version_key(v: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in v.replace("-", ".").split("."))
+
+
+def _newer_form(doc: Document) -> str | None:
+    """The definition version this program has, when the draft was filled in a newer one."""
+    try:
+        from desktop.core.catalog import load_form
+
+        known = load_form(doc.form_id).version
+    except Exception:  # unknown form: the engine says so when the draft is shown
+        return None
+    if doc.form_version and known and _version_key(doc.form_version) > _version_key(known):
+        return known
+    return None
+
+
 def _writable_problem(path: Path) -> str | None:
     """'readonly_file' / 'readonly_folder' when the draft cannot be written here."""
     try:
@@ -130,6 +147,10 @@ class Draft:
             self.close()
             raise lite.translate(exc, path) from None
         self.form_id = self.document.form_id
+        newer = _newer_form(self.document)
+        if newer:
+            self.close()
+            raise draft_error("newer_form", path, version=self.document.form_version, known=newer)
         self._part_ids = [p.id for p in self.document.parts]
         try:
             self.revision = int(self.info.get("revision", "0"))
