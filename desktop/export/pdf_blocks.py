@@ -10,6 +10,8 @@ paragraphs.  Every string it prints is recorded with the place it comes from
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -59,9 +61,9 @@ class StoryBuilder:
         self.size = 9.5 if self.landscape else 10.0
         self.qr_payload = qr_payload
         self.qr_caption = qr_caption
-        self.texts: list[tuple[str, str]] = []  # (printed text, where it comes from) for the font check
+        self.texts: list[tuple[str, Any]] = []  # (printed text, where: str or callable) for the font check
 
-    def note(self, text: str, where: str) -> str:
+    def note(self, text: str, where: Any) -> str:
         if text:
             self.texts.append((text, where))
         return text
@@ -130,7 +132,7 @@ class StoryBuilder:
             for f in s.fields:
                 if not f.print and f.id not in in_titles:
                     value = ps.text(f.id)
-                    lines.append(self.note(f"{f.label}：{value}", ps.describe(f.id)))
+                    lines.append(self.note(f"{f.label}：{value}", lambda fid=f.id: ps.describe(fid)))
         return lines
 
     def notes(self) -> list[Flowable]:
@@ -165,7 +167,7 @@ class StoryBuilder:
             if raw and (value is BAD or value not in t.options):
                 boxes += f"（{raw}）"  # what was typed is printed, never dropped
             text = boxes
-        return self.note(text, ps.describe(addr))
+        return self.note(text, lambda: ps.describe(addr))
 
     def _title_row(self, title: str, ncols: int, where: str, unit: str = "") -> GRow:
         if unit and unit not in title:
@@ -228,30 +230,35 @@ class StoryBuilder:
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         rows: list[GRow] = []
         prev_group: str | None = None
-        for rid in ps.display_rows(t.id):
-            cells = []
-            for i, c in enumerate(cols):
-                addr = cell_addr(t.id, rid, c.id)
-                how = ps.how(addr)
-                text = self.value_text(ps, c, addr)
-                if how == "none":
-                    align = "center"
-                elif how == "label" or c.id == t.label_column:
-                    align = "left"
-                else:
-                    align = _align(c)
-                cells.append(Cell(i, text, align=align, label=how == "label"))
-            if gi is not None:
-                g = cells[gi]
+        with _indexed_rows(ps):
+            for rid in ps.display_rows(t.id):
+                rows.append(self._row(ps, t, cols, rid))
+        if gi is not None:
+            for row in rows:
+                g = row.cells[gi]
                 g.align = "center"
                 g.label = True
                 if prev_group and g.text == prev_group:
                     g.merge_up = True
                 prev_group = g.text or None
-            rows.append(GRow(cells))
         if not rows:
             rows.append(GRow([Cell(i, "") for i in range(len(cols))]))
         return Grid(widths, rows, header, font=self.font, size=self.size, group_col=gi)
+
+    def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str) -> GRow:
+        cells = []
+        for i, c in enumerate(cols):
+            addr = cell_addr(t.id, rid, c.id)
+            how = ps.how(addr)
+            text = self.value_text(ps, c, addr)
+            if how == "none":
+                align = "center"
+            elif how == "label" or c.id == t.label_column:
+                align = "left"
+            else:
+                align = _align(c)
+            cells.append(Cell(i, text, align=align, label=how == "label"))
+        return GRow(cells)
 
     def text_section(self, ps: PartState, s: Section) -> list[Flowable]:
         out: list[Flowable] = []
@@ -294,6 +301,17 @@ class StoryBuilder:
             self.note(line, "签章栏")
         return SealBlock(left, unit_line, date_line, self.font, qr_payload=self.qr_payload if last else None,
                          qr_caption=self.qr_caption if last else "")
+
+
+@contextmanager
+def _indexed_rows(ps: PartState) -> Iterator[None]:
+    """Look table rows up by id in a dict while printing (PartState._row scans the list: O(n²) for 2000 rows)."""
+    index = {(tid, r.id): r for tid, rows in ps.part.rows.items() for r in rows}
+    ps._row = lambda tid, rid: index.get((tid, rid))  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del ps._row
 
 
 def _align(f: Field) -> str:

@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop.core.errors import JixiaoError
 from desktop.fonts import font_path, missing_chars, register_reportlab_font
@@ -110,14 +111,21 @@ def _register(path: Path) -> str:
     return name
 
 
-def check_chars(font: PdfFont, texts: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """[(where, missing characters)] for every (text, where) whose characters the font lacks."""
+def check_chars(font: PdfFont, texts: list[tuple[str, Any]]) -> list[tuple[str, list[str]]]:
+    """[(where, missing characters)] for every (text, where) whose characters the font lacks.
+
+    ``where`` is a string or a callable giving one (describing a cell is only worth doing for the
+    few cells that have a problem).  The whole text is checked in one pass first.
+    """
+    everything = "".join(t for t, _ in texts if t)
+    bad = set(missing_chars(everything, font.path))
+    if not bad:
+        return []
     merged: dict[str, list[str]] = {}
     for text, where in texts:
-        if not text:
+        if not text or bad.isdisjoint(text):
             continue
-        missing = missing_chars(text, font.path)
-        if missing:
-            have = merged.setdefault(where, [])
-            have.extend(c for c in missing if c not in have)
+        place = where() if callable(where) else str(where)
+        have = merged.setdefault(place, [])
+        have.extend(c for c in missing_chars(text, font.path) if c not in have)
     return list(merged.items())

@@ -171,17 +171,17 @@ class Grid(Flowable):
         canv.setLineWidth(LINE_WIDTH)
         y = self._height
         segments: list[tuple[float, float, float, float]] = []
-        for rows, size in ((self.header, self.header_size), (self.rows, self.size)):
-            if not rows:
-                continue
-            canv.setFont(self.font, size)
-            y = self._draw_rows(rows, y, segments, header=rows is self.header)
-        canv.lines(segments)
+        if self.header:
+            y = self._draw_rows(self.header, y, segments, header=True)
+        if self.rows:
+            self._draw_rows(self.rows, y, segments, header=False)
+        canv.lines(merge_segments(segments))
         canv.restoreState()
 
     def _draw_rows(self, rows: list[GRow], top: float, segments: list, header: bool) -> float:
         canv = self.canv
         xs = self.col_x
+        width = measure(self.font, self.size).width
         lead = self.leading
         ascent = self.size * 0.88
         # the height of each merged run, keyed by (first row index, column)
@@ -212,15 +212,22 @@ class Grid(Flowable):
                 ty = y - PAD_Y - ascent
                 if (c.label or header) and h > len(lines) * lead + 2 * PAD_Y + 0.5:
                     ty -= (h - len(lines) * lead - 2 * PAD_Y) / 2
+                if not any(lines):
+                    continue
+                # one text object per cell (drawString would make one per line: 5× slower)
+                text = canv.beginText()
+                text.setFont(self.font, self.size)
                 for line in lines:
                     if line:
                         if c.align == "right":
-                            canv.drawRightString(x1 - PAD_X, ty, line)
+                            text.setTextOrigin(x1 - PAD_X - width(line), ty)
                         elif c.align == "center":
-                            canv.drawCentredString((x0 + x1) / 2, ty, line)
+                            text.setTextOrigin((x0 + x1 - width(line)) / 2, ty)
                         else:
-                            canv.drawString(x0 + PAD_X, ty, line)
+                            text.setTextOrigin(x0 + PAD_X, ty)
+                        text.textOut(line)
                     ty -= lead
+                canv.drawText(text)
             y = bottom
         # the bottom border of the block
         if rows:
@@ -228,3 +235,31 @@ class Grid(Flowable):
             for c in last.cells:
                 segments.append((xs[c.col], y, xs[c.col + c.span], y))
         return y
+
+
+def merge_segments(segments: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Join collinear touching border pieces: one stroke per column edge instead of one per cell."""
+    vertical: dict[float, list[tuple[float, float]]] = {}
+    horizontal: dict[float, list[tuple[float, float]]] = {}
+    for x0, y0, x1, y1 in segments:
+        if x0 == x1:
+            vertical.setdefault(round(x0, 2), []).append((min(y0, y1), max(y0, y1)))
+        else:
+            horizontal.setdefault(round(y0, 2), []).append((min(x0, x1), max(x0, x1)))
+    out: list[tuple[float, float, float, float]] = []
+    for x, spans in vertical.items():
+        out.extend((x, a, x, b) for a, b in _merge(spans))
+    for y, spans in horizontal.items():
+        out.extend((a, y, b, y) for a, b in _merge(spans))
+    return out
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    spans.sort()
+    merged = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= merged[-1][1] + 0.01:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]

@@ -1,0 +1,421 @@
+"""Export a filled form as an Excel workbook laid out like the paper form.
+
+Public API::
+
+    export_xlsx(state, path) -> XlsxResult
+
+One sheet per part (project); each sheet has the titles, the label/value
+grids, the tables (类别 merged down), the report texts, 填表说明 and the
+signature lines, with borders, wrapped text, column widths and the row
+heights written (LibreOffice does not fit rows itself).  Numbers are stored
+as numbers with a format that shows exactly the printed digits; text is
+always stored as text, never as a formula.  The cells show what the PDF
+prints (:meth:`PartState.text`, computed values included).
+
+A very hidden sheet ``_jixiao`` holds the document as typed and where every
+address was written, so that :func:`desktop.export.xlsx_import.read_xlsx`
+reads the file back exactly, with any cell edited in Excel taken over.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Union
+
+from openpyxl import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from desktop.core.definition import Field, Section, Table
+from desktop.core.document import cell_addr
+from desktop.core.engine import DocumentState, PartState
+from desktop.core.errors import JixiaoError
+from desktop.core.expr import BAD
+from desktop.core.types import Choice
+from desktop.export import xlsx_text as xt
+from desktop.export.xlsx_sheet import SheetWriter, XCell, spans
+
+__all__ = ["export_xlsx", "XlsxResult", "XlsxWriteError", "HIDDEN_SHEET", "FORMAT_TAG"]
+
+HIDDEN_SHEET = "_jixiao"
+FORMAT_TAG = "jixiao-xlsx"
+FORMAT_VERSION = 1
+CHUNK = 30000  # characters per hidden cell (Excel's limit is 32767)
+GRID = {"portrait": 36, "landscape": 48}
+# column width (units) so that the grid fills an A4 page between 12.7 mm margins
+COL_WIDTH = {"portrait": 2.05, "landscape": 2.35}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+Target = Union[str, Path, IO[bytes]]
+
+
+class XlsxWriteError(JixiaoError):
+    """The Excel file cannot be written."""
+
+
+@dataclass
+class XlsxResult:
+    sheets: list[str]
+    cells: int  # form addresses written
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
+    form = state.form
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = {HIDDEN_SHEET}
+    maps: list[dict[str, Any]] = []
+    names: list[str] = []
+    total = 0
+    for i, ps in enumerate(state.parts):
+        if form.multi:
+            wanted = f"{form.part_label}{i + 1}" + (f" {ps.name()}" if ps.name() else "")
+        else:
+            wanted = form.title
+        name = xt.sheet_name(wanted, taken)
+        taken.add(name)
+        names.append(name)
+        ws = wb.create_sheet(name)
+        builder = SheetBuilder(state, i, ws)
+        builder.build(last=i == len(state.parts) - 1)
+        cmap = builder.w.cellmap()
+        total += len(cmap)
+        maps.append({"sheet": name, "part": ps.part.id, "cells": cmap})
+    _hidden(wb, state, maps)
+    wb.properties.title = form.title
+    wb.properties.subject = form.document_title or form.title
+    wb.properties.creator = state.meta().get("unit", "") or "绩效填报"
+    wb.properties.keywords = f"{FORMAT_TAG} {form.id} {form.version}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    _write(path, buffer.getvalue())
+    return XlsxResult(sheets=names, cells=total)
+
+
+def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> None:
+    ws = wb.create_sheet(HIDDEN_SHEET)
+    ws.sheet_state = "veryHidden"
+    payload = {"format": FORMAT_TAG, "format_version": FORMAT_VERSION, "document": state.doc.to_dict(),
+               "sheets": maps}
+    # ensure_ascii: control characters and lone surrogates the clerk pasted become \u escapes
+    text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    ws.cell(row=1, column=1).value = FORMAT_TAG
+    ws.cell(row=1, column=2).value = FORMAT_VERSION
+    ws.cell(row=1, column=3).value = state.form.id
+    ws.cell(row=1, column=4).value = state.form.version
+    for k in range(0, len(text), CHUNK):
+        c = ws.cell(row=2 + k // CHUNK, column=1)
+        c.value = text[k:k + CHUNK]
+        c.data_type = "s"
+
+
+def _write(target: Target, data: bytes) -> None:
+    if not isinstance(target, (str, Path)):
+        target.write(data)
+        return
+    path = Path(target)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, PermissionError):
+            reason += "（文件可能正在被 Excel 或其他程序打开）"
+        raise XlsxWriteError(f"无法写入 Excel 文件 {path}：{reason}") from None
+
+
+class SheetBuilder:
+    """One part of the document on one sheet, in the order the paper prints it."""
+
+    def __init__(self, state: DocumentState, index: int, ws: Any):
+        self.state = state
+        self.form = state.form
+        self.ps: PartState = state.parts[index]
+        self.index = index
+        self.ws = ws
+        orient = self.form.orientation
+        self.G = GRID[orient]
+        self.size = 10.0 if orient == "landscape" else 10.5
+        self.w = SheetWriter(ws, [COL_WIDTH[orient]] * self.G, self.size)
+
+    def build(self, last: bool) -> None:
+        form, ps, w = self.form, self.ps, self.w
+        title_rows = []
+        if form.document_title:
+            w.line([XCell(0, self.G, form.document_title, style="doc_title", align="center", border=False)])
+            title_rows.append(w.row - 1)
+        w.line([XCell(0, self.G, ps.fill(form.title), style="title", align="center", border=False)])
+        title_rows.append(w.row - 1)
+        if form.multi:
+            pass
+        if form.subtitle:
+            w.line([XCell(0, self.G, ps.fill(form.subtitle), style="subtitle", align="center", border=False)])
+        self.header_lines()
+        w.gap(6)
+        texts_from = _trailing_text_start(form.sections)
+        prev_grid = False
+        for k, s in enumerate(form.sections):
+            if k == texts_from and form.notes:
+                self.notes()
+                prev_grid = False
+            is_grid = s.kind != "text"
+            if (not is_grid or not prev_grid) and k:
+                w.gap(6)
+            if s.page_break:
+                self.ws.row_breaks.append(_break(w.row - 1))
+            self.section(s)
+            prev_grid = is_grid
+        if texts_from >= len(form.sections) and form.notes:
+            self.notes()
+        if form.footnote:
+            w.line([XCell(0, self.G, form.footnote, style="note", border=False)])
+        if last:
+            self.signatures()
+        w.finish()
+        self.page_setup(title_rows)
+
+    # ------------------------------------------------------------------ head
+    def header_lines(self) -> None:
+        """Fields printed above the body (申报单位名称：…), label and value in cells of their own."""
+        form, ps = self.form, self.ps
+        in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
+        lab = self.G // 4
+        for s in form.sections:
+            for f in s.fields:
+                if not f.print and f.id not in in_titles:
+                    self.w.line([XCell(0, lab, f"{f.label}：", style="plain", align="left", border=False),
+                                 self.value_cell(f, f.id, lab, self.G - lab, border=False)])
+
+    def notes(self) -> None:
+        for p in xt.clean(self.form.notes).split("\n"):
+            if p.strip():
+                self.w.line([XCell(0, self.G, p.strip(), style="note", border=False, max_lines=10)])
+
+    # ------------------------------------------------------------------ cells
+    def value_text(self, f: Field, addr: str) -> str:
+        ps = self.ps
+        text = ps.text(addr)
+        t = f.type
+        if isinstance(t, Choice) and t.boxes and t.options and ps.how(addr) == "input":
+            value = ps.value(addr)
+            text = t.boxes_text(value)
+            raw = ps.raw(addr).strip()
+            if raw and (value is BAD or value not in t.options):
+                text += f"（{raw}）"
+        return xt.clean(text)
+
+    def value_cell(self, f: Field, addr: str, col: int, span: int, *, border: bool = True,
+                   align: str | None = None, style: str = "value") -> XCell:
+        ps = self.ps
+        text = self.value_text(f, addr)
+        how = ps.how(addr)
+        cell = XCell(col, span, text, style=style, align=align or f.type.align, border=border, addr=addr)
+        if how == "none":
+            cell.align = "center"
+            cell.addr = None
+        elif how == "label":
+            cell.addr = None
+        elif f.type.numeric and ps.value(addr) is not BAD and ps.value(addr) is not None:
+            got = xt.number_cell(text)
+            if got is not None:
+                cell.number, cell.fmt = got
+        return cell
+
+    # ------------------------------------------------------------------ sections
+    def section(self, s: Section) -> None:
+        if s.kind == "table" and s.table is not None:
+            numbered = bool(_NUMBERED.match(s.table.title))
+            if numbered:
+                self.w.line([XCell(0, self.G, s.table.title, style="heading", border=False)])
+            self.table(s.table, title_row=not numbered)
+        elif s.kind == "text":
+            self.text_section(s)
+        elif s.fields and all(_NUMBERED.match(f.label) for f in s.fields if f.print):
+            self.report_lines(s)
+        else:
+            self.fields_grid(s)
+        if s.note:
+            self.w.line([XCell(0, self.G, s.note, style="note", border=False)])
+
+    def title_row(self, title: str, unit: str = "") -> None:
+        if unit and unit not in title:
+            title = f"{title}（单位：{unit}）"
+        self.w.line([XCell(0, self.G, title, style="label", align="center")])
+
+    def fields_grid(self, s: Section) -> None:
+        fields = [f for f in s.fields if f.print]
+        if not fields:
+            return
+        n = max(1, s.columns)
+        if s.title:
+            self.title_row(s.title)
+        if n >= 3:  # a row of labels above a row of values
+            bounds = _bounds(spans([1.0] * n, self.G))
+            for start in range(0, len(fields), n):
+                chunk = fields[start:start + n]
+                sp = [1] * len(chunk)
+                sp[-1] += n - len(chunk)
+                cols = [sum(sp[:i]) for i in range(len(chunk))]
+                self.w.line([XCell(bounds[c], bounds[c + k] - bounds[c], f.label, style="label", align="center")
+                             for c, k, f in zip(cols, sp, chunk)])
+                self.w.line([self.value_cell(f, f.id, bounds[c], bounds[c + k] - bounds[c])
+                             for c, k, f in zip(cols, sp, chunk)])
+            return
+        widths = [1.0, 4.0] if n == 1 else [1.0, 1.6] * n
+        bounds = _bounds(spans(widths, self.G))
+        line: list[tuple[int, int, Field]] = []  # (logical column, span, field)
+        pos = 0
+
+        def flush() -> None:
+            cells: list[XCell] = []
+            for i, (lc, sp, f) in enumerate(line):
+                if i == len(line) - 1:
+                    sp += 2 * (n - pos)
+                cells.append(XCell(bounds[lc], bounds[lc + 1] - bounds[lc], f.label, style="label", align="center"))
+                cells.append(self.value_cell(f, f.id, bounds[lc + 1], bounds[lc + 1 + sp] - bounds[lc + 1]))
+            self.w.line(cells)
+
+        for f in fields:
+            span = min(max(f.span, 1), n)
+            if pos + span > n and line:
+                flush()
+                line, pos = [], 0
+            line.append((2 * pos, 2 * span - 1, f))
+            pos += span
+        if line:
+            flush()
+
+    def report_lines(self, s: Section) -> None:
+        """A report's numbered items: 一、预算部门名称 | value."""
+        lab = self.G // 3
+        for f in s.fields:
+            if f.print:
+                self.w.line([XCell(0, lab, f.label + "：", style="heading", border=False),
+                             self.value_cell(f, f.id, lab, self.G - lab, border=False, style="heading")])
+
+    def table(self, t: Table, title_row: bool = True) -> None:
+        ps = self.ps
+        cols = [c for c in t.columns if c.print]
+        bounds = _bounds(spans([c.width or 1.0 for c in cols], self.G))
+        if title_row and t.title and t.title not in [c.label for c in cols]:
+            unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
+            self.title_row(t.title, unit)
+        self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], c.label, style="label", align="center")
+                     for i, c in enumerate(cols)])
+        gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
+        group: list = []
+        rows = ps.display_rows(t.id)
+        for rid in rows:
+            fixed = rid in t.fixed_ids
+            total = fixed and t.fixed(rid).total
+            cells = []
+            for i, c in enumerate(cols):
+                addr = cell_addr(t.id, rid, c.id)
+                how = ps.how(addr)
+                align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
+                                                          else c.type.align)
+                if i == gi:
+                    align = "center"
+                style = "total" if total and how == "label" else ("label" if i == gi else "value")
+                cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align,
+                                             style=style))
+            placed = self.w.line(cells)
+            if gi is not None:
+                group.append(placed[gi])
+        if not rows:
+            self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], "") for i in range(len(cols))])
+        if group:
+            self.w.merge_down(group)
+
+    def text_section(self, s: Section) -> None:
+        if s.title:
+            self.w.line([XCell(0, self.G, s.title, style="heading", border=False)])
+        for f in s.fields:
+            if not f.print:
+                continue
+            self.w.line([XCell(0, self.G, f.label, style="sub" if s.title else "heading", border=False)])
+            cell = self.value_cell(f, f.id, 0, self.G, border=False, style="body")
+            cell.max_lines = 8
+            cell.indent = False
+            self.w.line([cell])
+
+    # ------------------------------------------------------------------ signatures
+    def signatures(self) -> None:
+        sig = self.form.signatures
+        if not sig.lines and not sig.unit_label and not sig.unit_field:
+            return
+        ps = self.ps
+        unit_name = ps.raw(sig.unit_field).strip() if sig.unit_field else self.state.meta().get("unit", "")
+        unit_line = date_line = ""
+        left: list[str] = []
+        for line in sig.lines:
+            if "盖章" in line and not unit_line:
+                unit_line = f"{line}：{unit_name}"
+            elif "日期" in line and not date_line:
+                date = ps.text(sig.date_field).strip() if sig.date_field else ""
+                date_line = f"{line}：{date or '　　　　年　　月　　日'}"
+            else:
+                left.append(f"{line}：")
+        if not unit_line:
+            unit_line = f"{sig.unit_label or '填报单位'}（盖章）：{unit_name}"
+        if not date_line:
+            date_line = "　　　　年　　月　　日"
+        right = [unit_line, date_line]
+        self.w.gap(12)
+        half = self.G // 2
+        for k in range(max(len(left), len(right))):
+            a = left[k] if k < len(left) else ""
+            b = right[k] if k < len(right) else ""
+            self.w.line([XCell(0, half, xt.clean(a), style="plain", border=False),
+                         XCell(half, self.G - half, xt.clean(b), style="plain", border=False)], min_pt=24)
+
+    # ------------------------------------------------------------------ printing
+    def page_setup(self, title_rows: list[int]) -> None:
+        ws = self.ws
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = self.form.orientation
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_options.horizontalCentered = True
+        m = ws.page_margins
+        m.left = m.right = 0.5
+        m.top = 0.6
+        m.bottom = 0.7
+        m.header = 0.3
+        m.footer = 0.3
+        if title_rows:
+            ws.print_title_rows = f"{title_rows[0]}:{title_rows[-1]}"
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.center.size = 9
+        ws.oddFooter.center.font = "宋体"
+        ws.sheet_view.showGridLines = False
+
+
+def _bounds(sp: list[int]) -> list[int]:
+    out = [0]
+    for s in sp:
+        out.append(out[-1] + s)
+    return out
+
+
+def _break(row: int) -> Any:
+    from openpyxl.worksheet.pagebreak import Break
+
+    return Break(id=row)
+
+
+def _trailing_text_start(sections: list[Section]) -> int:
+    k = len(sections)
+    while k > 0 and sections[k - 1].kind == "text":
+        k -= 1
+    return k if k < len(sections) else len(sections)

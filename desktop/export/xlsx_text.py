@@ -1,0 +1,195 @@
+"""Measuring text for the Excel export, and the small conversions it needs.
+
+LibreOffice does not fit row heights by itself, and Excel does not fit merged
+cells, so the export estimates how many lines each cell wraps to and writes
+the heights.  Widths are in Excel column units (the width of a digit of the
+default font, 7 px); at 10.5 pt a Chinese character is about 2 units, Latin
+letters and digits about 1.1.
+
+Also here: numbers as printed → (number, Excel number format); sheet names
+Excel accepts; text cleaned of the characters an XLSX file cannot hold.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
+PX_PER_UNIT = 7.0  # Calibri 11, the workbook's default font
+COLUMN_PAD_PX = 5.0  # Excel adds this to every column
+CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
+LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
+ROW_PAD_PT = 5.0
+MAX_ROW_PT = 400.0  # Excel's limit is 409 pt
+SLACK = 0.93  # real renderers wrap a little earlier than the estimate
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TOKEN = re.compile(r"[A-Za-z0-9_.,%@#&+\-/=:;'\"<>$()\[\]]+| +|.", re.S)
+NO_START = set("，。、；：！？）》」』】〕〉”’…—·,.;:!?)]}%％、～")
+_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+MAX_CELL_CHARS = 32767
+
+
+def clean(text: str) -> str:
+    """Text an XLSX cell can hold: line ends as \\n, tabs kept, control characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", text)
+
+
+def char_units(ch: str, size: float = BASE_SIZE) -> float:
+    o = ord(ch)
+    if o < 0x80:
+        w = 0.55 if ch in " il.,:;'|!" else (1.25 if ch in "MWmw@%" else 1.1)
+    elif 0x2000 <= o < 0x2070:  # general punctuation: “” … — are full width in Chinese fonts
+        w = 2.0
+    else:
+        w = 2.0
+    return w * size / BASE_SIZE
+
+
+def text_units(text: str, size: float = BASE_SIZE) -> float:
+    return sum(char_units(ch, size) for ch in text)
+
+
+def span_capacity(widths: list[float]) -> float:
+    """Usable text width (in units) of a cell spanning columns of these widths."""
+    px = sum(w * PX_PER_UNIT + COLUMN_PAD_PX for w in widths) - CELL_PAD_PX
+    return max(1.0, px / PX_PER_UNIT * SLACK)
+
+
+def wrap(text: str, capacity: float, size: float = BASE_SIZE) -> list[tuple[str, bool]]:
+    """The lines ``text`` wraps to in a cell ``capacity`` units wide.
+
+    Each line comes with ``hard``: True when it ends a paragraph (a newline
+    follows), so that lines can be joined back exactly.
+    """
+    out: list[tuple[str, bool]] = []
+    paragraphs = text.split("\n")
+    for k, para in enumerate(paragraphs):
+        lines = _wrap_para(para, capacity, size)
+        for i, line in enumerate(lines):
+            out.append((line, i == len(lines) - 1 and k < len(paragraphs) - 1))
+    return out
+
+
+def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
+    if not para:
+        return [""]
+    lines: list[str] = []
+    cur = ""
+    cur_w = 0.0
+    for tok in _TOKEN.findall(para):
+        w = text_units(tok, size)
+        if cur_w + w <= capacity or not cur:
+            if w > capacity and len(tok) > 1:  # a run longer than the line: break it anywhere
+                for ch in tok:
+                    cw = char_units(ch, size)
+                    if cur_w + cw > capacity and cur:
+                        lines.append(cur)
+                        cur, cur_w = "", 0.0
+                    cur += ch
+                    cur_w += cw
+                continue
+            cur += tok
+            cur_w += w
+            continue
+        if tok.strip() == "" and cur:  # spaces at a line end take no room
+            cur += tok
+            continue
+        if len(tok) == 1 and tok in NO_START and cur:  # closing punctuation stays on the line
+            cur += tok
+            cur_w += w
+            continue
+        lines.append(cur)
+        cur, cur_w = tok, w
+        if w > capacity and len(tok) > 1:
+            cur, cur_w = "", 0.0
+            for ch in tok:
+                cw = char_units(ch, size)
+                if cur_w + cw > capacity and cur:
+                    lines.append(cur)
+                    cur, cur_w = "", 0.0
+                cur += ch
+                cur_w += cw
+    lines.append(cur)
+    return lines
+
+
+def line_height(size: float = BASE_SIZE) -> float:
+    return size * LINE_FACTOR
+
+
+def row_height(lines: int, size: float = BASE_SIZE) -> float:
+    return min(MAX_ROW_PT, max(1, lines) * line_height(size) + ROW_PAD_PT)
+
+
+def max_lines_per_row(size: float = BASE_SIZE) -> int:
+    return max(1, int((MAX_ROW_PT - ROW_PAD_PT) // line_height(size)) - 1)
+
+
+# ---------------------------------------------------------------------------------------
+# numbers as printed
+# ---------------------------------------------------------------------------------------
+
+def number_cell(text: str) -> tuple[float, str] | None:
+    """``'2,343.70'`` → (2343.7, '#,##0.00'); ``'99.50%'`` → (0.995, '0.00%').
+
+    The Excel value is exactly the printed number (never more or fewer
+    decimals), and the format shows the same digits.  ``None`` when the text
+    is not a plain number, or when a float cannot hold it exactly.
+    """
+    t = text.strip()
+    if not t or not _NUMBER.match(t) or t in ("-", "%", "-%", "."):
+        return None
+    pct = t.endswith("%")
+    body = t.rstrip("%").replace(",", "")
+    try:
+        value = Decimal(body)
+    except InvalidOperation:
+        return None
+    decimals = len(body.split(".")[1]) if "." in body else 0
+    if pct:
+        value = value / 100
+    f = float(value)
+    if Decimal(repr(f)) != value:
+        return None
+    fmt = ("#,##0" if "," in t else "0") + ("." + "0" * decimals if decimals else "")
+    return f, fmt + ("%" if pct else "")
+
+
+def number_text(value: float | int, fmt: str) -> str:
+    """A number read back from a cell, as text a field type reads (percent formats give ``'99.5%'``)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if fmt.endswith("%"):
+        d = d * 100
+        return _plain(d) + "%"
+    return _plain(d)
+
+
+def _plain(d: Decimal) -> str:
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return f"{d.normalize():f}"
+
+
+# ---------------------------------------------------------------------------------------
+# sheet names
+# ---------------------------------------------------------------------------------------
+
+def sheet_name(wanted: str, taken: set[str], limit: int = 31) -> str:
+    """A sheet name Excel accepts: ≤31 characters, none of []:*?/\\, not blank, not starting or
+    ending with an apostrophe, not “History”, unique (case-insensitively) among ``taken``."""
+    name = _SHEET_BAD.sub("_", wanted).strip().strip("'").strip() or "表"
+    if name.lower() == "history":
+        name = name + "_"
+    name = name[:limit]
+    lower = {t.lower() for t in taken}
+    base, n = name, 2
+    while name.lower() in lower:
+        suffix = f"({n})"
+        name = base[: limit - len(suffix)] + suffix
+        n += 1
+    return name
