@@ -123,3 +123,11 @@ def test_lock_taken_away_stops_writing(draft_path):
     lock_path(draft_path).unlink()
     with Draft.open(draft_path, readonly=True) as reader:
         assert reader.document.parts[0].fields["year"] == "2025"
+
+
+def test_lock_left_by_this_process_is_taken_over(draft_path):
+    """A lock file this process could not remove (Windows: someone was reading it) does not lock us out."""
+    lock_path(draft_path).write_text(json.dumps({"computer": computer_name(), "user": user_name(),
+                                                 "pid": os.getpid(), "since": "", "token": "old"}), encoding="utf-8")
+    with Draft.open(draft_path) as draft:
+        assert not draft.readonly

@@ -18,10 +18,14 @@ import json
 import os
 import platform
 import sys
+import time
 import uuid
 from pathlib import Path
 
 from desktop.store.errors import DraftLocked, LockHolder, draft_error
+
+
+_HELD: set[str] = set()  # tokens of the locks this process holds now
 
 
 def lock_path(path: Path) -> Path:
@@ -148,6 +152,7 @@ class DraftLock:
             finally:
                 os.close(fd)
             _hide(lp)
+            _HELD.add(token)
             return cls(draft, token, os.stat(lp))
         holder = read_holder(draft) or LockHolder("", "", 0, "")
         raise DraftLocked(draft, holder)
@@ -176,25 +181,36 @@ class DraftLock:
 
     def _retake(self) -> None:
         other = DraftLock.acquire(self.draft)
+        _HELD.discard(self.token)
         self.token, self._stat = other.token, other._stat
 
     def release(self) -> None:
         if self.released:
             return
         self.released = True
+        _HELD.discard(self.token)
         data = _read_lock(self.path)
         if data is not None and data.get("token") == self.token:
-            try:
-                os.remove(self.path)
-            except OSError:
-                pass
+            for attempt in range(3):
+                try:
+                    os.remove(self.path)
+                    return
+                except FileNotFoundError:
+                    return
+                except OSError:  # Windows: another instance is reading it this very moment
+                    time.sleep(0.05 * (attempt + 1))
+        # if it could not be removed it names this process with a token no longer held: stale
 
 
 def _stale(data: dict) -> bool:
     holder = _holder(data)
     if not data or holder.pid == 0:
         return False  # unreadable or half-written: never guess
-    return holder.computer == computer_name() and holder.pid != os.getpid() and not pid_alive(holder.pid)
+    if holder.computer != computer_name():
+        return False
+    if holder.pid == os.getpid():
+        return data.get("token") not in _HELD  # left behind by this very process
+    return not pid_alive(holder.pid)
 
 
 def _remove_stale(lp: Path, seen: dict) -> None:
