@@ -86,6 +86,10 @@ FIELD_WHERE = pytest.mark.xfail(reason="definition.py: key errors of a field do 
 # Reported to the lead: values of the wrong JSON type reach int()/float()/iteration.
 ROBUST = pytest.mark.xfail(reason="definition.py: wrong JSON types raise TypeError/ValueError (reported)",
                            strict=False, raises=(TypeError, ValueError, AttributeError, AssertionError))
+# Reported to the lead: a check's ``cell`` is only checked for its first part, so
+# "items/total/zz" loads and then raises KeyError when the problem is described.
+CELL_REF = pytest.mark.xfail(reason="definition.compile_check: cell addresses are not fully checked (reported)",
+                             strict=False)
 # Reported to the lead: graph._cycle_text walks into nodes downstream of a cycle.
 CYCLE_TEXT = pytest.mark.xfail(reason="graph._cycle_text names nodes that are not on the cycle (reported)",
                                strict=False)
@@ -186,6 +190,14 @@ CASES = [
     case("check-missing-assert", lambda d: d["checks"][0].pop("assert"), "缺少“assert”", marks=CLASH),
     case("check-unknown-placeholder", lambda d: d["checks"][0].update(message="{zz} 不对"), "ck", "“zz”"),
     case("check-unknown-cell", lambda d: d["checks"][0].update(cell="zz"), "ck", "“zz”"),
+    case("check-cell-unknown-column", lambda d: d["checks"][0].update(cell="items/total/zz"), "ck", "items/total/zz",
+         marks=CELL_REF),
+    case("check-cell-unknown-row", lambda d: d["checks"][0].update(cell="items/zz/amt"), "ck", "items/zz/amt",
+         marks=CELL_REF),
+    case("check-cell-is-a-table", lambda d: d["checks"][0].update(cell="items"), "ck", "“items”", marks=CELL_REF),
+    case("row-check-cell-is-a-field", lambda d: _table(d).update(row_checks=[{"id": "rc", "assert": "amt > 0",
+                                                                             "cell": "a", "message": "m"}]),
+         "rc", "“a”", marks=CELL_REF),
     case("check-when-unknown", lambda d: d["checks"][0].update(when="zz > 1"), "ck", "when", "“zz”"),
     case("check-not-object", lambda d: d["checks"].append("x"), "校验2", marks=CLASH),
     case("row-check-unknown-ref", lambda d: _table(d).update(row_checks=[{"id": "rc", "assert": "zz > 0",
@@ -267,7 +279,6 @@ def test_five_forms_are_shipped():
 def test_every_field_reads_its_own_examples(form_id):
     form = load_form(form_id)
     for f in form.all_fields():
-        f.type.read(type(f.type).example) if type(f.type).example else None
         if f.example is not None:
             f.type.read(str(f.example))
 
@@ -279,9 +290,7 @@ def test_every_field_type_in_the_form_reads_the_type_example(form_id):
     for f in form.all_fields():
         example = type(f.type).example
         if not example or getattr(f.type, "options", None):
-            continue  # a closed choice's example is one of its own options
-        if getattr(f.type, "unit", "") and f.type.numeric:
-            example = example  # numbers without a unit read in any unit column
+            continue  # a closed choice's example is one of its own options (tested below)
         f.type.read(example)
 
 

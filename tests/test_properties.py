@@ -162,3 +162,34 @@ def test_compile_raises_only_expr_error_and_evaluation_never_raises(source, valu
         assert "公式" in exc.text
         return
     compiled(Ctx(values), ("t", "r1"))
+
+
+# ---------------------------------------------------------------------------------------
+# the engine: any text typed into any input is kept and never raises
+# ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_text_in_any_input_is_kept_and_never_raises(data):
+    from desktop.core.catalog import form_ids, load_form, load_sample
+    from desktop.core.engine import DocumentState
+
+    form_id = data.draw(st.sampled_from(form_ids()))
+    state = DocumentState(load_form(form_id), load_sample(form_id))
+    ps = state.parts[0]
+    inputs = [a for a in ps.addresses() if ps.how(a) == "input"]
+    for _ in range(data.draw(st.integers(1, 5))):
+        addr = data.draw(st.sampled_from(inputs))
+        raw = data.draw(RAW)
+        if ps.how(addr) != "input":
+            continue
+        ps.set_value(addr, raw)
+        assert ps.raw(addr) == raw
+        assert isinstance(ps.text(addr), str)
+        if raw.strip() and ps.value(addr) is BAD:
+            assert ("read", addr) in ps.problems
+            assert ps.problems[("read", addr)].level == "error"
+    for _, _, text in state.problem_lines():
+        assert text
