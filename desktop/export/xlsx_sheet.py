@@ -91,46 +91,42 @@ class SheetWriter:
     def line(self, cells: list[XCell], min_pt: float = 0.0) -> list[Placed]:
         measured = []
         for c in cells:
-            if c.number is not None:
-                lines = [(c.text, False)]
-            else:
-                lines = xt.wrap(c.text, self.capacity(c), self.size_of(c))
-            limit = min(c.max_lines or 10**6, xt.max_lines_per_row(self.size_of(c)))
-            measured.append((c, lines, limit))
-        chunks = max((-(-len(lines) // limit) for c, lines, limit in measured), default=1)
+            size = self.size_of(c)
+            lines = [(c.text, False)] if c.number is not None else xt.wrap(c.text, self.capacity(c), size)
+            limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
+            pieces = _pieces(lines, limit, bool(c.max_lines)) if len(lines) > limit else [lines]
+            measured.append((c, pieces))
+        chunks = max((len(p) for _, p in measured), default=1)
         r0 = self.row
+        heights = [0.0] * chunks
+        spanning: list[tuple[int, int, float]] = []  # pieces covering several rows: (first, last, need)
         out: list[Placed] = []
-        heights = [min_pt] * chunks
-        for c, lines, limit in measured:
+        for c, pieces in measured:
             p = Placed(c)
             c1, c2 = c.col + 1, c.col + c.span
-            if chunks == 1 or len(lines) <= limit:
-                parts = [lines]
-                p.regions = [Region(r0, c1, r0 + chunks - 1, c2)]
-            else:
-                per = -(-len(lines) // chunks)
-                parts = [lines[i * per:(i + 1) * per] for i in range(chunks)]
-                parts = [x for x in parts if x]
-                p.regions = [Region(r0 + i, c1, r0 + i, c2) for i in range(len(parts))]
-                if len(parts) < chunks:  # the last piece covers the rows left
-                    p.regions[-1].r2 = r0 + chunks - 1
-            texts = []
-            for i, part in enumerate(parts):
-                texts.append(_join(part))
-                if i < len(parts) - 1:
-                    p.joins.append("\n" if part[-1][1] else "")
-                if len(parts) > 1:
-                    heights[i] = max(heights[i], xt.row_height(len(part), self.size_of(c)))
-            if len(parts) == 1:
-                need = xt.row_height(len(lines), self.size_of(c))
-                if chunks == 1:
-                    heights[0] = max(heights[0], need)
-            for region, text in zip(p.regions, texts):
-                self._write(region, c, text)
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                r_end = chunks - 1 if last else i
+                region = Region(r0 + i, c1, r0 + r_end, c2)
+                p.regions.append(region)
+                need = xt.row_height(len(piece), self.size_of(c))
+                if r_end == i:
+                    heights[i] = max(heights[i], need)
+                else:
+                    spanning.append((i, r_end, need))
+                if not last:
+                    p.joins.append("\n" if piece[-1][1] else "")
+                self._write(region, c, _join(piece))
             p.written = c.number if c.number is not None else c.text
             out.append(p)
+        floor = max(min_pt, xt.row_height(1, self.size))
+        heights = [max(h, floor) for h in heights]
+        for a, b, need in spanning:
+            have = sum(heights[a:b + 1])
+            if have < need:
+                heights[b] = min(xt.MAX_ROW_PT, heights[b] + need - have)
         for i, h in enumerate(heights):
-            self.heights[r0 + i] = max(h, xt.row_height(1, self.size))
+            self.heights[r0 + i] = h
         self.row = r0 + chunks
         self.placed.extend(out)
         return out
@@ -219,6 +215,34 @@ class SheetWriter:
             out[p.cell.addr] = {"c": [r.ref for r in p.regions], "j": p.joins, "w": p.written,
                                 "n": p.cell.fmt if p.cell.number is not None else None}
         return out
+
+
+def _pieces(lines: list[tuple[str, bool]], limit: int, per_paragraph: bool) -> list[list[tuple[str, bool]]]:
+    """Lines cut into pieces of at most ``limit`` lines, at paragraph ends where possible
+    (at every paragraph end when ``per_paragraph``)."""
+    paragraphs: list[list[tuple[str, bool]]] = [[]]
+    for ln in lines:
+        paragraphs[-1].append(ln)
+        if ln[1]:
+            paragraphs.append([])
+    if not paragraphs[-1]:
+        paragraphs.pop()
+    pieces: list[list[tuple[str, bool]]] = []
+    cur: list[tuple[str, bool]] = []
+    for para in paragraphs:
+        if cur and (per_paragraph or len(cur) + len(para) > limit):
+            pieces.append(cur)
+            cur = []
+        while len(para) > limit:
+            if cur:
+                pieces.append(cur)
+                cur = []
+            pieces.append(para[:limit])
+            para = para[limit:]
+        cur.extend(para)
+    if cur:
+        pieces.append(cur)
+    return pieces or [[("", False)]]
 
 
 def _join(lines: list[tuple[str, bool]]) -> str:
