@@ -58,6 +58,7 @@ class DraftError(JixiaoError):
         super().__init__(text)
         self.key = key
         self.path = path
+        self.detail = ""  # technical detail (SQLite's words), for logs
 
 
 def draft_error(key: str, path: Path | str | None = None, **values: object) -> DraftError:

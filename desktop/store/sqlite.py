@@ -174,7 +174,9 @@ def check_schema(con: sqlite3.Connection, path: Path) -> int:
 def quick_check(con: sqlite3.Connection, path: Path) -> None:
     rows = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
     if rows != ["ok"]:
-        raise draft_error("corrupt", path, why="；".join(str(r) for r in rows)[:200])
+        err = draft_error("corrupt", path, why="数据库结构检查未通过")
+        err.detail = "; ".join(str(r) for r in rows)  # for IT people / logs, not for the clerk
+        raise err
 
 
 _WHY = {
