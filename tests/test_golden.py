@@ -333,3 +333,52 @@ def test_d_start_after_end_is_an_error():
 def test_no_sample_has_an_error(form_id):
     state = state_of(form_id)
     assert not state.has_errors, [t for _, _, t in state.problem_lines()]
+
+
+# ---------------------------------------------------------------------------------------
+# the cross-field checks of the seeds fire when their rule is broken
+# ---------------------------------------------------------------------------------------
+
+
+def test_e_carry_plus_recovered_must_equal_the_balance():
+    ps = state_of(E).parts[0]
+    ps.set_value("f_recovered", "0.2")  # E + F = 0.2 ≠ C − D = 0.18
+    (p,) = problems(ps, "balance_parts")
+    assert p.level == "error"
+    assert ps.problem_text(p) == "“其中：财政收回数”：结转数 0 + 财政收回数 0.2 应等于资金结余、结转数 0.18"
+
+
+def test_e_composition_must_add_up_to_the_budget():
+    ps = state_of(E).parts[0]
+    rid = ps.data_rows("composition")[0]
+    ps.set_value(f"composition/{rid}/budget", "300")
+    (p,) = problems(ps, "composition_budget")
+    assert "2351.70" in p.body and "2343.7" in p.body
+
+
+def test_e_score_falling_short_is_scored_by_the_rules():
+    ps = state_of(E).parts[0]
+    rows = {ps.row_label("indicators", r): r for r in ps.data_rows("indicators")}
+    r = rows["部门反馈满意度"]  # >=95%, weight 4.62 (满意度: outcome class)
+    ps.set_value(f"indicators/{r}/actual", "90%")  # 94.7 % of the target: −5 % per point below 100 %
+    assert ps.value(f"indicators/{r}/score") < D("4.62")
+    assert ps.value("total_score") < 80
+
+
+def test_c_a_score_short_of_its_weight_needs_a_reason():
+    ps = state_of(C).parts[0]
+    r = ps.data_rows("indicators")[-1]  # 满意度 18.0 of 20, with a reason on paper
+    assert not problems(ps, "reason_needed")
+    ps.set_value(f"indicators/{r}/reason", "")
+    (p,) = problems(ps, "reason_needed")
+    assert p.level in ("error", "warning") and p.addr.endswith("/reason")
+
+
+def test_b_phone_must_be_a_phone_number():
+    ps = state_of(B).parts[0]
+    ps.set_value("phone", "6915956")  # 7 digits
+    ps.set_value("phone", "691595")
+    (p,) = [p for p in ps.errors if p.addr == "phone"]
+    assert "电话号码" in p.body
+    ps.set_value("phone", "０５１２－６９１５９５６２")
+    assert not [p for p in ps.errors if p.addr == "phone"]
