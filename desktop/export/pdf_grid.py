@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.platypus import Flowable
 
 from desktop.export.pdf_text import Measure, measure, wrap
@@ -171,15 +172,17 @@ class Grid(Flowable):
         canv.setLineWidth(LINE_WIDTH)
         y = self._height
         segments: list[tuple[float, float, float, float]] = []
+        ops: list[str] = []
         if self.header:
-            y = self._draw_rows(self.header, y, segments, header=True)
+            y = self._draw_rows(self.header, y, segments, ops, header=True)
         if self.rows:
-            self._draw_rows(self.rows, y, segments, header=False)
+            self._draw_rows(self.rows, y, segments, ops, header=False)
+        canv.addLiteral("\n".join(ops))
         canv.lines(merge_segments(segments))
         canv.restoreState()
 
-    def _draw_rows(self, rows: list[GRow], top: float, segments: list, header: bool) -> float:
-        canv = self.canv
+    def _draw_rows(self, rows: list[GRow], top: float, segments: list, ops: list[str], header: bool) -> float:
+        emit = TextOps(self.canv, self.font, self.size)
         xs = self.col_x
         width = measure(self.font, self.size).width
         lead = self.leading
@@ -214,20 +217,17 @@ class Grid(Flowable):
                     ty -= (h - len(lines) * lead - 2 * PAD_Y) / 2
                 if not any(lines):
                     continue
-                # one text object per cell (drawString would make one per line: 5× slower)
-                text = canv.beginText()
-                text.setFont(self.font, self.size)
+                placed = []
                 for line in lines:
                     if line:
                         if c.align == "right":
-                            text.setTextOrigin(x1 - PAD_X - width(line), ty)
+                            placed.append((x1 - PAD_X - width(line), ty, line))
                         elif c.align == "center":
-                            text.setTextOrigin((x0 + x1 - width(line)) / 2, ty)
+                            placed.append(((x0 + x1 - width(line)) / 2, ty, line))
                         else:
-                            text.setTextOrigin(x0 + PAD_X, ty)
-                        text.textOut(line)
+                            placed.append((x0 + PAD_X, ty, line))
                     ty -= lead
-                canv.drawText(text)
+                ops.append(emit.block(placed))
             y = bottom
         # the bottom border of the block
         if rows:
@@ -235,6 +235,40 @@ class Grid(Flowable):
             for c in last.cells:
                 segments.append((xs[c.col], y, xs[c.col + c.span], y))
         return y
+
+
+class TextOps:
+    """PDF text operators for a cell, written directly: one BT … ET per cell.
+
+    ``drawString`` builds a text object per line and formats every number through
+    ReportLab's pure-Python ``fp_str``; for thousands of cells that dominated the
+    export.  The TrueType subsetting is still ReportLab's (``splitString``).
+    """
+
+    def __init__(self, canv, font_name: str, size: float):
+        from reportlab.pdfbase import pdfmetrics
+
+        self.canv = canv
+        self.font = pdfmetrics.getFont(font_name)
+        self.size = f"{size:.2f}".rstrip("0").rstrip(".")
+        self.doc = canv._doc
+        self.names: dict[int, str] = {}
+
+    def block(self, placed: list[tuple[float, float, str]]) -> str:
+        out = ["BT"]
+        current = None
+        for x, y, text in placed:
+            out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+            for subset, data in self.font.splitString(text, self.doc):
+                if subset != current:
+                    name = self.names.get(subset)
+                    if name is None:
+                        name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+                    out.append(f"{name} {self.size} Tf")
+                    current = subset
+                out.append(f"({escapePDF(data)}) Tj")
+        out.append("ET")
+        return " ".join(out)
 
 
 def merge_segments(segments: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
