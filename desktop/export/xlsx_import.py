@@ -1,0 +1,571 @@
+"""Reading Excel files: our own export back into a form, or a clerk's own sheet as a table.
+
+Public API::
+
+    read_xlsx(path) -> XlsxImport                 # a file this program exported (lossless)
+    is_own_export(path) -> bool
+    sheet_names(path) -> list[str]                # visible sheets, for a chooser
+    read_sheet_table(path, sheet=None, header_row=None, max_rows=5000) -> SheetTable  # (headers, rows)
+    guess_mapping(headers, table) -> dict[header, column id]
+    apply_mapping(state, table_id, mapping, rows, ...) -> MappingResult
+
+Every file goes through :func:`desktop.export.xlsx_safety.open_workbook` first
+(zip bombs, entity bombs, oversize parts refused; formulas read as their saved
+results; external links ignored), and reading stops after a row cap and a
+time budget, so a sheet of a million rows costs no more than a small one.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Iterable
+
+from desktop.core.definition import Table
+from desktop.core.document import Document, cell_addr
+from desktop.core.engine import DocumentState, PartState, ReadOnlyCell
+from desktop.core.errors import JixiaoError
+from desktop.core.types import Choice
+from desktop.export import xlsx_text as xt
+from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
+from desktop.export.xlsx_safety import LIMITS, Limits, XlsxRefused, open_workbook
+
+__all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "guess_mapping", "apply_mapping",
+           "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError", "NotOwnExport", "XlsxRefused"]
+
+TIME_BUDGET = 4.0  # seconds spent reading rows before stopping with a note
+MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
+MAX_HIDDEN_CHARS = 60_000_000
+_CHECKED = "☑■√✓✔☒"
+
+
+class XlsxImportError(JixiaoError):
+    """The workbook opened but its content cannot be used."""
+
+
+class NotOwnExport(XlsxImportError):
+    """The workbook was not exported by this program (use the column-mapping import)."""
+
+
+@dataclass
+class XlsxImport:
+    document: Document
+    changed: list[str] = field(default_factory=list)  # cells edited in Excel and taken over
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# cell values as text
+# ---------------------------------------------------------------------------------------
+
+def cell_text(value: Any) -> str:
+    """What a cell holds, as the text a clerk would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            return ""
+        return xt.number_text(value, "General")
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return xt.clean(str(value))
+
+
+def _close(wb: Any) -> None:
+    try:
+        wb.close()
+    except Exception:  # pragma: no cover
+        pass
+
+
+# ---------------------------------------------------------------------------------------
+# our own export
+# ---------------------------------------------------------------------------------------
+
+def is_own_export(path: str | Path) -> bool:
+    try:
+        wb, _ = open_workbook(path)
+    except JixiaoError:
+        return False
+    try:
+        return HIDDEN_SHEET in wb.sheetnames
+    finally:
+        _close(wb)
+
+
+def read_xlsx(path: str | Path, limits: Limits = LIMITS) -> XlsxImport:
+    """The document an exported workbook holds, with the cells edited in Excel taken over."""
+    from desktop.core.catalog import load_form
+    from desktop.core.interchange import document_from_json
+
+    name = Path(path).name
+    wb, report = open_workbook(path, limits)
+    try:
+        if HIDDEN_SHEET not in wb.sheetnames:
+            raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件（没有表单信息），请用“从表格导入”按列对应导入")
+        payload = _payload(wb[HIDDEN_SHEET], name)
+        try:
+            doc = document_from_json(payload.get("document"))
+            form = load_form(doc.form_id)
+            doc = document_from_json(payload.get("document"), form.version)
+        except JixiaoError as exc:
+            raise XlsxImportError(f"{name} 中的表单信息无法使用：{exc.text}") from None
+        result = XlsxImport(doc, notes=report.notes())
+        state = DocumentState(form, doc)
+        for i, smap in enumerate(payload.get("sheets") or []):
+            if i >= len(state.parts) or not isinstance(smap, dict):
+                break
+            sheet = smap.get("sheet")
+            if sheet not in wb.sheetnames:
+                result.notes.append(f"工作表“{sheet}”已被删除，该部分按导出时的内容导入")
+                continue
+            _take_edits(wb[sheet], state, i, smap.get("cells") or {}, result)
+        return result
+    finally:
+        _close(wb)
+
+
+def _payload(ws: Any, name: str) -> dict[str, Any]:
+    pieces: list[str] = []
+    size = 0
+    tag = None
+    for r, row in enumerate(ws.iter_rows(max_col=1, values_only=True)):
+        value = row[0] if row else None
+        if r == 0:
+            tag = value
+            continue
+        if value is None:
+            break
+        pieces.append(str(value))
+        size += len(pieces[-1])
+        if size > MAX_HIDDEN_CHARS:
+            raise XlsxImportError(f"{name} 中的表单信息过大，不予读取")
+    if tag != FORMAT_TAG:
+        raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件，请用“从表格导入”按列对应导入")
+    try:
+        data = json.loads("".join(pieces))
+    except ValueError:
+        raise XlsxImportError(f"{name} 中的表单信息已损坏（可能被其他程序改动过），无法按原样导入") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_TAG:
+        raise XlsxImportError(f"{name} 中的表单信息已损坏，无法按原样导入")
+    return data
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    col, row = coordinate_from_string(ref)
+    return row, column_index_from_string(col)
+
+
+def _take_edits(ws: Any, state: DocumentState, index: int, cmap: dict[str, Any], result: XlsxImport) -> None:
+    needed: set[tuple[int, int]] = set()
+    for info in cmap.values():
+        for ref in info.get("c") or []:
+            try:
+                needed.add(_ref(ref))
+            except (ValueError, TypeError):
+                continue
+    if not needed:
+        return
+    max_row = max(r for r, _ in needed)
+    max_col = max(c for _, c in needed)
+    values: dict[tuple[int, int], Any] = {}
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True), start=1):
+        for c, v in enumerate(row, start=1):
+            if (r, c) in needed:
+                values[(r, c)] = v
+    ps = state.parts[index]
+    where = f"{state.part_title(index)}：" if state.form.multi else ""
+    for addr, info in cmap.items():
+        try:
+            refs = [_ref(x) for x in info.get("c") or []]
+        except (ValueError, TypeError):
+            continue
+        if not refs:
+            continue
+        seen = _visible(refs, info.get("j") or [], info.get("n"), values)
+        written = info.get("w")
+        if _same(seen, written):
+            continue
+        raw = seen if isinstance(seen, str) else xt.number_text(seen, info.get("n") or "General")
+        _apply_edit(ps, addr, raw, where, result)
+
+
+def _visible(refs: list[tuple[int, int]], joins: list[str], fmt: str | None, values: dict) -> Any:
+    if fmt is not None and len(refs) == 1:
+        v = values.get(refs[0])
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return v
+        return cell_text(v)
+    out = []
+    for k, ref in enumerate(refs):
+        out.append(cell_text(values.get(ref)))
+        if k < len(refs) - 1:
+            out.append(joins[k] if k < len(joins) else "\n")
+    return "".join(out)
+
+
+def _same(seen: Any, written: Any) -> bool:
+    if isinstance(seen, (int, float)) and isinstance(written, (int, float)):
+        return abs(seen - written) <= 1e-9 * max(1.0, abs(written))
+    if written is None:
+        written = ""
+    return str(seen) == str(written) if isinstance(seen, str) else False
+
+
+def _apply_edit(ps: PartState, addr: str, raw: str, where: str, result: XlsxImport) -> None:
+    try:
+        how = ps.how(addr)
+        f = ps.field_def(addr)
+    except (KeyError, ValueError):
+        return
+    if isinstance(f.type, Choice) and f.type.boxes and f.type.options:
+        raw = _from_boxes(raw, f.type.options)
+    place = f"{where}{ps.describe(addr)}"
+    try:
+        if how == "input":
+            ps.set_value(addr, raw)
+        elif ps.overridable(addr):
+            ps.set_override(addr, raw)
+        else:
+            result.notes.append(f"{place} 是计算值，Excel 中的修改未导入")
+            return
+    except (ReadOnlyCell, KeyError) as exc:
+        result.notes.append(f"{place} 的修改未导入：{exc}")
+        return
+    result.changed.append(f"{place} 改为“{raw[:40]}{'…' if len(raw) > 40 else ''}”")
+
+
+def _from_boxes(text: str, options: list[str]) -> str:
+    """``公共事业类☐  政策类☑`` → ``政策类``; anything else is kept as typed."""
+    chosen = [o for o in options if re.search(re.escape(o) + r"\s*[" + _CHECKED + "]", text)]
+    if len(chosen) == 1:
+        return chosen[0]
+    if not chosen and all(re.search(re.escape(o) + r"\s*☐", text) for o in options):
+        return ""
+    return text
+
+
+# ---------------------------------------------------------------------------------------
+# a clerk's own sheet
+# ---------------------------------------------------------------------------------------
+
+class SheetTable(tuple):
+    """``(headers, rows)``; rows are dicts header → text.  Also ``notes``, ``sheet``,
+    ``header_row`` (1-based) and ``row_numbers`` (the sheet row of each data row)."""
+
+    def __new__(cls, headers: list[str], rows: list[dict[str, str]], *, sheet: str = "", header_row: int = 0,
+                row_numbers: list[int] | None = None, notes: list[str] | None = None, truncated: bool = False):
+        obj = super().__new__(cls, (headers, rows))
+        obj.sheet = sheet
+        obj.header_row = header_row
+        obj.row_numbers = row_numbers or []
+        obj.notes = notes or []
+        obj.truncated = truncated
+        return obj
+
+    @property
+    def headers(self) -> list[str]:
+        return self[0]
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        return self[1]
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    wb, _ = open_workbook(path)
+    try:
+        return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
+    finally:
+        _close(wb)
+
+
+def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int | None = None,
+                     max_rows: int = 5000, limits: Limits = LIMITS) -> SheetTable:
+    """The rows of a clerk's sheet under its header row (found when not given), bounded."""
+    name = Path(path).name
+    wb, report = open_workbook(path, limits)
+    try:
+        visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise XlsxImportError(f"{name} 中没有名为“{sheet}”的工作表")
+            ws = wb[sheet]
+        elif visible:
+            ws = visible[0]
+        else:
+            raise XlsxImportError(f"{name} 中没有可见的工作表")
+        notes = report.notes()
+        raw_rows, stopped = _scan_rows(ws, header_row, max_rows)
+        if stopped:
+            notes.append(stopped)
+        hr = header_row or _find_header(raw_rows)
+        if hr is None:
+            return SheetTable([], [], sheet=ws.title, notes=notes + [f"工作表“{ws.title}”中没有找到表头行"])
+        header_cells = next((cells for r, cells in raw_rows if r == hr), [])
+        headers = _headers(header_cells)
+        rows: list[dict[str, str]] = []
+        numbers: list[int] = []
+        truncated = False
+        for r, cells in raw_rows:
+            if r <= hr or not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append({h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h})
+            numbers.append(r)
+        if truncated and not stopped:
+            notes.append(f"工作表“{ws.title}”的数据超过 {max_rows} 行，只读取了前 {max_rows} 行")
+        truncated = truncated or bool(stopped)
+        return SheetTable(headers, rows, sheet=ws.title, header_row=hr, row_numbers=numbers, notes=notes,
+                          truncated=truncated)
+    finally:
+        _close(wb)
+
+
+def _scan_rows(ws: Any, header_row: int | None, max_rows: int) -> tuple[list[tuple[int, list[str]]], str]:
+    """Rows as text, up to the header plus ``max_rows`` non-blank rows (and a scan cap and time budget)."""
+    out: list[tuple[int, list[str]]] = []
+    data = 0
+    start = time.monotonic()
+    head_limit = (header_row or 30)
+    for r, row in enumerate(ws.iter_rows(max_col=200, values_only=True), start=1):
+        cells = [cell_text(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            out.append((r, cells))
+            if r > head_limit:
+                data += 1
+        if data > max_rows:
+            return out, f"工作表“{ws.title}”的数据超过 {max_rows} 行，只读取了前 {max_rows} 行"
+        if r >= MAX_SCAN_ROWS + head_limit:
+            return out, f"工作表“{ws.title}”超过 {MAX_SCAN_ROWS} 行，只读取了前 {MAX_SCAN_ROWS} 行"
+        if r % 500 == 0 and time.monotonic() - start > TIME_BUDGET:
+            return out, f"工作表“{ws.title}”过大，读取 {TIME_BUDGET:.0f} 秒后停止（读到第 {r} 行）"
+    return out, ""
+
+
+def _find_header(rows: list[tuple[int, list[str]]]) -> int | None:
+    """The first row among the first 30 with the most text cells (a title row has one)."""
+    best, best_n = None, 1
+    for r, cells in rows:
+        if r > 30:
+            break
+        texts = [c for c in cells if c.strip()]
+        words = [c for c in texts if xt.number_cell(c) is None]
+        if len(texts) >= 2 and len(words) * 2 >= len(texts) and len(texts) > best_n:
+            best, best_n = r, len(texts)
+    return best
+
+
+def _headers(cells: list[str]) -> list[str]:
+    from openpyxl.utils import get_column_letter
+
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, c in enumerate(cells):
+        h = re.sub(r"\s+", "", c) or f"第{get_column_letter(i + 1)}列"
+        base, n = h, 2
+        while h in seen:
+            h = f"{base}({n})"
+            n += 1
+        seen.add(h)
+        out.append(h)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# column mapping
+# ---------------------------------------------------------------------------------------
+
+_SYNONYMS = {
+    "name": ["指标名称", "指标", "三级指标", "三级目标", "名称", "子项名称", "子项目名称", "任务名称"],
+    "target": ["目标值", "指标值", "年度指标值", "指标目标值", "预期目标值"],
+    "actual": ["实际完成值", "实际值", "完成值", "指标完成值", "实际数"],
+    "weight": ["权重", "分值", "指标分值"],
+    "score": ["得分", "自评分", "评分"],
+}
+
+
+def _norm(text: str) -> str:
+    from desktop.core.reading import normalize
+
+    t = normalize(text)
+    t = re.sub(r"[（(][^（）()]*[）)]", "", t)
+    return re.sub(r"[\s:：*＊]", "", t)
+
+
+def mappable_columns(table: Table) -> list[str]:
+    """Columns a value can be imported into (inputs, overridable or sometimes-input computed columns)."""
+    out = []
+    for c in table.columns:
+        if c.type.name == "label":
+            continue
+        if c.computed and not c.override and c.compiled_input_when is None:
+            continue
+        out.append(c.id)
+    return out
+
+
+def guess_mapping(headers: Iterable[str], table: Table) -> dict[str, str]:
+    """Header → column id by the similarity of the header to the column's label (each column once)."""
+    cols = [table.column(cid) for cid in mappable_columns(table)]
+    scored: list[tuple[float, int, str, str]] = []
+    for k, h in enumerate(headers):
+        nh = _norm(h)
+        if not nh:
+            continue
+        for c in cols:
+            nl = _norm(c.label)
+            if nh == nl:
+                s = 1.0
+            elif nh in _SYNONYMS.get(c.id, []) or (len(nh) >= 2 and len(nl) >= 2 and (nh in nl or nl in nh)):
+                s = 0.9
+            else:
+                s = SequenceMatcher(None, nh, nl).ratio()
+            if s >= 0.5:
+                scored.append((s, -k, h, c.id))
+    scored.sort(reverse=True)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for s, _, h, cid in scored:
+        if h in out or cid in used:
+            continue
+        out[h] = cid
+        used.add(cid)
+    return out
+
+
+@dataclass
+class MappingResult:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"新增 {self.added} 行，更新 {self.updated} 行"
+        if self.skipped:
+            text += f"，跳过 {self.skipped} 行"
+        return text
+
+
+_TOTAL_LABELS = {"合计", "小计", "总计", "合计数", "总分"}
+
+
+def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows: Iterable[Any], *,
+                  headers: list[str] | None = None, row_numbers: list[int] | None = None,
+                  mode: str = "merge") -> MappingResult:
+    """Put a sheet's rows into a table of ``state``.
+
+    ``mapping`` is header → column id; ``rows`` are dicts header → text (or
+    lists, with ``headers``).  ``mode``: ``merge`` (default) updates the rows
+    whose 名称 matches and appends the others, ``append`` appends every row,
+    ``replace`` removes the table's rows first.  A table of fixed rows takes
+    values by row label.  Nothing typed is lost: unreadable values are kept
+    and marked by the form's checks like any typed value.
+    """
+    form = state.form
+    if table_id not in form.tables:
+        raise XlsxImportError(f"表单中没有表格“{table_id}”")
+    table = form.tables[table_id]
+    bad = [cid for cid in mapping.values() if cid not in table.column_ids]
+    if bad:
+        raise XlsxImportError(f"表格“{table.title}”中没有列：{'、'.join(bad)}")
+    allowed = set(mappable_columns(table))
+    result = MappingResult()
+    refused: set[str] = set()
+    label_col = table.label_column
+    label_header = next((h for h, cid in mapping.items() if cid == label_col), None)
+    if table.repeat and mode == "replace":
+        for rid in list(state.data_rows(table_id)):
+            state.remove_row(table_id, rid)
+    for k, row in enumerate(rows):
+        if not isinstance(row, dict):
+            row = {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers or [])}
+        where = f"第 {row_numbers[k]} 行" if row_numbers and k < len(row_numbers) else f"第 {k + 1} 条"
+        values = {cid: str(row.get(h, "") or "").strip() for h, cid in mapping.items()}
+        if not any(values.values()):
+            result.skipped += 1
+            continue
+        if all(_norm(str(row.get(h, ""))) == _norm(h) for h in mapping):  # a repeated header row
+            result.skipped += 1
+            continue
+        label = values.get(label_col, "") if label_col else ""
+        if label and _norm(label) in _TOTAL_LABELS and table.repeat:
+            result.skipped += 1
+            result.notes.append(f"{where}“{label}”是合计行，未导入（合计由程序计算）")
+            continue
+        rid = _target_row(state, table, label, mode, label_header is not None)
+        if rid is None and not table.repeat:
+            result.skipped += 1
+            result.notes.append(f"{where}“{label or '（无名称）'}”在“{table.title}”中找不到同名的行，未导入")
+            continue
+        if rid is None:
+            if len(state.data_rows(table_id)) >= table.max_rows:
+                result.skipped += 1
+                result.notes.append(f"“{table.title}”最多 {table.max_rows} 行，{where}及以后未导入")
+                break
+            rid = state.insert_row(table_id)
+            result.added += 1
+        else:
+            result.updated += 1
+        for cid, text in values.items():
+            if cid not in allowed:
+                if cid not in refused:
+                    refused.add(cid)
+                    result.notes.append(f"“{table.column(cid).label}”是计算列，未导入")
+                continue
+            _set_cell(state, cell_addr(table_id, rid, cid), text, result, where, refused)
+    errors = len(state.errors)
+    if errors:
+        result.notes.append(f"导入后表中共有 {errors} 个错误，请在问题列表中查看")
+    return result
+
+
+def _target_row(state: PartState, table: Table, label: str, mode: str, has_label: bool) -> str | None:
+    if not label:
+        return None
+    want = _norm(label)
+    if not table.repeat:
+        for r in table.fixed_rows:
+            if _norm(r.label) == want or _norm(r.label.replace("其中", "")) == want:
+                return r.id
+        return None
+    if mode != "merge" or not has_label:
+        return None
+    for rid in state.data_rows(table.id):
+        if _norm(state.row_label(table.id, rid)) == want:
+            return rid
+    return None
+
+
+def _set_cell(state: PartState, addr: str, text: str, result: MappingResult, where: str, refused: set[str]) -> None:
+    how = state.how(addr)
+    try:
+        if how == "input":
+            if state.raw(addr) != text:
+                state.set_value(addr, text)
+        elif how == "computed" and state.overridable(addr):
+            if text and text != state.text(addr):
+                state.set_override(addr, text)
+        elif text and how == "computed":
+            col = state.field_def(addr)
+            if col.id not in refused:
+                result.notes.append(f"{where}“{col.label}”在这一行是计算值，未导入")
+    except ReadOnlyCell as exc:
+        result.notes.append(f"{where}：{exc.text}")

@@ -1,0 +1,249 @@
+"""Checks an .xlsx file before openpyxl is allowed to open it.
+
+A clerk may be sent any spreadsheet.  Before anything parses it we look at
+the zip's own records (file size, entry count, the central directory, every
+member's uncompressed size and compression ratio — a zip bomb is refused
+before a byte is inflated), then stream every XML part once: a ``<!DOCTYPE``
+or ``<!ENTITY`` (the entity bombs; Excel never writes either) is refused, a
+row with more cells than Excel allows is refused, formulas are counted (they
+are read as their saved results, never evaluated) and external links are
+listed (they are ignored).  ``defusedxml`` guards the parser as well:
+openpyxl uses it whenever it is installed.
+
+Every refusal is an :class:`XlsxRefused` whose text says, in Chinese, what is
+wrong with the file.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import JixiaoError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 100 * MB  # the .xlsx itself
+    entries: int = 10000  # zip members
+    central_dir: int = 8 * MB
+    total: int = 150 * MB  # all members, uncompressed
+    member: int = 80 * MB  # one worksheet, uncompressed
+    shared_strings: int = 20 * MB
+    other_xml: int = 8 * MB  # styles, workbook, theme … (parsed whole by openpyxl)
+    ratio: float = 200.0  # uncompressed / compressed, for members over ratio_from bytes
+    ratio_from: int = 1 * MB
+    cells_per_row: int = 16384  # Excel's last column is XFD
+
+
+LIMITS = Limits()
+
+
+class XlsxRefused(JixiaoError):
+    """The file is not opened: the text says why."""
+
+
+@dataclass
+class SafetyReport:
+    formulas: int = 0
+    external_links: list[str] = field(default_factory=list)
+    connections: bool = False
+    macros: bool = False
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.formulas:
+            out.append(f"表中有 {self.formulas} 个公式：按文件保存时的计算结果读取，不重新计算；没有保存结果的公式按空白处理")
+        if self.external_links:
+            shown = "、".join(self.external_links[:5]) + ("……" if len(self.external_links) > 5 else "")
+            out.append(f"文件引用了外部工作簿（{shown}），外部链接已忽略")
+        if self.connections:
+            out.append("文件含有数据连接（查询），已忽略")
+        if self.macros:
+            out.append("文件含有宏，宏不会运行")
+        return out
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f)[\s>/]")
+_TARGET = re.compile(rb'Target="([^"]*)"')
+_CHUNK = 1 * MB
+
+
+def _name(path: Path) -> str:
+    return path.name
+
+
+def check_xlsx(path: str | Path, limits: Limits = LIMITS) -> SafetyReport:
+    """Refuse a hostile or broken file (:class:`XlsxRefused`), else what the import should mention."""
+    path = Path(path)
+    name = _name(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            tail_len = min(size, 65536 + 22)
+            fh.seek(size - tail_len)
+            tail = fh.read(tail_len)
+    except OSError as exc:
+        raise XlsxRefused(f"无法读取文件 {name}：{exc.strerror or exc}") from None
+    if head.startswith(_OLE):
+        raise XlsxRefused(f"{name} 是旧版 .xls 文件或设了打开密码的 Excel 文件，无法读取。"
+                          "请在 Excel 中“另存为” .xlsx（不设密码）后再导入")
+    if not head.startswith(b"PK"):
+        raise XlsxRefused(f"{name} 不是 Excel 工作簿（.xlsx）文件")
+    if size > limits.file_bytes:
+        raise XlsxRefused(f"{name} 太大（{size / MB:.0f} MB，最多 {limits.file_bytes // MB} MB），不予读取")
+    _check_directory(name, tail, limits)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise XlsxRefused(f"{name} 已损坏，不是有效的 .xlsx 文件（{exc}）") from None
+    with zf:
+        infos = zf.infolist()
+        _check_members(name, infos, limits)
+        return _scan(name, zf, infos, limits)
+
+
+def _check_directory(name: str, tail: bytes, limits: Limits) -> None:
+    """The end-of-central-directory record, read before zipfile builds its member list."""
+    k = tail.rfind(_EOCD)
+    if k < 0 or len(tail) - k < 22:
+        raise XlsxRefused(f"{name} 已损坏，不是有效的 .xlsx 文件（找不到 zip 目录）")
+    _, _, _, entries, cd_size, _ = struct.unpack("<HHHHII", tail[k + 4:k + 20])
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF or _EOCD64_LOCATOR in tail[max(0, k - 20):k]:
+        raise XlsxRefused(f"{name} 是超大（ZIP64）压缩包，不是正常的 Excel 工作簿，不予读取")
+    if entries > limits.entries or cd_size > limits.central_dir:
+        raise XlsxRefused(f"{name} 含有 {entries} 个内部文件，远超正常工作簿，不予读取")
+
+
+def _check_members(name: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+        raise XlsxRefused(f"{name} 不是 Excel 工作簿（缺少工作簿内容）")
+    total = 0
+    for i in infos:
+        if i.flag_bits & 0x1:
+            raise XlsxRefused(f"{name} 的内容是加密的，无法读取")
+        total += i.file_size
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > limits.ratio_from and ratio > limits.ratio:
+            raise XlsxRefused(f"{name} 疑似“压缩炸弹”：内部文件 {i.filename} 解压后 {i.file_size / MB:.0f} MB，"
+                              f"压缩比 {ratio:.0f} 倍，不予读取")
+        cap = _cap(i.filename, limits)
+        if cap is not None and i.file_size > cap:
+            raise XlsxRefused(f"{name} 的内部文件 {i.filename} 解压后 {i.file_size / MB:.0f} MB，"
+                              f"超过 {cap // MB} MB 的上限，不予读取")
+        if total > limits.total:
+            raise XlsxRefused(f"{name} 解压后超过 {limits.total // MB} MB，不予读取（疑似压缩炸弹）")
+
+
+def _cap(member: str, limits: Limits) -> int | None:
+    low = member.lower()
+    if not (low.endswith(".xml") or low.endswith(".rels")):
+        return limits.member
+    if low.startswith("xl/worksheets/") or low.startswith("xl/chartsheets/"):
+        return limits.member
+    if low == "xl/sharedstrings.xml":
+        return limits.shared_strings
+    return limits.other_xml
+
+
+def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> SafetyReport:
+    report = SafetyReport()
+    for i in infos:
+        low = i.filename.lower()
+        if low.startswith("xl/externallinks/") and low.endswith(".rels"):
+            report.external_links.extend(_targets(zf.read(i)))
+        if low == "xl/connections.xml" or low.startswith("xl/queries/"):
+            report.connections = True
+        if low.endswith("vbaproject.bin"):
+            report.macros = True
+        if not (low.endswith(".xml") or low.endswith(".rels") or low.endswith(".vml")):
+            continue
+        sheet = low.startswith("xl/worksheets/")
+        _scan_part(name, zf, i, sheet, report, limits)
+    if not report.external_links and any(i.filename.lower().startswith("xl/externallinks/externallink")
+                                         for i in infos):
+        report.external_links.append("未知位置")
+    return report
+
+
+def _scan_part(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: bool, report: SafetyReport,
+               limits: Limits) -> None:
+    cells = 0
+    carry = b""
+    first = True
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                if first:
+                    first = False
+                    if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]:
+                        raise XlsxRefused(f"{name} 的内部文件 {info.filename} 不是 UTF-8 编码的 XML，不予读取")
+                data = carry + chunk
+                if _DTD.search(data):
+                    raise XlsxRefused(f"{name} 含有 XML 实体定义（<!DOCTYPE>/<!ENTITY>），"
+                                      "正常的 Excel 文件不会有，疑似“实体炸弹”，不予读取")
+                if sheet:
+                    # tags cut by the chunk boundary are completed by ``carry`` (never counted twice:
+                    # a match must end inside the new data)
+                    start = max(0, len(carry) - 16)
+                    for m in _TAGS.finditer(data, start):
+                        if m.end() <= len(carry):
+                            continue
+                        tag = m.group(1)
+                        if tag == b"row":
+                            cells = 0
+                        elif tag == b"c":
+                            cells += 1
+                            if cells > limits.cells_per_row:
+                                raise XlsxRefused(f"{name} 的一行中有超过 {limits.cells_per_row} 个单元格，"
+                                                  "超出 Excel 的列数，不予读取")
+                        else:
+                            report.formulas += 1
+                carry = data[-16:]
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+        raise XlsxRefused(f"{name} 已损坏，无法读取内部文件 {info.filename}（{exc}）") from None
+
+
+def _targets(rels: bytes) -> list[str]:
+    out = []
+    for m in _TARGET.finditer(rels):
+        t = m.group(1).decode("utf-8", "replace")
+        t = t.replace("file:///", "")
+        out.append(t.rsplit("/", 1)[-1] or t)
+    return out
+
+
+def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, SafetyReport]:
+    """Check the file, then open it read-only with the saved formula results (never evaluated),
+    without external links or macros.  The caller closes the workbook."""
+    report = check_xlsx(path, limits)
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise XlsxRefused("缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False, keep_vba=False)
+    except XlsxRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        kind = exc.__class__.__name__
+        if "Entities" in kind or "DTD" in kind:
+            raise XlsxRefused(f"{Path(path).name} 含有 XML 实体定义，疑似“实体炸弹”，不予读取") from None
+        raise XlsxRefused(f"{Path(path).name} 无法作为 Excel 工作簿打开（{kind}：{exc}）") from None
+    return wb, report
