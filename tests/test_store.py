@@ -251,6 +251,13 @@ def test_hash_module_does_not_need_sqlalchemy():
     assert out.stdout.strip() == "False"
 
 
+def test_draft_id(tmp_path):
+    with Draft.create(tmp_path / "a.jxd", load_sample(FORM)) as a, Draft.create(tmp_path / "b.jxd", load_sample(FORM)) as b:
+        assert len(a.draft_id) == 32 and a.draft_id != b.draft_id
+    with Draft.open(tmp_path / "a.jxd", readonly=True) as again:
+        assert again.draft_id == a.draft_id
+
+
 def test_closed_draft_refuses(tmp_path):
     draft = Draft.create(tmp_path / "c.jxd", load_sample(FORM))
     draft.close()

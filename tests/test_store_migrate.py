@@ -49,6 +49,7 @@ def test_migrates_after_a_backup(v1, tmp_path):
     with Draft.open(v1) as draft:
         assert draft.backup == tmp_path / "旧版草稿.jxd.bak-v1"
         assert draft.backup.read_bytes() == original
+        assert len(draft.draft_id) == 32
         assert draft.document.to_dict() == load_sample(FORM).to_dict()
         assert draft.search_meta() == {"title": "苏州市级财政支出项目绩效自评表", "unit": "苏州市信息中心",
                                        "year": "2023", "project": "电子政务项目运行维护资金"}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -304,6 +305,11 @@ class Draft:
         return result
 
     @property
+    def draft_id(self) -> str:
+        """A random id given when the draft was made; copies of the file share it."""
+        return self.info.get("draft_id", "")
+
+    @property
     def out_of_step(self) -> bool:
         """True after a failed commit: call :meth:`replace_document` with the document on screen."""
         return self._out_of_step
@@ -446,8 +452,8 @@ def _build(path: Path, document: Document) -> None:
                     conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
                     conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
                     stamp = content.now()
-                    content.write_info(conn, {"format": FORMAT, "created": stamp, "modified": stamp,
-                                              "revision": "0", "app_version": _app_version()})
+                    content.write_info(conn, {"format": FORMAT, "draft_id": uuid.uuid4().hex, "created": stamp,
+                                              "modified": stamp, "revision": "0", "app_version": _app_version()})
                     content.write_document(conn, document)
         finally:
             engine.dispose()

@@ -11,7 +11,7 @@ through the current models — so that they stay correct as the models move on.
 
 * v1 — the first schema (``V1_DDL``).
 * v2 — snapshots get ``reason``, ``revision`` and ``content_hash``; ``info``
-  gets ``revision`` and the search keys (title, unit, year, project).
+  gets ``revision``, ``draft_id`` and the search keys (title, unit, year, project).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -65,6 +66,7 @@ def _v1_to_v2(con: sqlite3.Connection) -> None:
             h = ""
         con.execute("UPDATE snapshots SET content_hash = ? WHERE id = ?", (h, sid))
     con.execute("INSERT OR IGNORE INTO info (key, value) VALUES ('revision', '0')")
+    con.execute("INSERT OR IGNORE INTO info (key, value) VALUES ('draft_id', ?)", (uuid.uuid4().hex,))
     row = con.execute("SELECT value FROM info WHERE key = 'form'").fetchone()
     spec = meta_spec(row[0]) if row else None
     if spec is not None:
