@@ -86,7 +86,15 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
                           context=Context(prec=max(28, digits)))
 
 
+def odd_digits(text: str) -> bool:
+    """Digits other than 0-9 and ０-９ (², ①, ٣ …): NFKC would turn them into plain digits
+    (10² → 102), so a number containing them is unreadable rather than silently wrong."""
+    return any(ch.isdigit() and not ("0" <= ch <= "9" or "０" <= ch <= "９") for ch in text)
+
+
 def _to_decimal(core: str, original: str, key: str = "not_number") -> Decimal:
+    if odd_digits(original):
+        raise ReadError(key, text=original)
     core = core.replace(" ", "")
     if _GROUPED.match(core):
         core = core.replace(",", "")
@@ -175,6 +183,8 @@ _DATE_RES = [
 
 
 def read_date(text: str) -> PartialDate:
+    if odd_digits(text):
+        raise ReadError("not_date", text=text)
     s = normalize(text)
     for rx in _DATE_RES:
         m = rx.match(s)
@@ -192,6 +202,8 @@ def read_date(text: str) -> PartialDate:
 
 
 def read_year(text: str) -> int:
+    if odd_digits(text):
+        raise ReadError("not_year", text=text)
     s = normalize(text)
     s = s.removesuffix("年度").removesuffix("年").strip()
     if re.fullmatch(r"\d{4}", s) and 1900 <= int(s) <= 2200:
@@ -208,6 +220,8 @@ _PHONE_RES = [
 
 
 def read_phone(text: str) -> str:
+    if odd_digits(text):
+        raise ReadError("not_phone", text=text)
     s = normalize(text).replace(" ", "").replace("—", "-").replace("－", "-")
     s = s.replace("（", "(").replace("）", ")")
     if s.startswith("+86"):
