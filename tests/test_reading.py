@@ -104,6 +104,10 @@ RUBBISH = [
     "9" * 200 + "x",
     "很长的文字" * 500,
     "5 斤",  # not a unit this application knows
+    "10²",  # NFKC would make this 102
+    "①2",
+    "١٢٣",  # Arabic-Indic digits
+    "₂",
     "%",
     "万元",
 ]
@@ -214,7 +218,7 @@ def test_read_date(text, value):
     assert read_date(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "2021", "2021-13-01", "2021-02-30", "2021-02-29", "1899-01",
+@pytest.mark.parametrize("text", ["2021²-12", "２０２１年①月", "", "2021", "2021-13-01", "2021-02-30", "2021-02-29", "1899-01",
                                   "2021年13月", "12/31/2021", "明年", "2021-12-31 extra", "🙂", "0000-00-00"])
 def test_bad_date(text):
     with pytest.raises(ReadError) as exc:
@@ -237,7 +241,7 @@ def test_read_year(text, value):
     assert read_year(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "23", "1800", "2300", "二〇二三", "2023-01", "abc"])
+@pytest.mark.parametrize("text", ["2023²", "", "23", "1800", "2300", "二〇二三", "2023-01", "abc"])
 def test_bad_year(text):
     with pytest.raises(ReadError) as exc:
         read_year(text)
@@ -267,7 +271,7 @@ def test_read_phone(text, value):
     assert read_phone(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "12345", "1391234567", "23912345678", "phone", "0512-", "🙂", "139123456789"])
+@pytest.mark.parametrize("text", ["6915956²", "", "12345", "1391234567", "23912345678", "phone", "0512-", "🙂", "139123456789"])
 def test_bad_phone(text):
     with pytest.raises(ReadError) as exc:
         read_phone(text)
@@ -314,7 +318,8 @@ def test_read_target(text, op, number, unit):
     assert str(t) == text.strip()
 
 
-@pytest.mark.parametrize("text", ["高于全市平均水平", "规范", "有效", "逐步提高", "1,2", "--3", "1e5", "≥NaN", "🙂"])
+@pytest.mark.parametrize("text", ["高于全市平均水平", "规范", "有效", "逐步提高", "1,2", "--3", "1e5", "≥NaN", "🙂",
+                                  "≥10²"])
 def test_qualitative_target_keeps_its_words(text):
     t = read_target(text)
     assert not t.quantitative
