@@ -48,6 +48,14 @@ def test_import_refuses_to_overwrite_and_wants_jxd(tmp_path, capsys):
     assert ".jxd" in capsys.readouterr().err
 
 
+def test_export_while_the_app_has_the_draft_open(tmp_path):
+    path = tmp_path / "打开着.jxd"
+    with Draft.create(path, load_sample(FORM)) as draft:
+        draft.set_value(draft.document.parts[0].id, "year", "2030")
+        assert main(["export-json", str(path), "-o", str(tmp_path / "x.json")]) == 0
+    assert '"year": "2030"' in (tmp_path / "x.json").read_text(encoding="utf-8")
+
+
 def test_sample_command_writes_a_draft(tmp_path):
     assert main(["sample", FORM, "-o", str(tmp_path / "样例.jxd")]) == 0
     assert read_draft_document(tmp_path / "样例.jxd").to_dict() == load_sample(FORM).to_dict()

@@ -268,6 +268,7 @@ def insert_row(conn: Connection, pid: str, tbl: str, rid: str, index: int | None
 def remove_row(conn: Connection, pid: str, tbl: str, rid: str) -> None:
     _need_part(conn, pid)
     r = T.table_rows.c
+    conn.execute(S().register, {"part_id": pid, "kind": "rows", "tbl": tbl})  # as the engine: rows[tbl] exists now
     pos = conn.execute(S().row_exists, {"pid": pid, "tbl": tbl, "rid": rid}).scalar()
     if pos is None:
         return  # the engine ignores it too
