@@ -56,6 +56,9 @@ _SPACES = re.compile(r"\s+")
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
+# No budget figure has more digits; a longer "number" is a paste gone wrong, and huge
+# numbers multiplied together would overflow Decimal's exponent range.
+MAX_DIGITS = 40
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 TEN_THOUSAND = Decimal(10000)
@@ -98,7 +101,7 @@ def _to_decimal(core: str, original: str, key: str = "not_number") -> Decimal:
     core = core.replace(" ", "")
     if _GROUPED.match(core):
         core = core.replace(",", "")
-    if not _PLAIN.match(core):
+    if not _PLAIN.match(core) or sum(ch.isdigit() for ch in core) > MAX_DIGITS:
         raise ReadError(key, text=original)
     try:
         return Decimal(core)
