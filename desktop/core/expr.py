@@ -710,6 +710,8 @@ class _Compiler:
             places = _num(places_fn(ctx, row))
             if total is None or total is BAD or places is None or places is BAD:
                 return None
+            if not (-6 <= places <= 12) or places != int(places):
+                return BAD
             each = round_half_up(total / n, int(places))
             if index[row[1]] == n - 1:
                 return total - each * (n - 1)
