@@ -389,6 +389,12 @@ def test_share_puts_the_remainder_on_the_last_row():
     assert sum(c(ctx, ("t", f"r{i}")) for i in range(1, 12)) == 55
 
 
+@pytest.mark.parametrize("places", ["100", "1.5", "-7", "10000000000"])
+def test_share_with_absurd_places_is_bad(places):
+    ctx = Ctx(data=["r1"], rows={"r1": {"cls": "产出"}})
+    assert compile_expr(f"share(55, cls = '产出', {places})", ROW_SCOPE)(ctx, ("t", "r1")) is BAD
+
+
 def test_score_passes_its_arguments():
     ctx = Ctx()
     ev("score('≥3个', '3个', 4.58, word)", ctx)

@@ -65,6 +65,11 @@ def test_read_quantity(text, number, unit):
     assert isinstance(q.number, D)
 
 
+def test_forty_digits_still_read():
+    assert read_quantity("9" * 40).number == D("9" * 40)
+    assert read_quantity("3,890,000,000,000,000,000,000,000,000,000,000.01").number == D("3890000000000000000000000000000000.01")
+
+
 def test_precision_typed_is_kept():
     assert str(read_quantity("2077.604168").number) == "2077.604168"
     assert str(read_quantity("45.00").number) == "45.00"
@@ -102,6 +107,8 @@ RUBBISH = [
     "\x07",
     "1\u200b2",  # zero-width space inside
     "9" * 200 + "x",
+    "9" * 41,  # longer than any budget figure: a paste gone wrong
+    "1" * 300 + ".5",
     "很长的文字" * 500,
     "5 斤",  # not a unit this application knows
     "10²",  # NFKC would make this 102
