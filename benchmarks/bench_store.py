@@ -16,7 +16,6 @@ ratio only measures Python overhead.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import statistics
@@ -75,7 +74,7 @@ def _draft_commit(draft, n: int) -> float:
 
 def _cold_open(path: Path) -> float:
     code = ("import time,sys; t=time.perf_counter(); from desktop.store import Draft; "
-            f"d=Draft.open(sys.argv[1], readonly=True); d.document; print(time.perf_counter()-t)")
+            "d=Draft.open(sys.argv[1], readonly=True); d.document; print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
                          check=True)
     return float(out.stdout.strip())
@@ -133,7 +132,7 @@ def run() -> list[tuple[str, str, str]]:
             pid = d.document.parts[0].id
             t = time.perf_counter()
             for i in range(20):
-                d.set_value(pid, f"indicators/r01500/actual", f"{i}%")
+                d.set_value(pid, "indicators/r01500/actual", f"{i}%")
             rows.append(("commit one cell edit in the 2000-row draft", f"{(time.perf_counter() - t) / 20 * 1000:.2f} ms", ""))
             t = time.perf_counter()
             d.move_row(pid, "indicators", "r00100", 1900)
