@@ -203,6 +203,7 @@ def test_read_only_folder_opens_read_only(good, tmp_path, monkeypatch):
         assert draft.readonly and "文件夹不能写入" in draft.notice
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows will not delete a folder with an open file in it")
 def test_drive_removed_while_editing(good, tmp_path):
     folder = tmp_path / "U盘"
     folder.mkdir()
