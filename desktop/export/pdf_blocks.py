@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
@@ -26,7 +26,7 @@ from desktop.core.expr import BAD
 from desktop.core.types import Choice
 from desktop.export.pdf_grid import Cell, GRow, Grid
 from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
-from desktop.export.pdf_text import clean
+from desktop.export.pdf_text import TextBlock, clean
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
@@ -41,13 +41,12 @@ def styles(font: str, landscape: bool) -> dict[str, ParagraphStyle]:
         "header": ParagraphStyle("header", fontSize=10.5, leading=16, alignment=TA_LEFT, spaceAfter=3, **base),
         "heading": ParagraphStyle("heading", fontSize=11.5, leading=18, spaceBefore=6, spaceAfter=2, **base),
         "sub_heading": ParagraphStyle("sub_heading", fontSize=10.5, leading=17, spaceBefore=4, spaceAfter=1, **base),
-        "body": ParagraphStyle("body", fontSize=10.5, leading=17, firstLineIndent=21, alignment=TA_JUSTIFY, **base),
-        "note": ParagraphStyle("note", fontSize=8.5, leading=12.5, alignment=TA_JUSTIFY, spaceBefore=3, **base),
     }
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """User text as a Paragraph: escaped, never parsed as markup."""
+    """A title or heading as a Paragraph; it may hold user text (a unit name), so it is escaped:
+    never parsed as markup.  Long texts are :class:`TextBlock`, which has no markup at all."""
     return Paragraph(escape(clean(text)).replace("\n", "<br/>"), style)
 
 
@@ -110,7 +109,7 @@ class StoryBuilder:
             out.extend(self.notes())
         tail: list[Flowable] = []
         if form.footnote:
-            tail.append(para(self.note(form.footnote, "表单脚注"), self.st["note"]))
+            tail.append(self.small(self.note(form.footnote, "表单脚注"), indent=False))
         seal = self.seal_block(ps, last) if last else None  # one block for the whole document
         if seal is not None:
             tail.append(seal)
@@ -137,7 +136,11 @@ class StoryBuilder:
 
     def notes(self) -> list[Flowable]:
         text = self.note(self.form.notes, "填表说明")
-        return [para(p, self.st["note"]) for p in text.split("\n") if p.strip()]
+        return [self.small(text)]
+
+    def small(self, text: str, indent: bool = False) -> TextBlock:
+        """填表说明, notes and footnotes: small type under the table."""
+        return TextBlock(text, self.font, 8.5, 12.5, indent=indent, space_before=3)
 
     # ------------------------------------------------------------------ sections
     def section(self, ps: PartState, s: Section) -> list[Flowable]:
@@ -154,7 +157,7 @@ class StoryBuilder:
             grid = self.fields_grid(ps, s)
             out = [grid] if grid is not None else []
         if out and s.note:
-            out.append(para(self.note(s.note, f"“{s.title}”的说明"), self.st["note"]))
+            out.append(self.small(self.note(s.note, f"“{s.title}”的说明")))
         return out
 
     def value_text(self, ps: PartState, f: Field, addr: str) -> str:
@@ -269,9 +272,8 @@ class StoryBuilder:
                 continue
             out.append(para(self.note(f.label, "标题"), self.st["sub_heading"] if s.title else self.st["heading"]))
             text = self.value_text(ps, f, f.id)
-            for p in clean(text).split("\n"):
-                if p.strip():
-                    out.append(para(p.strip(), self.st["body"]))
+            if text.strip():
+                out.append(TextBlock(text, self.font, 10.5, 17, indent=True))
         return out
 
     # ------------------------------------------------------------------ signatures and seal

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from reportlab.lib.rl_accel import escapePDF
 from reportlab.platypus import Flowable
 
-from desktop.export.pdf_text import Measure, measure, wrap
+from desktop.export.pdf_text import Measure, TextOps, measure, wrap
 
 MIN_LINES = 2  # a split row keeps at least this many lines on each page
 SPLIT_LINES = 7  # only rows at least this tall are split between pages; shorter ones move whole
@@ -235,40 +234,6 @@ class Grid(Flowable):
             for c in last.cells:
                 segments.append((xs[c.col], y, xs[c.col + c.span], y))
         return y
-
-
-class TextOps:
-    """PDF text operators for a cell, written directly: one BT … ET per cell.
-
-    ``drawString`` builds a text object per line and formats every number through
-    ReportLab's pure-Python ``fp_str``; for thousands of cells that dominated the
-    export.  The TrueType subsetting is still ReportLab's (``splitString``).
-    """
-
-    def __init__(self, canv, font_name: str, size: float):
-        from reportlab.pdfbase import pdfmetrics
-
-        self.canv = canv
-        self.font = pdfmetrics.getFont(font_name)
-        self.size = f"{size:.2f}".rstrip("0").rstrip(".")
-        self.doc = canv._doc
-        self.names: dict[int, str] = {}
-
-    def block(self, placed: list[tuple[float, float, str]]) -> str:
-        out = ["BT"]
-        current = None
-        for x, y, text in placed:
-            out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-            for subset, data in self.font.splitString(text, self.doc):
-                if subset != current:
-                    name = self.names.get(subset)
-                    if name is None:
-                        name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
-                    out.append(f"{name} {self.size} Tf")
-                    current = subset
-                out.append(f"({escapePDF(data)}) Tj")
-        out.append("ET")
-        return " ".join(out)
 
 
 def merge_segments(segments: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable
 
 # characters that must not start a line / must not end one
 NO_START = set("，。、；：！？）》」』】〕〉”’…—·,.;:!?)]}%％、～")
@@ -112,3 +114,122 @@ def _wrap_para(para: str, width: float, m: Measure) -> list[str]:
     if cur or not lines:
         lines.append("".join(cur))
     return lines
+
+
+class TextOps:
+    """PDF text operators for a cell, written directly: one BT … ET per cell.
+
+    ``drawString`` builds a text object per line and formats every number through
+    ReportLab's pure-Python ``fp_str``; for thousands of cells that dominated the
+    export.  The TrueType subsetting is still ReportLab's (``splitString``).
+    """
+
+    def __init__(self, canv, font_name: str, size: float):
+        from reportlab.pdfbase import pdfmetrics
+
+        self.canv = canv
+        self.font = pdfmetrics.getFont(font_name)
+        self.size = f"{size:.2f}".rstrip("0").rstrip(".")
+        self.doc = canv._doc
+        self.names: dict[int, str] = {}
+
+    def block(self, placed: list[tuple[float, float, str]], spacing: list[float] | None = None) -> str:
+        """``BT … ET`` drawing each (x, y, text); ``spacing`` adds character spacing per line (justify)."""
+        out = ["BT"]
+        current = None
+        tc = 0.0
+        for k, (x, y, text) in enumerate(placed):
+            want = spacing[k] if spacing else 0.0
+            if want != tc:
+                out.append(f"{want:.3f} Tc")
+                tc = want
+            out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+            for subset, data in self.font.splitString(text, self.doc):
+                if subset != current:
+                    name = self.names.get(subset)
+                    if name is None:
+                        name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+                    out.append(f"{name} {self.size} Tf")
+                    current = subset
+                out.append(f"({escapePDF(data)}) Tj")
+        if tc:
+            out.append("0 Tc")
+        out.append("ET")
+        return " ".join(out)
+
+
+class TextBlock(Flowable):
+    """Paragraphs of plain text (a report's texts, the 填表说明): broken into lines by :func:`wrap`
+    with Chinese line-breaking rules, each paragraph's first line indented by two characters,
+    lines justified by character spacing, split between lines with at least two on each page.
+    The text is never parsed as markup."""
+
+    def __init__(self, text: str, font: str, size: float, leading: float, indent: bool = True,
+                 space_before: float = 0.0, space_after: float = 0.0, justify: bool = True):
+        super().__init__()
+        self.text = text
+        self.font = font
+        self.size = size
+        self.leading = leading
+        self.indent = indent
+        self.justify = justify
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self._width: float | None = None
+        self.lines: list[tuple[str, bool]] = []  # (line, last line of its paragraph)
+
+    def _layout(self, width: float) -> None:
+        if self._width == width:
+            return
+        m = measure(self.font, self.size)
+        lines: list[tuple[str, bool]] = []
+        for para in clean(self.text).split("\n"):
+            para = para.strip()
+            if not para:
+                continue
+            if self.indent:
+                para = "\u3000\u3000" + para  # two ideographic spaces: the Chinese first-line indent
+            broken = wrap(para, width, m)
+            lines.extend((ln, i == len(broken) - 1) for i, ln in enumerate(broken))
+        self.lines = lines
+        self._width = width
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._layout(availWidth)
+        self.width = availWidth
+        self.height = len(self.lines) * self.leading
+        return availWidth, self.height
+
+    def _part(self, lines: list[tuple[str, bool]], first: bool, last: bool) -> "TextBlock":
+        b = TextBlock(self.text, self.font, self.size, self.leading, self.indent,
+                      self.spaceBefore if first else 0.0, self.spaceAfter if last else 0.0, self.justify)
+        b._width = self._width
+        b.lines = lines
+        return b
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._layout(availWidth)
+        fit = int((availHeight - self.spaceBefore) // self.leading)
+        n = len(self.lines)
+        if n < 4 or fit < 2:
+            return []
+        fit = min(fit, n - 2)  # no widow: at least two lines go on
+        return [self._part(self.lines[:fit], True, False), self._part(self.lines[fit:], False, True)]
+
+    def draw(self) -> None:
+        m = measure(self.font, self.size)
+        ops = TextOps(self.canv, self.font, self.size)
+        placed = []
+        spacing = []
+        y = self.height - self.size * 0.88 - (self.leading - self.size) / 2
+        for line, end in self.lines:
+            placed.append((0.0, y, line))
+            extra = 0.0
+            if self.justify and not end and len(line) > 1:
+                extra = (self.width - m.width(line)) / (len(line) - 1)
+                if extra < 0 or extra > self.size * 0.5:
+                    extra = 0.0
+            spacing.append(extra)
+            y -= self.leading
+        if placed:
+            self.canv.addLiteral(ops.block(placed, spacing))

@@ -1,0 +1,200 @@
+"""The email package: a standard .eml with the PDF and the Excel file attached.
+
+Public API::
+
+    build_eml(pdf_path, xlsx_path, *, to, subject_vars, template=None, sender='') -> EmailMessage
+    write_eml(path, pdf_path, xlsx_path, *, to, subject_vars, template=None, sender='') -> Path
+    open_in_mail_client(eml_path) -> None      # never blocks
+    subject_vars_of(state) -> dict             # unit, form, year, project, date
+
+The subject is UTF-8 (RFC 2047).  Attachment names are Chinese: the
+``Content-Disposition`` carries ``filename*=utf-8''…`` (RFC 2231) and the
+``Content-Type`` carries ``name="=?utf-8?b?…?="`` (RFC 2047), which is what
+Outlook and Foxmail read.  ``X-Unsent: 1`` makes Outlook open the file as a
+new message ready to send.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+import email
+from email import encoders
+from email.header import Header
+from email.message import EmailMessage
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import SMTP, default
+from email.utils import formataddr, formatdate, getaddresses, make_msgid
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import JixiaoError
+
+__all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
+           "subject_vars_of", "fill"]
+
+
+class EmlError(JixiaoError):
+    """The email cannot be built, written or handed to the mail client."""
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    subject: str
+    body: str
+
+
+DEFAULT_TEMPLATE = MailTemplate(
+    subject="{unit}{year}年度{form}{project_paren}",
+    body=(
+        "您好：\n\n"
+        "现报送{unit}{year}年度《{form}》{project_line}，附件为：\n"
+        "{attachments}\n\n"
+        "PDF 为打印盖章用文件，Excel 为数据文件，两者内容一致。如有问题请联系。\n\n"
+        "{unit}\n{date}\n"
+    ),
+)
+
+_PLACE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """``{name}`` replaced by its value (unknown names left as written; nothing else is interpreted)."""
+    return _PLACE.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+def subject_vars_of(state: Any) -> dict[str, str]:
+    """unit, form, year, project (and date) of a :class:`DocumentState`."""
+    meta = state.meta()
+    year = meta.get("year", "") or state.form.year
+    return {"unit": meta.get("unit", ""), "form": state.form.title, "year": year,
+            "project": meta.get("project", ""), "date": _dt.date.today().strftime("%Y年%m月%d日").replace("年0", "年")
+            .replace("月0", "月")}
+
+
+def _values(subject_vars: dict[str, Any], names: list[str]) -> dict[str, str]:
+    v = {k: str(x or "").strip() for k, x in subject_vars.items()}
+    for key in ("unit", "form", "year", "project"):
+        v.setdefault(key, "")
+    v.setdefault("date", _dt.date.today().isoformat())
+    project = v["project"]
+    v["project_paren"] = f"（{project}）" if project else ""
+    v["project_line"] = f"（项目：{project}）" if project else ""
+    v["attachments"] = "\n".join(f"  {i + 1}. {n}" for i, n in enumerate(names))
+    return v
+
+
+def _recipients(to: str | list[str]) -> list[str]:
+    items = [to] if isinstance(to, str) else list(to)
+    out = []
+    for name, addr in getaddresses([x for x in items if x and x.strip()]):
+        if not addr:
+            continue
+        if not _ADDRESS.match(addr):
+            raise EmlError(f"收件人地址“{addr}”格式不对（应如 name@example.gov.cn）")
+        out.append(formataddr((name, addr), charset="utf-8") if name else addr)
+    return out
+
+
+def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: str | list[str] = "",
+              subject_vars: dict[str, Any] | None = None, template: MailTemplate | dict | str | None = None,
+              sender: str = "", extra: list[str | Path] | None = None) -> EmailMessage:
+    """A message with the files attached; ``template`` may be a MailTemplate, a dict with
+    ``subject``/``body``, or a body text."""
+    files = [Path(p) for p in (pdf_path, xlsx_path, *(extra or [])) if p]
+    for f in files:
+        if not f.is_file():
+            raise EmlError(f"附件 {f} 不存在")
+    tpl = _template(template)
+    values = _values(subject_vars or {}, [f.name for f in files])
+    subject = re.sub(r"\s+", " ", fill(tpl.subject, values)).strip() or "绩效填报材料"
+    body = fill(tpl.body, values)
+    outer = MIMEMultipart()
+    outer["Subject"] = Header(subject, "utf-8")
+    recipients = _recipients(to)
+    if recipients:
+        outer["To"] = ", ".join(recipients)
+    if sender:
+        outer["From"] = _recipients(sender)[0]
+    outer["Date"] = formatdate(localtime=True)
+    outer["Message-ID"] = make_msgid(domain="jixiao.local")
+    outer["X-Unsent"] = "1"  # Outlook opens the file as a new message, ready to send
+    outer["X-Mailer"] = "jixiao"
+    outer.attach(MIMEText(body, "plain", "utf-8"))
+    for f in files:
+        maintype, subtype = _mime(f)
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            raise EmlError(f"无法读取附件 {f}：{exc.strerror or exc}") from None
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(data)
+        encoders.encode_base64(part)
+        # RFC 2047 on Content-Type (Outlook, Foxmail), RFC 2231 on Content-Disposition (the standard)
+        part.set_param("name", Header(f.name, "utf-8").encode(maxlinelen=10**6))
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", f.name))
+        outer.attach(part)
+    return email.message_from_bytes(outer.as_bytes(), policy=default)  # type: ignore[return-value]
+
+
+def _template(template: MailTemplate | dict | str | None) -> MailTemplate:
+    if template is None:
+        return DEFAULT_TEMPLATE
+    if isinstance(template, MailTemplate):
+        return template
+    if isinstance(template, dict):
+        return MailTemplate(str(template.get("subject") or DEFAULT_TEMPLATE.subject),
+                            str(template.get("body") or DEFAULT_TEMPLATE.body))
+    return MailTemplate(DEFAULT_TEMPLATE.subject, str(template))
+
+
+def _mime(path: Path) -> tuple[str, str]:
+    ext = path.suffix.lower()
+    return {
+        ".pdf": ("application", "pdf"),
+        ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ".json": ("application", "json"),
+        ".zip": ("application", "zip"),
+    }.get(ext, ("application", "octet-stream"))
+
+
+def message_bytes(msg: EmailMessage) -> bytes:
+    """The message with CRLF line ends, as .eml files and SMTP expect."""
+    return msg.as_bytes(policy=SMTP.clone(refold_source="none"))
+
+
+def write_eml(path: str | Path, pdf_path: str | Path | None, xlsx_path: str | Path | None, **kwargs: Any) -> Path:
+    msg = build_eml(pdf_path, xlsx_path, **kwargs)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(message_bytes(msg))
+        tmp.replace(path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise EmlError(f"无法写入邮件文件 {path}：{exc.strerror or exc}") from None
+    return path
+
+
+def open_in_mail_client(eml_path: str | Path) -> None:
+    """Open the .eml with the system's mail program (Outlook, Foxmail, Thunderbird…); returns at once."""
+    path = str(Path(eml_path).resolve())
+    try:
+        if sys.platform.startswith("win"):
+            os.startfile(path)  # type: ignore[attr-defined]
+            return
+        cmd = ["open", path] if sys.platform == "darwin" else ["xdg-open", path]
+        subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError as exc:
+        raise EmlError(f"无法用邮件程序打开 {path}：{exc.strerror or exc}。可以手工双击该文件，"
+                       "或把其中的附件添加到邮件中") from None

@@ -1,0 +1,57 @@
+"""File names a clerk can carry to Windows: Chinese kept, everything Windows refuses removed.
+
+``safe_filename`` drops the characters Windows forbids (``<>:"/\\|?*`` and control
+characters), trailing dots and spaces, avoids the reserved device names (CON,
+PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension) and keeps the
+name within a length that leaves room for the folder (also within 255 UTF-8
+bytes for other file systems).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | \
+    {f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
+MAX_CHARS = 80
+MAX_BYTES = 200
+
+
+def safe_filename(name: str, max_chars: int = MAX_CHARS, fallback: str = "未命名") -> str:
+    """``name`` as a file name (without folder) valid on Windows, macOS and Linux."""
+    text = _FORBIDDEN.sub("_", name)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"_{2,}", "_", text)
+    stem, dot, ext = text.rpartition(".")
+    if not dot or not (0 < len(ext) <= 5) or not stem:
+        stem, ext = text, ""
+    stem = _cut(stem, max_chars - (len(ext) + 1 if ext else 0))
+    text = f"{stem}.{ext}" if ext else stem
+    text = text.rstrip(". ")
+    if not text or set(text) <= {"_", ".", " "}:
+        text = fallback
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+def _cut(text: str, limit: int) -> str:
+    limit = max(1, limit)
+    text = text[:limit]
+    while len(text.encode("utf-8")) > MAX_BYTES:
+        text = text[:-1]
+    return text.rstrip(". ")
+
+
+def export_basename(meta: dict[str, Any], when: _dt.date | None = None) -> str:
+    """``单位_表单_项目_20261124`` from ``DocumentState.meta()`` (parts left out when blank)."""
+    when = when or _dt.date.today()
+    project = str(meta.get("project", "") or "")
+    if "、" in project:  # several projects: the first, and how many
+        names = [p for p in project.split("、") if p]
+        project = f"{names[0]}等{len(names)}个项目"
+    pieces = [str(meta.get("unit", "") or ""), str(meta.get("title", "") or ""), project, when.strftime("%Y%m%d")]
+    pieces = [_FORBIDDEN.sub("_", p).strip()[:30] for p in pieces if p and p.strip()]
+    return safe_filename("_".join(pieces))

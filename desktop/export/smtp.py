@@ -1,0 +1,125 @@
+"""Optional sending through an intranet mail server (SMTP).
+
+Public API::
+
+    send(message, host, port=25, user='', password='', *, use_tls=False, use_ssl=False, timeout=20,
+         sender='', to=None) -> list[str]      # the accepted recipients
+    SmtpSettings(host, port, user, use_tls, use_ssl, timeout, sender)  # what the app keeps (no password)
+
+Every failure is an :class:`SmtpError` with a Chinese explanation (server not
+reachable, timed out, login refused, recipients refused, TLS problem).  The
+timeout bounds every network step, so a silent server never hangs the app.
+"""
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+from typing import Any
+
+from desktop.core.errors import JixiaoError
+
+__all__ = ["send", "SmtpError", "SmtpSettings"]
+
+
+class SmtpError(JixiaoError):
+    """The message was not sent; the text says why."""
+
+
+@dataclass
+class SmtpSettings:
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    use_tls: bool = False  # STARTTLS after connecting
+    use_ssl: bool = False  # TLS from the start (usually port 465)
+    timeout: float = 20.0
+    sender: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SmtpSettings":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        s = cls(**known)
+        s.port = int(s.port or (465 if s.use_ssl else 25))
+        s.timeout = float(s.timeout or 20.0)
+        return s
+
+
+def send(message: Message, host: str, port: int = 25, user: str = "", password: str = "", *,
+         use_tls: bool = False, use_ssl: bool = False, timeout: float = 20.0, sender: str = "",
+         to: list[str] | None = None, context: ssl.SSLContext | None = None) -> list[str]:
+    """Send ``message``; returns the recipients the server accepted."""
+    from desktop.export.eml import message_bytes
+
+    if not host:
+        raise SmtpError("没有设置邮件服务器地址（SMTP）")
+    recipients = to or [a for _, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
+                        if a]
+    if not recipients:
+        raise SmtpError("没有收件人地址")
+    from_addr = sender or next((a for _, a in getaddresses(message.get_all("From", [])) if a), "") or user
+    if not from_addr:
+        raise SmtpError("没有发件人地址（请在设置中填写发件人或登录用户名）")
+    if message.get("From") is None:
+        message["From"] = from_addr
+    if "X-Unsent" in message:
+        del message["X-Unsent"]
+    data = message_bytes(message) if isinstance(message, EmailMessage) else message.as_bytes()
+    where = f"{host}:{port}"
+    client: smtplib.SMTP | None = None
+    try:
+        if use_ssl:
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context or ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+            if use_tls:
+                client.starttls(context=context or ssl.create_default_context())
+        if user:
+            client.login(user, password)
+        refused = client.sendmail(from_addr, recipients, data)
+        return [r for r in recipients if r not in refused]
+    except smtplib.SMTPAuthenticationError:
+        raise SmtpError(f"邮件服务器 {where} 拒绝登录：用户名或密码不对") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise SmtpError(f"邮件服务器 {where} 不支持所需的功能（{_why(exc)}），请检查加密和登录设置") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise SmtpError(f"邮件服务器拒绝了收件人：{'、'.join(exc.recipients)}") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise SmtpError(f"邮件服务器拒绝了发件人 {exc.sender}（{_why(exc)}）") from None
+    except smtplib.SMTPServerDisconnected:
+        raise SmtpError(f"邮件服务器 {where} 断开了连接（可能需要加密连接，或端口不对）") from None
+    except smtplib.SMTPException as exc:
+        raise SmtpError(f"邮件发送失败：{_why(exc)}") from None
+    except ssl.SSLError as exc:
+        raise SmtpError(f"与邮件服务器 {where} 的加密连接失败：{exc.reason or exc}") from None
+    except (socket.timeout, TimeoutError):
+        raise SmtpError(f"连接邮件服务器 {where} 超时（{timeout:g} 秒）") from None
+    except ConnectionRefusedError:
+        raise SmtpError(f"无法连接邮件服务器 {where}：对方拒绝连接（地址或端口不对，或服务器未开启）") from None
+    except socket.gaierror:
+        raise SmtpError(f"找不到邮件服务器“{host}”（地址不对或网络不通）") from None
+    except OSError as exc:
+        raise SmtpError(f"无法连接邮件服务器 {where}：{exc.strerror or exc}") from None
+    finally:
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                try:
+                    client.close()
+                except OSError:
+                    pass
+
+
+def _why(exc: smtplib.SMTPException) -> str:
+    err = getattr(exc, "smtp_error", b"")
+    if isinstance(err, bytes):
+        err = err.decode("utf-8", "replace")
+    code = getattr(exc, "smtp_code", "")
+    return f"{code} {err}".strip() or str(exc)
