@@ -244,6 +244,32 @@ class _Loader:
                 raise self.fail(message("def_missing", key=key), where)
         return data
 
+    def typed(self, data: dict, key: str, kind: type | tuple, default: Any, where: str, why: str) -> Any:
+        """``data[key]`` if it has the JSON type the format wants, else a DefinitionError."""
+        value = data.get(key, default)
+        if value is default:
+            return value
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            ok = False
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            raise self.fail(message("def_bad_value", key=key, value=value, why=why), where)
+        return value
+
+    def number(self, data: dict, key: str, default: Any, where: str, integer: bool = False) -> Any:
+        kind = int if integer else (int, float)
+        return self.typed(data, key, kind, default, where, "应为整数" if integer else "应为数字")
+
+    def listof(self, data: dict, key: str, where: str, default: Any = None) -> list:
+        return self.typed(data, key, list, [] if default is None else default, where, "应为列表")
+
+    def obj(self, data: dict, key: str, where: str) -> dict:
+        return self.typed(data, key, dict, {}, where, "应为对象")
+
+    def text(self, data: dict, key: str, where: str, default: str = "") -> str:
+        return self.typed(data, key, str, default, where, "应为文字")
+
     def ident(self, value: Any, where: str, unique: bool = True) -> str:
         if not isinstance(value, str) or not _ID_RE.match(value):
             raise self.fail(message("def_bad_id", id=value), where)
@@ -254,9 +280,12 @@ class _Loader:
         return value
 
     def field(self, data: Any, where: str, unique: bool = True) -> Field:
+        if isinstance(data, dict):
+            where = f"{where}“{data.get('label', '')}”({data.get('id', '')})"
         data = self.keys(data, FIELD_KEYS | _type_keys(data), ("id", "label"), where)
         fid = self.ident(data["id"], where, unique)
-        where = f"{where}“{data.get('label', fid)}”({fid})"
+        for key in ("min", "max"):
+            self.number(data, key, None, where)
         opts = {k: v for k, v in data.items() if k not in FIELD_KEYS}
         try:
             ftype = make_type(data.get("type", "text"), opts)
@@ -268,7 +297,8 @@ class _Loader:
             override=bool(data.get("override", False)), input_when=data.get("input_when"),
             min=data.get("min"), max=data.get("max"), help=str(data.get("help", "")),
             example=data.get("example"), default=data.get("default"),
-            width=float(data.get("width", 1.0)), span=int(data.get("span", 1)), print=bool(data.get("print", True)),
+            width=float(self.number(data, "width", 1.0, where)), span=self.number(data, "span", 1, where, True),
+            print=bool(data.get("print", True)),
         )
         if f.example is not None:
             try:
@@ -289,6 +319,12 @@ class _Loader:
         data = self.keys(data, TABLE_KEYS, ("id", "columns"), where)
         tid = self.ident(data["id"], where)
         where = f"{where}表格“{data.get('title', tid)}”({tid})"
+        for key in ("min_rows", "max_rows"):
+            self.number(data, key, 0, where, integer=True)
+        for key in ("rows", "initial_rows", "row_checks"):
+            self.listof(data, key, where)
+        for key in ("label_column", "group_column", "title", "unit"):
+            self.text(data, key, where, None)  # type: ignore[arg-type]
         if not isinstance(data["columns"], list) or not data["columns"]:
             raise self.fail(message("def_bad_value", key="columns", value=data["columns"], why="应为非空列表"), where)
         seen: set[str] = set()
@@ -303,7 +339,11 @@ class _Loader:
         for i, r in enumerate(data.get("rows", [])):
             rw = f"{where} 固定行{i + 1}"
             r = self.keys(r, ROW_KEYS, ("id", "label"), rw)
-            cells = r.get("cells", {})
+            cells = self.obj(r, "cells", rw)
+            sum_rows = r.get("sum_rows")
+            if sum_rows is not None and not (sum_rows == "data" or (isinstance(sum_rows, list)
+                                                                   and all(isinstance(x, str) for x in sum_rows))):
+                raise self.fail(message("def_bad_value", key="sum_rows", value=sum_rows, why="应为行标识列表或 data"), rw)
             for cid in cells:
                 if cid not in seen:
                     raise self.fail(message("def_unknown_ref", ref=cid), rw)
@@ -333,6 +373,8 @@ class _Loader:
             if isinstance(r.sum_rows, str) and r.sum_rows != "data":
                 raise self.fail(message("def_bad_value", key="sum_rows", value=r.sum_rows, why="应为行标识列表或 data"), where)
         for i, init in enumerate(table.initial_rows):
+            if not isinstance(init, dict):
+                raise self.fail(message("def_bad_value", key="initial_rows", value=init, why="每行应为对象"), where)
             for cid in init:
                 if cid not in seen:
                     raise self.fail(message("def_unknown_ref", ref=cid), f"{where} initial_rows 第{i + 1}行")
@@ -351,13 +393,20 @@ class _Loader:
             raise self.fail(message("def_bad_value", key="kind", value=kind, why="应为 fields、text 或 table"), where)
         data = self.keys(data, SECTION_KEYS, ("id", "fields"), where)
         sid = self.ident(data["id"], where)
-        fields = [self.field(f, f"{where} ") for f in data["fields"]]
+        fields = [self.field(f, f"{where} ") for f in self.listof(data, "fields", where)]
         return Section(id=sid, title=str(data.get("title", "")), kind=kind, fields=fields,
-                       columns=int(data.get("columns", 2)), note=str(data.get("note", "")),
+                       columns=self.number(data, "columns", 2, where, integer=True), note=str(data.get("note", "")),
                        page_break=bool(data.get("page_break", False)))
 
     def form(self, data: Any) -> FormDef:
         data = self.keys(data, FORM_KEYS, ("id", "version", "title", "sections"), "")
+        self.listof(data, "sections", "")
+        self.listof(data, "checks", "")
+        for key in ("signatures", "meta", "scoring"):
+            self.obj(data, key, key)
+        parts_cfg = data.get("parts")
+        if parts_cfg is not None and not isinstance(parts_cfg, dict):
+            raise self.fail(message("def_bad_value", key="parts", value=parts_cfg, why="应为对象"), "parts")
         form = FormDef(
             id=str(data["id"]), version=str(data["version"]), title=str(data["title"]),
             sections=[self.section(s, f"第{i + 1}节") for i, s in enumerate(data["sections"])],
@@ -375,6 +424,7 @@ class _Loader:
             form.part_label = str(parts.get("label", "项目"))
             form.part_name_field = parts.get("name_field")
         sig = data.get("signatures") or {}
+        self.listof(sig, "lines", "signatures")
         form.signatures = Signatures(unit_label=str(sig.get("unit_label", "")), unit_field=sig.get("unit_field"),
                                      lines=[str(x) for x in sig.get("lines", [])], date_field=sig.get("date_field"))
         scoring = data.get("scoring")
@@ -397,6 +447,7 @@ class _Loader:
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:
+        self.tables = form.tables
         tables = {t.id: TableScope(set(t.column_ids), set(t.fixed_ids)) for t in form.tables.values()}
         scalar = Scope(set(form.fields), tables)
 
@@ -438,10 +489,23 @@ class _Loader:
             chk.compiled_when = comp(chk.when, scope, where + " when")
         for name in re.findall(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}", chk.message):
             chk.refs[name] = comp(name, scope, where + " message")
-        if chk.cell is not None:
-            known = set(table.column_ids) if table is not None else set()
-            if chk.cell not in known and chk.cell.split("/")[0] not in set(scope.fields) | set(scope.tables):
-                raise self.fail(message("def_unknown_ref", ref=chk.cell), where)
+        if chk.cell is not None and not _cell_exists(chk.cell, scope, table, self.tables):
+            raise self.fail(message("def_unknown_ref", ref=chk.cell), where)
+
+
+def _cell_exists(cell: Any, scope: Scope, table: Table | None, tables: dict[str, Table]) -> bool:
+    """A check's ``cell``: a column of its own table (row checks), a field, or ``table/fixed row/column``."""
+    if not isinstance(cell, str):
+        return False
+    if table is not None:
+        return cell in table.column_ids
+    parts = cell.split("/")
+    if len(parts) == 1:
+        return cell in scope.fields
+    if len(parts) == 3 and parts[0] in tables:
+        t = tables[parts[0]]
+        return parts[1] in t.fixed_ids and parts[2] in t.column_ids
+    return False
 
 
 def _type_keys(data: Any) -> set[str]:
@@ -472,7 +536,12 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
             raise DefinitionError(message("def_not_json", line=exc.lineno, col=exc.colno, msg=exc.msg), "", file) from None
     else:
         data = text
-    return _Loader(file).form(data)
+    try:
+        return _Loader(file).form(data)
+    except DefinitionError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape the checks above did not foresee
+        raise DefinitionError(message("doc_bad", why=f"{type(exc).__name__}: {exc}"), "", file) from None
 
 
 def is_label_type(f: Field) -> bool:

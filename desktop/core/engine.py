@@ -269,10 +269,10 @@ class PartState:
         if addr in self.part.overrides:
             old_calc = self.calc.get(key)
             self.calc[key] = value
-            if old_calc != value:
+            if not _same(old_calc, value):
                 self._override_problem(addr)
             return
-        if self.v.get(key, _MISSING) != value or key not in self.v:
+        if not _same(self.v.get(key, _MISSING), value) or key not in self.v:
             self.v[key] = value
             self._emit(key, glob, rowev)
 
@@ -297,7 +297,7 @@ class PartState:
             # this row's cell is typed by the clerk
             value = self._read_input(cell_addr(*key), self.raw(cell_addr(*key)))
             self.calc.pop(key, None)
-            if self.v.get(key, _MISSING) != value:
+            if not _same(self.v.get(key, _MISSING), value):
                 self.v[key] = value
                 self._emit(key, glob, rowev)
             return
@@ -408,7 +408,7 @@ class PartState:
             self._drop(("read", addr))
             if key in self.calc:
                 value = self.calc.pop(key)
-                if self.v.get(key) != value:
+                if not _same(self.v.get(key), value):
                     self.v[key] = value
                     self._emit(key, glob, rowev)
             return
@@ -425,7 +425,7 @@ class PartState:
                 value = BAD
         else:
             value = None
-        if self.v.get(key, _MISSING) != value:
+        if not _same(self.v.get(key, _MISSING), value):
             self.v[key] = value
             self._emit(key, glob, rowev)
         self._override_problem(addr)
@@ -463,7 +463,7 @@ class PartState:
         rowev: dict = {}
         if r is not None and r not in self.part.fixed.get(t, {}):
             self._recheck_required_row(t, r)
-        if self.v.get(key, _MISSING) != value:
+        if not _same(self.v.get(key, _MISSING), value):
             self.v[key] = value
             self._emit(key, glob, rowev)
         self._propagate(glob, rowev)
@@ -702,6 +702,15 @@ class DocumentState:
 _MISSING = object()
 _FIELD_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CELL_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\]\.([A-Za-z_][A-Za-z0-9_]*))?$")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and printed alike: 5 and 5.000 are equal Decimals but not the same value here."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Decimal):
+        return a.as_tuple() == b.as_tuple()
+    return a == b
 
 
 def _sum(values: Iterable[Any]) -> Any:

@@ -54,8 +54,8 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def message(key: str, **values: object) -> str:
-    return MESSAGES[key].format(**values)
+def message(msg_id: str, /, **values: object) -> str:
+    return MESSAGES[msg_id].format(**values)
 
 
 class JixiaoError(Exception):

@@ -70,7 +70,9 @@ def build_nodes(form: "FormDef") -> list[Node]:
                 if r.id in data_fixed:
                     produces.add(("C", t.id, c.id))
                 if how == "cell":
-                    deps = detail.deps
+                    # within a fixed row's own formula, "this row" is that fixed row
+                    deps = frozenset(("X", t.id, r.id, k[2]) if k[0] == "R" and k[1] == t.id else k
+                                     for k in detail.deps)
                 elif detail == "data":
                     deps = frozenset({("C", t.id, c.id), ("N", t.id)})
                 else:
@@ -110,8 +112,11 @@ def _sort(nodes: list[Node]) -> list[Node]:
                 if id(n) not in edges[id(producer)]:
                     edges[id(producer)].add(id(n))
                     indeg[id(n)] += 1
+    producers: dict[int, list[Node]] = {id(n): [] for n in nodes}
     for n in nodes:
         n.consumers = [index[i] for i in edges[id(n)]]
+        for m in n.consumers:
+            producers[id(m)].append(n)
     ready = [n for n in nodes if indeg[id(n)] == 0]
     order: list[Node] = []
     while ready:
@@ -123,21 +128,22 @@ def _sort(nodes: list[Node]) -> list[Node]:
                 ready.append(m)
     if len(order) != len(nodes):
         left = [n for n in nodes if indeg[id(n)] > 0]
-        raise DefinitionError(message("def_cycle", cycle=_cycle_text(left)))
+        raise DefinitionError(message("def_cycle", cycle=_cycle_text(left, producers)))
     return order
 
 
-def _cycle_text(left: list[Node]) -> str:
-    """Walk consumers inside the unsorted rest until a node repeats: that is a cycle."""
+def _cycle_text(left: list[Node], producers: dict[int, list[Node]]) -> str:
+    """Walk back along what each unsorted node reads until a node repeats: that is a cycle.
+
+    Every node left unsorted still reads from an unsorted node, so walking backwards never
+    leaves the rest and never names a node that merely depends on the cycle."""
     rest = {id(n) for n in left}
     path: list[Node] = [left[0]]
     seen = {id(left[0]): 0}
     while True:
-        nxt = next((m for m in path[-1].consumers if id(m) in rest), None)
-        if nxt is None:  # pragma: no cover - every node left lies on or after a cycle
-            return " → ".join(n.name for n in path)
-        if id(nxt) in seen:
-            cycle = path[seen[id(nxt)]:] + [nxt]
-            return " → ".join(n.name for n in cycle)
-        seen[id(nxt)] = len(path)
-        path.append(nxt)
+        prev = next(m for m in producers[id(path[-1])] if id(m) in rest)
+        if id(prev) in seen:
+            cycle = path[seen[id(prev)]:] + [prev]
+            return " → ".join(n.name for n in reversed(cycle))
+        seen[id(prev)] = len(path)
+        path.append(prev)
