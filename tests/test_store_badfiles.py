@@ -224,6 +224,7 @@ def test_drive_removed_while_editing(good, tmp_path):
 # --------------------------------------------------------------------------------- untrusted SQL
 def _plant(path: Path, *sql: str) -> None:
     con = sqlite3.connect(path)
+    con.create_function("pwned", 0, lambda: 1)
     for s in sql:
         con.execute(s)
     con.commit()
@@ -289,6 +290,17 @@ def test_trigger_would_run_without_the_checks(good, tmp_path):
         con.execute("UPDATE field_values SET value = value")
     con.close()
     assert calls == []
+
+
+def test_check_constraint_is_refused(good, tmp_path, spy):
+    path = _copy(good, tmp_path, "约束.jxd")
+    _plant(path, "ALTER TABLE cells RENAME TO old_cells",
+           "CREATE TABLE cells (part_id TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL, "
+           "value TEXT NOT NULL CHECK (pwned() OR 1), PRIMARY KEY (part_id, tbl, row_id, col))",
+           "DROP TABLE old_cells")
+    err = _refused(path, "unsafe")
+    assert "约束" in err.text
+    assert spy == []
 
 
 def test_extra_column_or_generated_column(good, tmp_path):

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import struct
 from dataclasses import dataclass
@@ -125,6 +126,10 @@ def set_durability(con: sqlite3.Connection) -> None:
     con.execute("PRAGMA synchronous=FULL")
 
 
+# what our CREATE TABLE statements never contain: expressions that would run on every insert
+_EXTRAS = re.compile(r"\b(CHECK|REFERENCES|GENERATED|AS|COLLATE|WITHOUT|STRICT)\b")
+
+
 def check_schema(con: sqlite3.Connection, path: Path) -> int:
     """The draft's schema version, after checking its layout exactly; refuses triggers and views.
 
@@ -149,6 +154,8 @@ def check_schema(con: sqlite3.Connection, path: Path) -> int:
         if kind == "table":
             if name not in layout or not (sql or "").lstrip().upper().startswith("CREATE TABLE"):
                 raise draft_error("unsafe", path, what=f"多余的表 {name}")
+            if _EXTRAS.search((sql or "").upper()):
+                raise draft_error("unsafe", path, what=f"表 {name} 上的约束或表达式")
             tables.add(name)
         elif kind == "index":
             if sql is not None or not name.startswith("sqlite_autoindex_"):
