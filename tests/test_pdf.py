@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -246,3 +247,16 @@ def test_export_to_memory_is_a_pdf():
     buf = io.BytesIO()
     export_pdf(state, buf)
     assert buf.getvalue().startswith(b"%PDF-")
+
+
+def test_a_font_without_chinese_is_refused_naming_fields():
+    """A clerk's chosen font lacking the characters: refused before anything is drawn."""
+    import reportlab
+
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    state = sample_state("suzhou-project-selfeval-2023")
+    with pytest.raises(MissingCharsError) as exc:
+        export_bytes(state, font=str(vera))
+    assert "Vera.ttf" in exc.value.text
+    assert "“项目名称”" in exc.value.text
+    assert "另有" in exc.value.text  # long lists are cut, with the count of the rest
