@@ -85,8 +85,9 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     context would raise InvalidOperation for a 30-digit amount).
     """
     digits = max(value.adjusted(), 0) + places + 2
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
-                          context=Context(prec=max(28, digits)))
+    result = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                            context=Context(prec=max(28, digits)))
+    return abs(result) if not result else result  # never a negative zero (-0.001 → 0.00, not -0.00)
 
 
 def odd_digits(text: str) -> bool:

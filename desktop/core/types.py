@@ -123,6 +123,8 @@ class Number(FieldType):
             return str(value)
         if computed and self.decimals is not None:
             value = round_half_up(value, self.decimals)
+        if not value:
+            value = abs(value)  # 0 / -3 is a negative zero: never print -0.00
         return f"{value:,f}" if self.thousands else f"{value:f}"
 
     def print_input(self, raw: str, value: Any) -> str:
@@ -179,7 +181,7 @@ class Percent(Number):
             return str(value)
         pct = value * 100
         pct = round_half_up(pct, self.decimals) if self.decimals is not None else pct.normalize()
-        text = f"{pct:f}"
+        text = f"{abs(pct) if not pct else pct:f}"  # never -0.00%
         return text + "%" if self.sign else text
 
     def print_input(self, raw: str, value: Any) -> str:
