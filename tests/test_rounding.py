@@ -37,6 +37,21 @@ def test_round_half_up(value, places, expected):
     assert str(result) == expected
 
 
+@pytest.mark.parametrize("value", ["-0.001", "-0.004999", "-0", "-0.00"])
+def test_no_negative_zero(value):
+    assert str(round_half_up(D(value), 2)) == "0.00"
+    assert make_type("amount", {}).format(D(value)) == "0.00"
+    assert make_type("number", {}).format(D(value)) in ("0", "0.000", "0.001", "0.00", "0.004999")
+    assert not make_type("number", {}).format(D(value)).startswith("-0") or D(value) != 0
+    assert make_type("percent", {}).format(D(value) / 100) == "0.00%"
+
+
+def test_zero_divided_by_a_negative_prints_zero():
+    c = compile_expr("round(ratio(0, -3), 2)", Scope(set(), {}))
+    value = c(None, None)
+    assert value == 0 and str(make_type("number", {"decimals": 2}).format(value)) == "0.00"
+
+
 def test_python_round_would_have_failed():
     """The trap the tests above guard against (documenting why they exist)."""
     assert round(2.675, 2) == 2.67
