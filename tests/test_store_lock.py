@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,10 +100,15 @@ def test_lock_from_another_computer_is_respected_until_broken(draft_path):
         assert not draft.readonly
 
 
-def test_unreadable_lock_is_not_taken_over(draft_path):
-    lock_path(draft_path).write_text("{half", encoding="utf-8")
+def test_unreadable_lock_is_respected_only_while_fresh(draft_path):
+    lp = lock_path(draft_path)
+    lp.write_text("", encoding="utf-8")  # being written this very moment, or left by a crash
     with pytest.raises(DraftLocked):
         Draft.open(draft_path)
+    old = time.time() - 60
+    os.utime(lp, (old, old))
+    with Draft.open(draft_path) as draft:
+        assert not draft.readonly
 
 
 def test_lock_taken_away_stops_writing(draft_path):

@@ -135,7 +135,7 @@ class DraftLock:
                 existing = _read_lock(lp)
                 if existing is None:
                     continue  # removed meanwhile: try again
-                if _stale(existing):
+                if _stale(existing, lp):
                     _remove_stale(lp, existing)
                     continue
                 holder = _holder(existing)
@@ -202,10 +202,17 @@ class DraftLock:
         # if it could not be removed it names this process with a token no longer held: stale
 
 
-def _stale(data: dict) -> bool:
+HALF_WRITTEN_AGE = 10.0  # seconds: a lock file still unreadable after this was left by a crash
+
+
+def _stale(data: dict, lp: Path) -> bool:
     holder = _holder(data)
     if not data or holder.pid == 0:
-        return False  # unreadable or half-written: never guess
+        # unreadable: being written right now, or the writer died between creating and filling it
+        try:
+            return time.time() - os.stat(lp).st_mtime > HALF_WRITTEN_AGE
+        except OSError:
+            return False
     if holder.computer != computer_name():
         return False
     if holder.pid == os.getpid():
