@@ -41,8 +41,8 @@ def test_round_half_up(value, places, expected):
 def test_no_negative_zero(value):
     assert str(round_half_up(D(value), 2)) == "0.00"
     assert make_type("amount", {}).format(D(value)) == "0.00"
-    assert make_type("number", {}).format(D(value)) in ("0", "0.000", "0.001", "0.00", "0.004999")
-    assert not make_type("number", {}).format(D(value)).startswith("-0") or D(value) != 0
+    if D(value) == 0:
+        assert not make_type("number", {}).format(D(value)).startswith("-")
     assert make_type("percent", {}).format(D(value) / 100) == "0.00%"
 
 
