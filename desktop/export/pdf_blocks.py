@@ -233,9 +233,11 @@ class StoryBuilder:
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         rows: list[GRow] = []
         prev_group: str | None = None
+        fixed = set(t.fixed_ids)
+        same: dict[str, str] = {}  # a data row's cell kind per column, where it cannot vary by row
         with _indexed_rows(ps):
             for rid in ps.display_rows(t.id):
-                rows.append(self._row(ps, t, cols, rid))
+                rows.append(self._row(ps, t, cols, rid, None if rid in fixed else same))
         if gi is not None:
             for row in rows:
                 g = row.cells[gi]
@@ -248,11 +250,15 @@ class StoryBuilder:
             rows.append(GRow([Cell(i, "") for i in range(len(cols))]))
         return Grid(widths, rows, header, font=self.font, size=self.size, group_col=gi)
 
-    def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str) -> GRow:
+    def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str, same: dict[str, str] | None) -> GRow:
         cells = []
         for i, c in enumerate(cols):
             addr = cell_addr(t.id, rid, c.id)
-            how = ps.how(addr)
+            how = same.get(c.id) if same is not None else None
+            if how is None:
+                how = ps.how(addr)
+                if same is not None and c.compiled_input_when is None:
+                    same[c.id] = how
             text = self.value_text(ps, c, addr)
             if how == "none":
                 align = "center"
