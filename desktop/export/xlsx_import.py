@@ -569,3 +569,15 @@ def _set_cell(state: PartState, addr: str, text: str, result: MappingResult, whe
                 result.notes.append(f"{where}“{col.label}”在这一行是计算值，未导入")
     except ReadOnlyCell as exc:
         result.notes.append(f"{where}：{exc.text}")
+
+
+def export_map(path: str | Path) -> list[dict[str, Any]]:
+    """Where an exported workbook put each address: ``[{'sheet', 'part', 'cells': {addr: {'c': [refs], …}}}]``
+    (one entry per part; for tests and for the window's “show in Excel” hints)."""
+    wb, _ = open_workbook(path)
+    try:
+        if HIDDEN_SHEET not in wb.sheetnames:
+            raise NotOwnExport(f"{Path(path).name} 不是本程序导出的 Excel 文件")
+        return list(_payload(wb[HIDDEN_SHEET], Path(path).name).get("sheets") or [])
+    finally:
+        _close(wb)
