@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from desktop.core import errors
 from desktop.core.catalog import form_ids, forms_dir, load_form, load_sample
 from desktop.core.definition import load_definition, parse_definition
 from desktop.core.document import Document
@@ -67,69 +66,39 @@ def _fixed(d):
     return d["sections"][2]
 
 
-def _message_clash() -> bool:
-    """errors.message(key, **values) cannot take a value called ``key``."""
-    try:
-        errors.message("def_missing", key="x")
-    except TypeError:
-        return True
-    return False
-
-
-# Reported to the lead: errors.message's first parameter is named ``key`` so every
-# message with a {key} placeholder raises TypeError.  Fix: ``def message(key, /, **values)``.
-CLASH = pytest.mark.xfail(_message_clash(), reason="errors.message() clashes on 'key' (reported)", strict=True)
-# Reported to the lead: in definition._Loader.field, keys() and ident() are called before
-# the field's label is added to ``where``, so the message does not name the field.
-FIELD_WHERE = pytest.mark.xfail(reason="definition.py: key errors of a field do not name the field (reported)",
-                                strict=False)
-# Reported to the lead: values of the wrong JSON type reach int()/float()/iteration.
-ROBUST = pytest.mark.xfail(reason="definition.py: wrong JSON types raise TypeError/ValueError (reported)",
-                           strict=False, raises=(TypeError, ValueError, AttributeError, AssertionError))
-# Reported to the lead: a check's ``cell`` is only checked for its first part, so
-# "items/total/zz" loads and then raises KeyError when the problem is described.
-CELL_REF = pytest.mark.xfail(reason="definition.compile_check: cell addresses are not fully checked (reported)",
-                             strict=False)
-# Reported to the lead: graph._cycle_text walks into nodes downstream of a cycle.
-CYCLE_TEXT = pytest.mark.xfail(reason="graph._cycle_text names nodes that are not on the cycle (reported)",
-                               strict=False)
-
-
 def case(name, mutate, *fragments, marks=()):
     return pytest.param(mutate, fragments, id=name, marks=marks)
 
 
 CASES = [
     # the form
-    case("missing-id", lambda d: d.pop("id"), "缺少“id”", marks=CLASH),
-    case("missing-version", lambda d: d.pop("version"), "缺少“version”", marks=CLASH),
-    case("missing-sections", lambda d: d.pop("sections"), "缺少“sections”", marks=CLASH),
-    case("unknown-form-key", lambda d: d.update(colour="red"), "不认识的键“colour”", marks=CLASH),
-    case("orientation", lambda d: d.update(orientation="sideways"), "orientation", "sideways", marks=CLASH),
+    case("missing-id", lambda d: d.pop("id"), "缺少“id”"),
+    case("missing-version", lambda d: d.pop("version"), "缺少“version”"),
+    case("missing-sections", lambda d: d.pop("sections"), "缺少“sections”"),
+    case("unknown-form-key", lambda d: d.update(colour="red"), "不认识的键“colour”"),
+    case("orientation", lambda d: d.update(orientation="sideways"), "orientation", "sideways"),
     case("unknown-rules", lambda d: d.update(scoring={"rules": "magic"}), "未知的评分规则“magic”", "suzhou2023"),
     case("meta-unknown-field", lambda d: d.update(meta={"unit": "zz"}), "unit", "不存在的“zz”"),
     case("parts-name-field", lambda d: d.update(parts={"label": "项目", "name_field": "zz"}), "name_field", "“zz”"),
     case("signature-date-field", lambda d: d.update(signatures={"date_field": "zz"}), "date_field", "“zz”"),
-    case("signatures-not-object", lambda d: d.update(signatures=["填报人"]), "signatures", marks=ROBUST),
-    case("sections-not-list", lambda d: d.update(sections=3), "sections", marks=ROBUST),
-    case("section-not-object", lambda d: d["sections"].append(3), "第4节", marks=CLASH),
-    case("section-kind", lambda d: d["sections"][0].update(kind="grid"), "head", "kind", "grid", marks=CLASH),
-    case("fields-not-list", lambda d: d["sections"][0].update(fields=3), "head", "fields", marks=ROBUST),
+    case("signatures-not-object", lambda d: d.update(signatures=["填报人"]), "signatures"),
+    case("sections-not-list", lambda d: d.update(sections=3), "sections"),
+    case("section-not-object", lambda d: d["sections"].append(3), "第4节"),
+    case("section-kind", lambda d: d["sections"][0].update(kind="grid"), "head", "kind", "grid"),
+    case("fields-not-list", lambda d: d["sections"][0].update(fields=3), "head", "fields"),
     # a field
-    case("field-unknown-key", lambda d: _field(d, 0).update(colour=1), "甲数", "不认识的键“colour”",
-         marks=(CLASH, FIELD_WHERE)),
-    case("field-missing-label", lambda d: _field(d, 0).pop("label"), "(a)", "缺少“label”", marks=(CLASH, FIELD_WHERE)),
+    case("field-unknown-key", lambda d: _field(d, 0).update(colour=1), "甲数", "不认识的键“colour”"),
+    case("field-missing-label", lambda d: _field(d, 0).pop("label"), "(a)", "缺少“label”"),
     case("field-unknown-type", lambda d: _field(d, 0).update(type="money"), "甲数", "未知的字段类型“money”"),
-    case("field-option-of-other-type", lambda d: _field(d, 0).update(options=["x"]), "甲数", "不认识的键“options”",
-         marks=(CLASH, FIELD_WHERE)),
+    case("field-option-of-other-type", lambda d: _field(d, 0).update(options=["x"]), "甲数", "不认识的键“options”"),
     case("field-bad-option-value", lambda d: _field(d, 0).update(type="choice", options="甲乙"), "甲数", "options",
          "无效"),
     case("field-bad-decimals", lambda d: _field(d, 0).update(decimals="two"), "甲数", "decimals", "无效"),
-    case("field-bad-id", lambda d: _field(d, 0).update(id="1a"), "甲数", "标识“1a”", marks=FIELD_WHERE),
-    case("field-id-not-text", lambda d: _field(d, 0).update(id=5), "甲数", "标识“5”", marks=FIELD_WHERE),
-    case("field-duplicate-id", lambda d: _field(d, 1).update(id="a"), "乙数", "标识“a”重复", marks=FIELD_WHERE),
-    case("field-width-not-number", lambda d: _field(d, 0).update(width="wide"), "甲数", "width", marks=ROBUST),
-    case("field-span-not-number", lambda d: _field(d, 0).update(span="x"), "甲数", "span", marks=ROBUST),
+    case("field-bad-id", lambda d: _field(d, 0).update(id="1a"), "甲数", "标识“1a”"),
+    case("field-id-not-text", lambda d: _field(d, 0).update(id=5), "甲数", "标识“5”"),
+    case("field-duplicate-id", lambda d: _field(d, 1).update(id="a"), "乙数", "标识“a”重复"),
+    case("field-width-not-number", lambda d: _field(d, 0).update(width="wide"), "甲数", "width"),
+    case("field-span-not-number", lambda d: _field(d, 0).update(span="x"), "甲数", "span"),
     case("field-bad-example", lambda d: _field(d, 0).update(example="abc"), "甲数", "示例“abc”", "不是有效的数字"),
     # formulas
     case("formula-unknown-ref", lambda d: _field(d, 2).update(formula="a + zz"), "丙数", "(c)", "不存在的“zz”"),
@@ -155,51 +124,46 @@ CASES = [
     case("cycle-through-a-table", lambda d: (_field(d, 0).update(formula="items[total].dbl"),
                                              _col(d, 2).update(formula="a")), "循环引用", "甲数"),
     case("cycle-not-naming-bystanders", lambda d: (_field(d, 0).update(formula="items[total].dbl"),
-                                                   _col(d, 2).update(formula="a")), "循环引用", "双倍",
-         marks=CYCLE_TEXT),
+                                                   _col(d, 2).update(formula="a")), "循环引用", "双倍"),
     case("cycle-sum-row-sums-itself", lambda d: _fixed(d)["rows"][0].update(sum_rows=["sum", "city"]), "循环引用",
          "合计"),
     case("cycle-sum-rows", lambda d: _fixed(d)["rows"].__setitem__(1, {"id": "city", "label": "市级财政资金",
                                                                      "sum_rows": ["sum"]}),
          "循环引用", "合计", "市级财政资金"),
     # tables
-    case("table-no-columns", lambda d: _table(d).update(columns=[]), "明细表", "columns", marks=CLASH),
+    case("table-no-columns", lambda d: _table(d).update(columns=[]), "明细表", "columns"),
     case("table-duplicate-column", lambda d: _col(d, 1).update(id="name"), "明细表", "标识“name”重复"),
-    case("table-column-not-object", lambda d: _table(d)["columns"].append("x"), "明细表", "第4列", marks=CLASH),
+    case("table-column-not-object", lambda d: _table(d)["columns"].append("x"), "明细表", "第4列"),
     case("table-label-column-unknown", lambda d: _table(d).update(label_column="zz"), "明细表", "“zz”"),
     case("table-group-column-unknown", lambda d: _table(d).update(group_column="zz"), "明细表", "“zz”"),
-    case("table-unknown-key", lambda d: _table(d).update(colour=1), "明细表", "不认识的键“colour”", marks=CLASH),
+    case("table-unknown-key", lambda d: _table(d).update(colour=1), "明细表", "不认识的键“colour”"),
     case("table-no-rows-no-repeat", lambda d: (_table(d).update(repeat=False), _table(d).pop("rows")), "明细表",
          "repeat"),
-    case("table-min-rows-not-number", lambda d: _table(d).update(min_rows="x"), "明细表", "min_rows", marks=ROBUST),
+    case("table-min-rows-not-number", lambda d: _table(d).update(min_rows="x"), "明细表", "min_rows"),
     case("sum-rows-unknown-row", lambda d: _fixed(d)["rows"][0].update(sum_rows=["zz"]), "资金来源", "“zz”"),
-    case("sum-rows-bad-word", lambda d: _table(d)["rows"][0].update(sum_rows="all"), "明细表", "sum_rows", "all",
-         marks=CLASH),
+    case("sum-rows-bad-word", lambda d: _table(d)["rows"][0].update(sum_rows="all"), "明细表", "sum_rows", "all"),
     case("fixed-row-unknown-cell", lambda d: _table(d)["rows"][0].update(cells={"zz": None}), "明细表", "“zz”"),
     case("fixed-row-bad-position", lambda d: _table(d)["rows"][0].update(position="middle"), "明细表", "position",
-         "middle", marks=CLASH),
-    case("fixed-row-not-object", lambda d: _fixed(d)["rows"].append("x"), "资金来源", "固定行4", marks=CLASH),
-    case("fixed-row-missing-label", lambda d: _fixed(d)["rows"][1].pop("label"), "资金来源", "缺少“label”",
-         marks=CLASH),
+         "middle"),
+    case("fixed-row-not-object", lambda d: _fixed(d)["rows"].append("x"), "资金来源", "固定行4"),
+    case("fixed-row-missing-label", lambda d: _fixed(d)["rows"][1].pop("label"), "资金来源", "缺少“label”"),
     case("initial-rows-unknown-column", lambda d: _table(d).update(initial_rows=[{"zz": "1"}]), "明细表",
          "initial_rows", "“zz”"),
     # checks
     case("check-unknown-ref", lambda d: d["checks"][0].update({"assert": "zz > 0"}), "ck", "不存在的“zz”"),
-    case("check-bad-level", lambda d: d["checks"][0].update(level="fatal"), "level", "fatal", marks=CLASH),
-    case("check-missing-message", lambda d: d["checks"][0].pop("message"), "缺少“message”", marks=CLASH),
-    case("check-missing-assert", lambda d: d["checks"][0].pop("assert"), "缺少“assert”", marks=CLASH),
+    case("check-bad-level", lambda d: d["checks"][0].update(level="fatal"), "level", "fatal"),
+    case("check-missing-message", lambda d: d["checks"][0].pop("message"), "缺少“message”"),
+    case("check-missing-assert", lambda d: d["checks"][0].pop("assert"), "缺少“assert”"),
     case("check-unknown-placeholder", lambda d: d["checks"][0].update(message="{zz} 不对"), "ck", "“zz”"),
     case("check-unknown-cell", lambda d: d["checks"][0].update(cell="zz"), "ck", "“zz”"),
-    case("check-cell-unknown-column", lambda d: d["checks"][0].update(cell="items/total/zz"), "ck", "items/total/zz",
-         marks=CELL_REF),
-    case("check-cell-unknown-row", lambda d: d["checks"][0].update(cell="items/zz/amt"), "ck", "items/zz/amt",
-         marks=CELL_REF),
-    case("check-cell-is-a-table", lambda d: d["checks"][0].update(cell="items"), "ck", "“items”", marks=CELL_REF),
+    case("check-cell-unknown-column", lambda d: d["checks"][0].update(cell="items/total/zz"), "ck", "items/total/zz"),
+    case("check-cell-unknown-row", lambda d: d["checks"][0].update(cell="items/zz/amt"), "ck", "items/zz/amt"),
+    case("check-cell-is-a-table", lambda d: d["checks"][0].update(cell="items"), "ck", "“items”"),
     case("row-check-cell-is-a-field", lambda d: _table(d).update(row_checks=[{"id": "rc", "assert": "amt > 0",
                                                                              "cell": "a", "message": "m"}]),
-         "rc", "“a”", marks=CELL_REF),
+         "rc", "“a”"),
     case("check-when-unknown", lambda d: d["checks"][0].update(when="zz > 1"), "ck", "when", "“zz”"),
-    case("check-not-object", lambda d: d["checks"].append("x"), "校验2", marks=CLASH),
+    case("check-not-object", lambda d: d["checks"].append("x"), "校验2"),
     case("row-check-unknown-ref", lambda d: _table(d).update(row_checks=[{"id": "rc", "assert": "zz > 0",
                                                                          "message": "m"}]), "明细表", "rc", "“zz”"),
 ]
@@ -221,8 +185,8 @@ def test_malformed_definition(mutate, fragments):
 @pytest.mark.parametrize("text, fragment", [
     ('{"id": ', "不是有效的 JSON（第 1 行"),
     ("", "不是有效的 JSON"),
-    pytest.param("[]", "应为对象", marks=CLASH),
-    pytest.param("null", "应为对象", marks=CLASH),
+    ("[]", "应为对象"),
+    ("null", "应为对象"),
 ])
 def test_not_a_definition(text, fragment):
     with pytest.raises(DefinitionError) as exc:

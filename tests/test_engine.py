@@ -115,41 +115,8 @@ def assert_same_as_fresh(state: DocumentState) -> None:
         assert a["problems"] == b["problems"], f"part {i}"
 
 
-# ---------------------------------------------------------------------------------------
-# known engine bugs (reported to the lead with a fix); the tests they break are marked
-# xfail only while the bug is present, so they run normally once it is fixed
-# ---------------------------------------------------------------------------------------
-
-
-def _exponent_bug() -> bool:
-    """5 then 5.000: the engine keeps Decimal('5') (equal, so "unchanged") and prints 5."""
-    ps = DocumentState.new(mixed_form()).parts[0]
-    ps.set_value("a", "5")
-    ps.set_value("a", "5.000")
-    return ps.text("a") != "5.000"
-
-
-def _fixed_row_cell_bug() -> bool:
-    """A fixed row's cell formula reading its own row's column is not recomputed when that cell changes."""
-    ps = DocumentState.new(mixed_form()).parts[0]
-    ps.set_value("a", "10")
-    ps.set_value("src/city/plan", "10")
-    before = ps.value("src/total/got")
-    ps.set_value("src/city/plan", "5")
-    return ps.value("src/total/got") == before
-
-
-EXPONENT_BUG = _exponent_bug()
-FIXED_ROW_CELL_BUG = _fixed_row_cell_bug()
-ENGINE_BUGS = pytest.mark.xfail(EXPONENT_BUG or FIXED_ROW_CELL_BUG, strict=False,
-                                reason="engine: equal Decimals with other exponents stop the wave; graph: fixed-row "
-                                       "cell formulas miss their own row's changes (both reported with a fix)")
-
-
 def test_fixed_row_cell_formula_follows_its_own_row():
     """得分 = 分值 × 执行率 on the 合计 row must follow 执行率 of the same row (seed C's 项目资金)."""
-    if FIXED_ROW_CELL_BUG:
-        pytest.xfail("graph.build_nodes: 'R' deps of a fixed-row cell formula are never emitted (reported)")
     state = DocumentState.new(mixed_form())
     ps = state.parts[0]
     ps.set_value("a", "10")
@@ -198,7 +165,6 @@ EDITS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
                                                                          HealthCheck.data_too_large])
 
 
-@ENGINE_BUGS
 @EDITS
 @given(st.data())
 def test_incremental_equals_fresh_on_the_mixed_form(data):
@@ -210,7 +176,6 @@ def test_incremental_equals_fresh_on_the_mixed_form(data):
     assert_same_as_fresh(state)
 
 
-@ENGINE_BUGS
 @pytest.mark.parametrize("form_id", form_ids())
 def test_incremental_equals_fresh_on_each_seed_sample(form_id):
     form = load_form(form_id)
@@ -234,10 +199,22 @@ def test_each_sample_evaluates_the_same_twice():
         assert_same_as_fresh(state)
 
 
+def test_seed_c_funds_score_follows_an_edit():
+    """C's 年度资金总额 得分 = round(分值 × 执行率, 2) is a fixed-row cell formula of its own row."""
+    state = DocumentState(load_form("shenzhen-project-selfeval-2021"), load_sample("shenzhen-project-selfeval-2021"))
+    ps = state.parts[1]
+    assert ps.text("funds/total/score") == "10.00"
+    ps.set_value("funds/current/spent", "67500")  # 67500 / 75000 = 0.90
+    assert ps.text("funds/total/rate") == "0.90"
+    assert ps.text("funds/total/score") == "9.00"
+    assert ps.value("total_score") == D("97.0")
+    ps.set_value("funds/current/budget", "")
+    assert ps.text("funds/total/score") == ""
+    assert_same_as_fresh(state)
+
+
 def test_retyping_the_same_number_with_more_decimals_prints_as_typed():
     """5 then 5.0: equal Decimals, but the second prints (and propagates) as 5.0."""
-    if EXPONENT_BUG:
-        pytest.xfail("engine compares values with ==, so 5.000 after 5 is 'unchanged' (reported)")
     state = DocumentState.new(mixed_form())
     ps = state.parts[0]
     ps.set_value("a", "5")
@@ -544,7 +521,6 @@ def test_explanations_are_kept():
     assert state.doc.parts[0].explanations == {}
 
 
-@ENGINE_BUGS
 def test_checks_with_when_and_placeholders():
     state = DocumentState.new(mixed_form())
     ps = state.parts[0]
