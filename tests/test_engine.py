@@ -161,7 +161,7 @@ def _apply_random_edit(data, ps: PartState) -> None:
             ps.move_row(tid, data.draw(st.sampled_from(rows)), data.draw(st.integers(0, len(rows))))
 
 
-EDITS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+EDITS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.data_too_large])
 
 
@@ -180,7 +180,7 @@ def test_incremental_equals_fresh_on_the_mixed_form(data):
 def test_incremental_equals_fresh_on_each_seed_sample(form_id):
     form = load_form(form_id)
 
-    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                     HealthCheck.data_too_large])
     @given(st.data())
     def run(data):
