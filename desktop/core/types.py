@@ -250,9 +250,10 @@ class Choice(FieldType):
             return text
         if text in self.options:
             return text
-        for opt in self.options:  # tolerate 公共事业类 typed as 公共事业
-            if opt.startswith(text) and text:
-                return opt
+        # tolerate 公共事业类 typed as 公共事业 — but only when just one option starts so
+        matches = [opt for opt in self.options if text and opt.startswith(text)]
+        if len(matches) == 1:
+            return matches[0]
         raise ReadError("not_option", text=raw, options="、".join(self.options))
 
     def boxes_text(self, value: Any) -> str:
