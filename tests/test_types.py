@@ -168,3 +168,12 @@ def test_bad_option_values_are_refused(name, options, key):
     with pytest.raises(ValueError) as exc:
         make_type(name, options)
     assert f"“{key}”的值" in str(exc.value) and "无效" in str(exc.value)
+
+
+def test_choice_prefix_must_be_unambiguous():
+    t = make_type("choice", {"options": ["公共事业类", "公共服务类", "政策类"]})
+    assert t.read("公共事业") == "公共事业类"
+    assert t.read("政") == "政策类"
+    with pytest.raises(ReadError) as exc:
+        t.read("公共")  # two options start so: not silently the first
+    assert exc.value.key == "not_option" and "公共事业类、公共服务类、政策类" in exc.value.text
