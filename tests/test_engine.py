@@ -535,3 +535,24 @@ def test_checks_with_when_and_placeholders():
     body = ps.problems[("plan_eq", "src/total/plan")].body
     assert body == "计划数合计 4.00 应等于调整后预算 10.00"  # placeholders print like the cells
     assert_same_as_fresh(state)
+
+
+def test_min_max_and_default():
+    form = parse_definition({
+        "id": "t-range", "version": "1", "title": "范围",
+        "sections": [{"id": "s", "kind": "fields", "fields": [
+            {"id": "weight", "label": "分值", "type": "number", "min": 0, "max": 100},
+            {"id": "unit", "label": "单位", "type": "text", "default": "苏州市体育信息中心"}]}],
+    }, "range.json")
+    state = DocumentState.new(form)
+    ps = state.parts[0]
+    assert ps.raw("unit") == "苏州市体育信息中心"  # the default is put into a new document
+    ps.set_value("weight", "120")
+    (p,) = [p for p in ps.errors if p.addr == "weight"]
+    assert p.check == "range" and p.body == "不应大于 100（现为 120）"
+    ps.set_value("weight", "-1")
+    (p,) = [p for p in ps.errors if p.addr == "weight"]
+    assert p.body == "不应小于 0（现为 -1）"
+    ps.set_value("weight", "１００")
+    assert not ps.errors
+    assert_same_as_fresh(state)
