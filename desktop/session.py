@@ -118,6 +118,7 @@ class SetCell(Command):
     new: str | None
     override: bool = False
     label: str = ""
+    sealed: bool = False  # the clerk left the cell: the next typing there is a new undo step
 
     @property
     def text(self) -> str:  # type: ignore[override]
@@ -136,7 +137,7 @@ class SetCell(Command):
         s._set(self.part_id, self.addr, self.old, self.override)
 
     def merge(self, other: Command) -> bool:
-        if isinstance(other, SetCell) and other.merge_key == self.merge_key:
+        if isinstance(other, SetCell) and other.merge_key == self.merge_key and not self.sealed:
             self.new = other.new
             return True
         return False

@@ -1,0 +1,289 @@
+"""Editors for single fields: a line, a growing text, a row of ☐/☑ boxes, a dropdown.
+
+Every editor applies what is typed on each keystroke (through the window's undo
+stack), and :meth:`FieldEditor.refresh` shows the engine's current value,
+computed look, override mark and problems.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QSizePolicy, QWidget)
+
+from desktop.core.definition import Field
+from desktop.core.types import Choice, LongText
+from desktop.session import FormSession, SessionError
+from ui.theme import repolish
+
+
+class Ctx:
+    """What an editor needs: the session, its part, and where to push commands."""
+
+    def __init__(self, session: FormSession, part_id: str, push: Callable[[Any], None]):
+        self.session = session
+        self.part_id = part_id
+        self.push = push
+
+    @property
+    def ps(self):  # noqa: ANN201 - PartState
+        return self.session.part(self.part_id)
+
+
+def marks_for(ps: Any, addr: str) -> tuple[str, str]:
+    found = [p for p in ps.problems.values() if p.addr == addr]
+    if not found:
+        return "", ""
+    level = "error" if any(p.level == "error" for p in found) else "warning"
+    lines = []
+    for p in sorted(found, key=lambda p: p.level != "error"):
+        line = f"{p.level_text}：{p.body}"
+        if p.key in ps.part.explanations:
+            line += f"\n（已说明：{ps.part.explanations[p.key]}）"
+        lines.append(line)
+    if level == "warning" and all(p.key in ps.part.explanations for p in found):
+        level = ""
+    return level, "\n".join(lines)
+
+
+class FieldEditor:
+    """Mixin for the editors below; ``self.addr`` is the field id."""
+
+    ctx: Ctx
+    addr: str
+    field: Field
+
+    def setup(self, ctx: Ctx, f: Field) -> None:
+        self.ctx, self.field, self.addr = ctx, f, f.id
+
+    def edited(self, text: str) -> None:
+        ps = self.ctx.ps
+        if ps.how(self.addr) != "input" or ps.raw(self.addr) == text:
+            return
+        try:
+            self.ctx.push(self.ctx.session.set_cell_command(self.ctx.part_id, self.addr, text, False))
+        except SessionError as exc:
+            QMessageBox.information(self, "不能这样修改", exc.text)  # type: ignore[arg-type]
+
+    def decorate(self) -> None:
+        w: QWidget = self  # type: ignore[assignment]
+        ps = self.ctx.ps
+        how = ps.how(self.addr)
+        mark, tip = marks_for(ps, self.addr)
+        over = ps.is_overridden(self.addr)
+        if over:
+            computed = ps.computed_value(self.addr)
+            shown = self.field.type.format(computed, True) if computed is not None else "（空）"
+            tip = (tip + "\n" if tip else "") + f"手工改写的值；计算值为 {shown}（右键“恢复计算值”）"
+        elif how == "computed":
+            tip = (tip + "\n" if tip else "") + "计算值，随其他格自动更新"
+        if self.field.help:
+            tip = (tip + "\n" if tip else "") + self.field.help
+        changed = False
+        for name, value in (("mark", mark), ("how", how), ("override", "true" if over else "")):
+            if w.property(name) != value:
+                w.setProperty(name, value)
+                changed = True
+        if changed:
+            repolish(w)
+        w.setToolTip(tip)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+
+class LineField(QLineEdit, FieldEditor):
+    def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setup(ctx, f)
+        if f.type.align == "right":
+            self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.textEdited.connect(self._typed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        if f.example:
+            self.setPlaceholderText(f"如：{f.example}")
+        self.refresh()
+
+    def _typed(self, text: str) -> None:
+        if self.isReadOnly():
+            return
+        self.edited(text)
+
+    def focusOutEvent(self, e: Any) -> None:
+        super().focusOutEvent(e)
+        seal(self)
+        self.refresh()
+
+    def refresh(self) -> None:
+        ps = self.ctx.ps
+        how = ps.how(self.addr)
+        editable = how == "input" and not self.ctx.session.readonly
+        self.setReadOnly(not editable)
+        text = ps.text(self.addr)  # as printed; the raw text while the clerk is in the box
+        if self.text() != text and not (self.hasFocus() and editable):
+            self.setText(text)
+            self.setCursorPosition(0)
+        self.decorate()
+
+    def focusInEvent(self, e: Any) -> None:
+        ps = self.ctx.ps
+        if ps.how(self.addr) == "input" and self.text() != ps.raw(self.addr):
+            self.setText(ps.raw(self.addr))  # edit what was typed, not the printed form of it
+        super().focusInEvent(e)
+
+    def _menu(self, pos: Any) -> None:
+        menu = self.createStandardContextMenu()
+        ps = self.ctx.ps
+        if ps.overridable(self.addr) and not self.ctx.session.readonly:
+            menu.addSeparator()
+            if ps.is_overridden(self.addr):
+                menu.addAction("修改手工值…", self.override)
+                menu.addAction("恢复计算值", self.restore)
+            else:
+                menu.addAction("手工改写…", self.override)
+        menu.exec(self.mapToGlobal(pos))
+
+    def override(self) -> None:
+        ps = self.ctx.ps
+        text, ok = QInputDialog.getText(self, "手工改写", f"{ps.describe(self.addr)}\n计算值：{ps.text(self.addr)}\n改写为：",
+                                        QLineEdit.EchoMode.Normal, ps.part.overrides.get(self.addr, ps.text(self.addr)))
+        if ok:
+            self.ctx.push(self.ctx.session.set_cell_command(self.ctx.part_id, self.addr, text, True))
+
+    def restore(self) -> None:
+        self.ctx.push(self.ctx.session.set_cell_command(self.ctx.part_id, self.addr, None, True))
+
+
+class TextField(QPlainTextEdit, FieldEditor):
+    """A long text that grows as it is typed (no inner scroll bar), like the paper's open boxes."""
+
+    MIN_LINES = 2
+
+    def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setup(ctx, f)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setTabChangesFocus(True)
+        self.textChanged.connect(self._typed)
+        self._loading = False
+        self.document().documentLayout().documentSizeChanged.connect(lambda *_: self._grow())
+        self.refresh()
+
+    def _typed(self) -> None:
+        if self._loading or self.isReadOnly():
+            return
+        self.edited(self.toPlainText())
+
+    def _grow(self) -> None:
+        lines = max(self.MIN_LINES, int(self.document().size().height()))
+        fm = QFontMetrics(self.font())
+        h = lines * fm.lineSpacing() + 2 * self.frameWidth() + int(self.document().documentMargin() * 2) + 4
+        if self.height() != h:
+            self.setFixedHeight(h)
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._grow()
+
+    def focusOutEvent(self, e: Any) -> None:
+        super().focusOutEvent(e)
+        seal(self)
+
+    def refresh(self) -> None:
+        ps = self.ctx.ps
+        self.setReadOnly(self.ctx.session.readonly or ps.how(self.addr) != "input")
+        text = ps.raw(self.addr)
+        if self.toPlainText() != text and not self.hasFocus():
+            self._loading = True
+            self.setPlainText(text)
+            self._loading = False
+        self.decorate()
+        self._grow()
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, self.height())
+
+
+class BoxesField(QWidget, FieldEditor):
+    """公共事业类☐  政策类☑ …: one box per option, at most one ticked (clicking a ticked box clears it)."""
+
+    def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setup(ctx, f)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        lay.setSpacing(14)
+        self.boxes: dict[str, QCheckBox] = {}
+        assert isinstance(f.type, Choice)
+        for opt in f.type.options:
+            box = QCheckBox(opt, self)
+            box.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the box after its word, as printed
+            box.clicked.connect(lambda checked, o=opt: self._clicked(o, checked))
+            lay.addWidget(box)
+            self.boxes[opt] = box
+        lay.addStretch(1)
+        self.refresh()
+
+    def _clicked(self, opt: str, checked: bool) -> None:
+        self.edited(opt if checked else "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        ps = self.ctx.ps
+        value = ps.value(self.addr)
+        for opt, box in self.boxes.items():
+            box.setEnabled(not self.ctx.session.readonly)
+            box.blockSignals(True)
+            box.setChecked(value == opt)
+            box.blockSignals(False)
+        self.decorate()
+
+
+class ComboField(QComboBox, FieldEditor):
+    def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setup(ctx, f)
+        assert isinstance(f.type, Choice)
+        self.setEditable(True)  # an unknown value typed elsewhere is shown and flagged, never lost
+        self.addItems([""] + list(f.type.options))
+        self.currentTextChanged.connect(self._typed)
+        self.refresh()
+
+    def _typed(self, text: str) -> None:
+        if not self.signalsBlocked():
+            self.edited(text)
+
+    def refresh(self) -> None:
+        ps = self.ctx.ps
+        text = ps.raw(self.addr)
+        self.setEnabled(not self.ctx.session.readonly)
+        if self.currentText() != text and not self.hasFocus():
+            self.blockSignals(True)
+            self.setCurrentText(text)
+            self.blockSignals(False)
+        self.decorate()
+
+
+def seal(widget: QWidget) -> None:
+    stack = getattr(widget.window(), "undo_stack", None)
+    if stack is not None and stack.index() > 0:
+        inner = getattr(stack.command(stack.index() - 1), "cmd", None)
+        if inner is not None and hasattr(inner, "sealed"):
+            inner.sealed = True
+
+
+def make_editor(ctx: Ctx, f: Field, parent: QWidget | None = None) -> QWidget:
+    if isinstance(f.type, Choice) and f.type.boxes and f.type.options:
+        return BoxesField(ctx, f, parent)
+    if isinstance(f.type, Choice) and f.type.options:
+        return ComboField(ctx, f, parent)
+    if isinstance(f.type, LongText):
+        return TextField(ctx, f, parent)
+    return LineField(ctx, f, parent)
+

@@ -1,0 +1,113 @@
+"""The problems panel: every 错误 and 提示 in the engine's words; a click jumps to the cell,
+a 提示 can be answered with an explanation (saved in the draft)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from desktop.session import FormSession
+from ui import theme
+
+MAX_SHOWN = 500
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class ProblemsPanel(QWidget):
+    def __init__(self, session: FormSession, jump: Callable[[int, str], None], push: Callable[[Any], None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.jump = jump
+        self.push = push
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.summary = QLabel()
+        self.summary.setObjectName("problemsSummary")
+        lay.addWidget(self.summary)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.itemActivated.connect(self._go)
+        self.list.itemClicked.connect(self._go)
+        self.list.currentItemChanged.connect(lambda *_: self._buttons())
+        lay.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.explain_button = QPushButton("填写说明…")
+        self.explain_button.setToolTip("提示不一定是错：写明原因（如“指标调整，经财政批复”），说明随草稿保存并打印在附注中")
+        self.explain_button.clicked.connect(self.explain_current)
+        row.addWidget(self.explain_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.refresh)
+        self.lines: list[tuple[int, Any, str]] = []
+        self.refresh()
+
+    def schedule(self) -> None:
+        """Refresh soon (not on the keystroke's own frame)."""
+        self._timer.start()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        state = self.session.state
+        self.lines = state.problem_lines()
+        errors = sum(1 for _, p, _ in self.lines if p.level == "error")
+        warnings = len(self.lines) - errors
+        explained = sum(1 for i, p, _ in self.lines
+                        if p.level == "warning" and p.key in state.parts[i].part.explanations)
+        if not self.lines:
+            self.summary.setText("没有发现问题")
+        else:
+            extra = f"（已说明 {explained} 个）" if explained else ""
+            self.summary.setText(f"错误 {errors} 个，提示 {warnings} 个{extra}")
+        current = self.list.currentItem()
+        keep = current.data(PROBLEM_ROLE) if current is not None else None
+        self.list.setUpdatesEnabled(False)
+        self.list.clear()
+        red, amber, grey = QBrush(QColor(theme.ERROR_LINE)), QBrush(QColor("#8a5a00")), QBrush(QColor("#666666"))
+        for i, p, text in self.lines[:MAX_SHOWN]:
+            note = state.parts[i].part.explanations.get(p.key) if p.level == "warning" else None
+            label = f"{p.level_text}  {text}" + (f"\n    说明：{note}" if note else "")
+            item = QListWidgetItem(label)
+            item.setData(PROBLEM_ROLE, (i, p.key, p.addr, p.level))
+            item.setForeground(red if p.level == "error" else (grey if note else amber))
+            item.setToolTip("单击跳到该格" + ("；可“填写说明…”" if p.level == "warning" else ""))
+            self.list.addItem(item)
+            if keep is not None and item.data(PROBLEM_ROLE)[:2] == keep[:2]:
+                self.list.setCurrentItem(item)
+        if len(self.lines) > MAX_SHOWN:
+            self.list.addItem(QListWidgetItem(f"……另有 {len(self.lines) - MAX_SHOWN} 个问题未列出"))
+        self.list.setUpdatesEnabled(True)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        item = self.list.currentItem()
+        data = item.data(PROBLEM_ROLE) if item is not None else None
+        self.explain_button.setEnabled(bool(data) and data[3] == "warning" and not self.session.readonly)
+
+    def _go(self, item: QListWidgetItem) -> None:
+        data = item.data(PROBLEM_ROLE)
+        if data:
+            self.jump(data[0], data[2])
+
+    def explain_current(self) -> None:
+        item = self.list.currentItem()
+        data = item.data(PROBLEM_ROLE) if item is not None else None
+        if not data or data[3] != "warning":
+            return
+        i, key, _, _ = data
+        state = self.session.state
+        old = state.parts[i].part.explanations.get(key, "")
+        text, ok = QInputDialog.getMultiLineText(self, "填写说明", item.text().split("\n")[0] + "\n\n说明：", old)
+        if ok:
+            self.explain(i, key, text)
+
+    def explain(self, part_index: int, key: str, text: str) -> None:
+        part_id = self.session.state.doc.parts[part_index].id
+        self.push(self.session.explain_command(part_id, key, text.strip() or None))

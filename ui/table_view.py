@@ -1,0 +1,405 @@
+"""A form table as a spreadsheet: keys, dropdowns, live typing, row operations, paste from Excel/WPS."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPainter, QPolygon
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHeaderView, QInputDialog,
+                               QLineEdit, QMenu, QMessageBox, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTableView, QWidget)
+
+from desktop.core.types import Choice
+from desktop.session import SessionError
+from ui import theme
+from ui.table_model import MARK_ROLE, OVERRIDE_ROLE, TableModel
+
+MAX_AUTO_HEIGHT_ROWS = 200  # tables up to this many rows are shown whole, rows sized to their text
+MAX_VIEW_HEIGHT = 640
+
+
+def choice_options(model: TableModel, col: Any) -> tuple[list[str], bool]:
+    t = col.type
+    if not isinstance(t, Choice):
+        return [], True
+    if t.options_from:
+        tid, _, cid = t.options_from.partition(".")
+        ps = model.ps
+        seen: list[str] = []
+        for rid in ps.data_rows(tid) if tid in model.session.form.tables else []:
+            v = ps.raw(f"{tid}/{rid}/{cid}").strip()
+            if v and v not in seen:
+                seen.append(v)
+        return [""] + seen, True
+    return [""] + list(t.options), bool(t.free)
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Line edits that apply each keystroke; dropdowns for choices; marks painted in the corner."""
+
+    def __init__(self, view: "FormTableView"):
+        super().__init__(view)
+        self.view = view
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        model: TableModel = self.view.model()
+        col = model.columns[index.column()]
+        if isinstance(col.type, Choice):
+            options, free = choice_options(model, col)
+            box = QComboBox(parent)
+            box.setEditable(free)
+            box.addItems(options)
+            box.setProperty("addr", model.addr(index.row(), index.column()))
+            box.currentTextChanged.connect(lambda text, i=QPersistentModelIndex(index): self._live(i, text))
+            return box
+        edit = QLineEdit(parent)
+        edit.setFrame(False)
+        if col.type.align == "right":
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        edit.textEdited.connect(lambda text, i=QPersistentModelIndex(index): self._live(i, text))
+        return edit
+
+    def _live(self, index: QPersistentModelIndex, text: str) -> None:
+        if index.isValid():
+            self.view.model().setData(QModelIndex(index), text)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        text = index.data(Qt.ItemDataRole.EditRole) or ""
+        if isinstance(editor, QComboBox):
+            editor.blockSignals(True)
+            if editor.findText(text) < 0:
+                if editor.isEditable():
+                    editor.setEditText(text)
+                else:
+                    editor.addItem(text)
+                    editor.setCurrentText(text)
+            else:
+                editor.setCurrentText(text)
+            editor.blockSignals(False)
+        elif isinstance(editor, QLineEdit):
+            if editor.text() != text:
+                editor.setText(text)
+
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
+        text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+        model.setData(index, text)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        mark = index.data(MARK_ROLE)
+        r: QRect = option.rect
+        if mark in ("error", "warning"):
+            painter.save()
+            pen_color = QColor(theme.ERROR_LINE if mark == "error" else theme.WARNING_LINE)
+            painter.setPen(pen_color)
+            painter.drawRect(r.adjusted(1, 1, -2, -2))
+            painter.restore()
+        if index.data(OVERRIDE_ROLE):  # a corner mark: typed over a computed value
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.OVERRIDE_MARK))
+            painter.drawPolygon(QPolygon([QPoint(r.right() - 7, r.top()), QPoint(r.right(), r.top()),
+                                          QPoint(r.right(), r.top() + 7)]))
+            painter.restore()
+
+
+class FormTableView(QTableView):
+    def __init__(self, model: TableModel, push: Callable[[Any], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.push = push
+        self.setModel(model)
+        model.edit_requested = self._edit_requested  # type: ignore[method-assign]
+        self.setItemDelegate(CellDelegate(self))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch if len(model.columns) < 3
+                                    else QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setMinimumHeight(34)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setMinimumWidth(28)
+        model.rowsInserted.connect(self._fit)
+        model.rowsRemoved.connect(self._fit)
+        model.modelReset.connect(self._fit)
+        model.dataChanged.connect(self._maybe_resize_rows)
+        self._fit()
+
+    # ------------------------------------------------------------------ size
+    def model(self) -> TableModel:  # type: ignore[override]
+        return super().model()  # type: ignore[return-value]
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._widths()
+
+    def _widths(self) -> None:
+        model = self.model()
+        if len(model.columns) < 3:
+            return
+        total = sum(c.width for c in model.columns)
+        avail = self.viewport().width()
+        if avail <= 0:
+            return
+        for i, c in enumerate(model.columns):
+            self.setColumnWidth(i, max(40, int(avail * c.width / total)))
+        self._maybe_resize_rows()
+
+    def _maybe_resize_rows(self, *args: Any) -> None:
+        if self.model().rowCount() <= MAX_AUTO_HEIGHT_ROWS:
+            if args and len(args) >= 2 and args[0] == args[1]:
+                row = args[0].row()
+                old = self.rowHeight(row)
+                self.resizeRowToContents(row)
+                if self.rowHeight(row) < 26:
+                    self.setRowHeight(row, 26)
+                if self.rowHeight(row) != old:
+                    self._fit()
+                return
+            self.resizeRowsToContents()
+            for r in range(self.model().rowCount()):
+                if self.rowHeight(r) < 26:
+                    self.setRowHeight(r, 26)
+            self._fit()
+
+    def _fit(self, *args: Any) -> None:
+        """Small tables are shown whole, like on paper; big ones scroll inside."""
+        rows = self.model().rowCount()
+        if rows <= MAX_AUTO_HEIGHT_ROWS:
+            h = sum(self.rowHeight(r) for r in range(rows))
+        else:
+            h = MAX_VIEW_HEIGHT
+        h += self.horizontalHeader().height() + 2 * self.frameWidth() + 2
+        self.setFixedHeight(min(max(h, 60), MAX_VIEW_HEIGHT) if rows > MAX_AUTO_HEIGHT_ROWS else max(h, 60))
+
+    # ------------------------------------------------------------------ edits
+    def _edit_requested(self, cmd: Any) -> None:
+        self.push(cmd)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        self.seal()
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter: go down like a spreadsheet
+            cur = self.currentIndex()
+            if cur.isValid() and cur.row() + 1 < self.model().rowCount():
+                self.setCurrentIndex(self.model().index(cur.row() + 1, cur.column()))
+
+    def seal(self) -> None:
+        """The next typing is a new undo step."""
+        stack = getattr(self.window(), "undo_stack", None)
+        if stack is not None and stack.count():
+            cmd = stack.command(stack.index() - 1) if stack.index() > 0 else None
+            inner = getattr(cmd, "cmd", None)
+            if inner is not None and hasattr(inner, "sealed"):
+                inner.sealed = True
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+            cur = self.currentIndex()
+            if cur.isValid() and cur.row() + 1 < self.model().rowCount():
+                self.setCurrentIndex(self.model().index(cur.row() + 1, cur.column()))
+            return
+        if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            self.clear_selected()
+            return
+        super().keyPressEvent(event)
+
+    def _push(self, make: Callable[[], Any]) -> None:
+        try:
+            self.push(make())
+        except SessionError as exc:
+            QMessageBox.information(self, "不能这样修改", exc.text)
+
+    def clear_selected(self) -> None:
+        model = self.model()
+        indexes = [i for i in self.selectedIndexes() if model.flags(i) & Qt.ItemFlag.ItemIsEditable and i.data(Qt.ItemDataRole.EditRole)]
+        if not indexes:
+            return
+        from desktop.session import Batch
+
+        s = model.session
+        cmds = [s.set_cell_command(model.part_id, model.addr(i.row(), i.column()), "", False) for i in indexes]
+        self.push(Batch(cmds, "清除内容"))
+
+    def copy(self) -> None:
+        indexes = sorted(self.selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return
+        rows: dict[int, dict[int, str]] = {}
+        for i in indexes:
+            rows.setdefault(i.row(), {})[i.column()] = str(i.data(Qt.ItemDataRole.DisplayRole) or "")
+        cols = sorted({i.column() for i in indexes})
+        text = "\n".join("\t".join(rows[r].get(c, "") for c in cols) for r in sorted(rows))
+        QGuiApplication.clipboard().setText(text)
+
+    def paste(self, text: str | None = None) -> None:
+        """Paste tab-separated cells (from Excel or WPS) at the current cell; rows are added as needed."""
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        block = parse_clipboard(text)
+        if not block:
+            return
+        model = self.model()
+        cur = self.currentIndex()
+        row, col = (cur.row(), cur.column()) if cur.isValid() else (0, 0)
+        data = model.ps.data_rows(model.table.id)
+        rid = model.rows[row] if 0 <= row < len(model.rows) else None
+        if rid in data:
+            start = data.index(rid)
+        else:  # on a total row: the top one pastes into the first data row, a bottom one after the last
+            top = [r.id for r in model.table.fixed_rows if r.position == "top"]
+            start = 0 if rid in top else len(data)
+        if not model.table.repeat:
+            block = block[:max(0, len(data) - start)]
+        if not block:
+            return
+        self._push(lambda: model.session.paste_command(model.part_id, model.table.id, start, col, block))
+
+    # ------------------------------------------------------------------ rows
+    def _selected_data_rows(self) -> list[str]:
+        model = self.model()
+        rows = sorted({i.row() for i in self.selectedIndexes()} | ({self.currentIndex().row()} if self.currentIndex().isValid() else set()))
+        return [model.rows[r] for r in rows if model.is_data_row(r)]
+
+    def insert_row(self, below: bool = True) -> None:
+        model = self.model()
+        if not model.table.repeat:
+            return
+        cur = self.currentIndex()
+        data = model.ps.data_rows(model.table.id)
+        if cur.isValid() and model.is_data_row(cur.row()):
+            at = model.data_row_number(cur.row()) + (1 if below else 0)
+        else:
+            at = len(data)
+        self._push(lambda: model.session.insert_rows_command(model.part_id, model.table.id, at))
+        rid = model.ps.data_rows(model.table.id)[at]
+        col = cur.column() if cur.isValid() else 0
+        self.setCurrentIndex(model.index(model.row_index[rid], max(col, 0)))
+
+    def remove_rows(self) -> None:
+        model = self.model()
+        rids = self._selected_data_rows()
+        if not rids:
+            return
+        self._push(lambda: model.session.remove_rows_command(model.part_id, model.table.id, rids))
+
+    def move_row(self, delta: int) -> None:
+        model = self.model()
+        cur = self.currentIndex()
+        if not cur.isValid() or not model.is_data_row(cur.row()):
+            return
+        rid = model.rows[cur.row()]
+        data = model.ps.data_rows(model.table.id)
+        new = data.index(rid) + delta
+        if not 0 <= new < len(data):
+            return
+        self._push(lambda: model.session.move_row_command(model.part_id, model.table.id, rid, new))
+        self.setCurrentIndex(model.index(model.row_index[rid], cur.column()))
+
+    def override(self, index: QModelIndex) -> None:
+        model = self.model()
+        addr = model.addr(index.row(), index.column())
+        ps = model.ps
+        current = ps.part.overrides.get(addr, ps.text(addr))
+        text, ok = QInputDialog.getText(self, "手工改写", f"{ps.describe(addr)}\n计算值：{ps.text(addr)}\n改写为：",
+                                        QLineEdit.EchoMode.Normal, current)
+        if ok:
+            self._push(lambda: model.session.set_cell_command(model.part_id, addr, text, True))
+
+    def restore(self, index: QModelIndex) -> None:
+        model = self.model()
+        addr = model.addr(index.row(), index.column())
+        self._push(lambda: model.session.set_cell_command(model.part_id, addr, None, True))
+
+    def _menu(self, pos: QPoint) -> None:
+        model = self.model()
+        index = self.indexAt(pos)
+        menu = QMenu(self)
+        if index.isValid():
+            addr = model.addr(index.row(), index.column())
+            ps = model.ps
+            if ps.overridable(addr) and not ps.is_overridden(addr):
+                menu.addAction("手工改写…", lambda: self.override(index))
+            if ps.is_overridden(addr):
+                menu.addAction("修改手工值…", lambda: self.override(index))
+                menu.addAction("恢复计算值", lambda: self.restore(index))
+            if not menu.isEmpty():
+                menu.addSeparator()
+        if model.table.repeat and not model.session.readonly:
+            menu.addAction("在上方插入行", lambda: self.insert_row(below=False))
+            menu.addAction("在下方插入行", lambda: self.insert_row(below=True))
+            delete = QAction("删除所选行", menu)
+            delete.triggered.connect(self.remove_rows)
+            delete.setEnabled(bool(self._selected_data_rows()))
+            menu.addAction(delete)
+            menu.addAction("上移一行", lambda: self.move_row(-1))
+            menu.addAction("下移一行", lambda: self.move_row(1))
+            menu.addSeparator()
+        menu.addAction("复制", self.copy)
+        if not model.session.readonly:
+            menu.addAction("粘贴（可从 Excel/WPS 复制）", self.paste)
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and e.matches(QKeySequence.StandardKey.Paste):
+            e.accept()
+            return True
+        return super().event(e)
+
+
+def parse_clipboard(text: str) -> list[list[str]]:
+    """Tab-separated rows as Excel and WPS copy them (quoted cells may hold newlines and tabs)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text:
+        return []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell = []
+    i, n = 0, len(text)
+    quoted = False
+    at_start = True
+    while i < n:
+        ch = text[i]
+        if at_start and ch == '"':
+            quoted, at_start = True, False
+            i += 1
+            continue
+        at_start = False
+        if quoted:
+            if ch == '"' and i + 1 < n and text[i + 1] == '"':
+                cell.append('"')
+                i += 2
+                continue
+            if ch == '"':
+                quoted = False
+                i += 1
+                continue
+            cell.append(ch)
+        elif ch == "\t":
+            row.append("".join(cell))
+            cell, at_start = [], True
+        elif ch == "\n":
+            row.append("".join(cell))
+            rows.append(row)
+            row, cell, at_start = [], [], True
+        else:
+            cell.append(ch)
+        i += 1
+    row.append("".join(cell))
+    rows.append(row)
+    return rows
