@@ -31,9 +31,13 @@ def is_draft_file(path: str | Path) -> bool:
 def load_document(path: str | Path) -> Document:
     """A JSON interchange file or a draft, read-only; raises DocumentError / DraftError."""
     path = Path(path)
+    if path.suffix.lower() == ".jxd":  # the store's messages know about USB sticks and network drives
+        from desktop.store import read_draft_document
+
+        return read_draft_document(path)
     if not path.exists():
         raise DocumentError(message("doc_unreadable", path=path, why="文件不存在"))
-    if is_draft_file(path) or path.suffix.lower() == ".jxd":
+    if is_draft_file(path):
         from desktop.store import read_draft_document
 
         return read_draft_document(path)

@@ -110,7 +110,11 @@ def test_duplicate_for_new_year(tmp_path):
         assert "actual" not in b.cells
         assert {k: v for k, v in a.cells.items() if k != "actual"} == b.cells  # names, classes, targets kept
     assert any("actual" in r.cells for r in old.rows["indicators"])
-    assert new.rows["composition"][0].cells == old.rows["composition"][0].cells
+    # sub-project names and budgets kept; the year's actual spending (a "yearly" column) cleared
+    assert new.rows["composition"][0].cells == {k: v for k, v in old.rows["composition"][0].cells.items()
+                                                if k != "actual"}
+    assert new.fields.get("d_paid", "") == "" and old.fields["d_paid"]
+    assert new.fields["department"] == old.fields["department"]
     with pytest.raises(DraftError):
         lib.duplicate_for_new_year(src, out)  # never overwrites
     DocumentState(load_form(FORM), read_draft_document(out))  # a valid document for the engine
