@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 
 from desktop.export.pdf_layout import MARGIN_RIGHT
 from desktop.export.pdf_seal import SEAL_DIAMETER, SEAL_ROOM
-from test_pdf_helpers import export_bytes, reader, sample_state, squeeze, text_items
+from test_pdf_helpers import TextItem, export_bytes, reader, sample_state, squeeze, text_items
 
 BLOCK_WORDS = ("签名", "填报人", "联系电话", "盖章", "填报日期", "年月日", "校验码", "标注")
 
@@ -142,3 +142,27 @@ def test_seal_room_on_every_seed(tmp_path):
         page = seal_page(data)
         check_seal_room(data, page, state)
         assert len(content_besides_block(page_content(data, page), state)) > 4
+
+
+def test_long_unit_name_grows_the_block_without_overlap():
+    from desktop.export.pdf_text import measure
+
+    state = sample_state("suzhou-project-declare-2020")
+    state.parts[0].set_value("unit_name", "苏州市体育信息中心" * 8)
+    data, _ = export_bytes(state)
+    page = seal_page(data)
+    strings: dict[tuple[float, float], str] = {}  # pieces of one drawString share its start
+    for i in text_items(data, page):
+        if i.y > 15 * mm and i.size == 10.5:  # the block's text, not the footer or the QR caption
+            strings[(i.x, i.y)] = strings.get((i.x, i.y), "") + i.text
+    top = max(y for (x, y), t in strings.items() if "签名" in t) + 5
+    m = measure("NotoSerifSC", 10.5)
+    items = [TextItem(t, x, y, 10.5) for (x, y), t in strings.items() if y <= top]
+    left = [i for i in items if i.x < 150]
+    right = [i for i in items if i.x >= 150]
+    for a in left:  # the signature lines (with the lines to sign on) end before the unit name begins
+        for b in right:
+            if abs(a.y - b.y) < 8:
+                assert a.x + m.width(a.text) + 38 * mm <= b.x, (a.text, b.text)
+    unit_text = squeeze("".join(i.text for i in sorted(right, key=lambda i: (-i.y, i.x))))
+    assert unit_text.count("苏州市体育信息中心") == 8

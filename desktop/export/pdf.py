@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Union
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
 from desktop.export.pdf_blocks import StoryBuilder
@@ -24,13 +26,18 @@ from desktop.export.pdf_font import FontError, MissingCharsError, check_chars, c
 from desktop.export.pdf_layout import PageInfo, canvas_maker, make_doc
 from desktop.export.pdf_verify import document_hash, keywords, qr_payload, short_code
 
-__all__ = ["export_pdf", "PdfResult", "NotFinalError", "MissingCharsError", "FontError", "PdfWriteError"]
+__all__ = ["export_pdf", "PdfResult", "NotFinalError", "MissingCharsError", "FontError", "PdfWriteError",
+           "PdfLayoutError"]
 
 Target = Union[str, Path, IO[bytes]]
 
 
 class NotFinalError(JixiaoError):
     """A final copy was asked for, but the form still has 错误."""
+
+
+class PdfLayoutError(JixiaoError):
+    """Something cannot be laid out on A4 at all."""
 
 
 class PdfWriteError(JixiaoError):
@@ -62,7 +69,9 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
     builder = StoryBuilder(state, chosen.name, qr_payload=payload, qr_caption=f"校验码 {code}")
     story = builder.story()
     builder.note(code, "校验码")
-    missing = check_chars(chosen, builder.texts + [("第页共草稿校验码：（盖章）年月日", "页脚")])
+    errors = sum(len(p.errors) for p in state.parts)
+    draft_note = f"草稿副本：表中有 {errors} 个错误，不作正式文件" if state.has_errors else ""
+    missing = check_chars(chosen, builder.texts + [("第 页 共 页 校验码 草稿" + draft_note, "页脚")])
     if missing and not allow_missing:
         raise MissingCharsError(chosen.label, missing)
     watermark = state.has_errors
@@ -70,10 +79,8 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
     title = form.document_title or form.title
     if meta.get("project"):
         title = f"{title}（{meta['project']}）"
-    errors = sum(len(p.errors) for p in state.parts)
     info = PageInfo(
-        font=chosen.name, code=code, watermark=watermark,
-        draft_note=f"草稿副本：表中有 {errors} 个错误，不作正式文件" if watermark else "",
+        font=chosen.name, code=code, watermark=watermark, draft_note=draft_note,
         title=title, author=meta.get("unit", ""), subject=form.title,
         keywords=keywords(form.id, ident, content_hash, code, final),
     )
@@ -82,7 +89,10 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
         target = str(path)
     buffer = io.BytesIO()
     doc = make_doc(buffer, form.orientation, info)
-    doc.build(story, canvasmaker=canvas_maker(info))
+    try:
+        doc.build(story, canvasmaker=canvas_maker(info))
+    except LayoutError as exc:  # e.g. a header row taller than a page: say so instead of crashing
+        raise PdfLayoutError(f"无法排版：有一部分内容比一页还高，请缩短过长的标题或表头（{exc}）"[:400]) from None
     _write(target, buffer.getvalue())
     warnings = [chosen.warning] if chosen.warning else []
     return PdfResult(pages=info.pages[-1] if info.pages else 0, code=code, hash=content_hash, final=final,

@@ -17,6 +17,7 @@ from desktop.export.pdf_text import measure, wrap
 SEAL_DIAMETER = 42 * mm
 SEAL_ROOM = 45 * mm  # the clear square the seal is pressed into
 QR_SIZE = 19 * mm
+UNIT_LOWEST = 26 * mm  # the unit name's last line stays above the QR code and the date line
 
 
 class SealBlock(Flowable):
@@ -31,9 +32,19 @@ class SealBlock(Flowable):
         self.qr_payload = qr_payload
         self.qr_caption = qr_caption
         self.height = SEAL_ROOM + 2 * mm
+        self.unit_lines: list[str] = [unit_line]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
+        m = measure(self.font, self.size)
+        # the unit line ends at the right margin and may reach left of the seal square
+        left_width = max((m.width(f"{x}：") for x in self.left_lines), default=0) + 40 * mm
+        room = max(availWidth - left_width - 4 * mm, SEAL_ROOM + 8 * mm)
+        self.unit_lines = wrap(self.unit_line, min(room, SEAL_ROOM + 44 * mm), m)
+        # a very long unit name or many signature lines: the block grows
+        unit = UNIT_LOWEST + (len(self.unit_lines) - 1) * self.size * 1.5 + 8 * mm
+        left = 8 * mm + max(len(self.left_lines) - 1, 0) * 11 * mm + 4 * mm
+        self.height = max(SEAL_ROOM + 2 * mm, unit, left)
         return availWidth, self.height
 
     def seal_box(self) -> tuple[float, float, float, float]:
@@ -58,10 +69,8 @@ class SealBlock(Flowable):
         # right: unit name (seal over it) and date, inside / around the seal square
         sx, sy, sw, sh = self.seal_box()
         right = self.width
-        # the unit line may be long: it ends at the right margin and may extend left of the square
-        unit_lines = wrap(self.unit_line, right - sx + 40 * mm, m)
-        uy = sy + sh - 12 * mm
-        for text in unit_lines:
+        uy = max(sy + sh - 12 * mm, sy + UNIT_LOWEST + (len(self.unit_lines) - 1) * self.size * 1.5)
+        for text in self.unit_lines:
             canv.drawRightString(right, uy, text)
             uy -= self.size * 1.5
         canv.drawRightString(right, sy + 12 * mm, self.date_line)
