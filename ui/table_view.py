@@ -126,6 +126,7 @@ class FormTableView(QTableView):
         self.verticalHeader().setDefaultSectionSize(26)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setMinimumWidth(28)
+        self.verticalHeader().setVisible(model.table.repeat)  # row numbers only where rows can be added
         model.rowsInserted.connect(self._fit)
         model.rowsRemoved.connect(self._fit)
         model.modelReset.connect(self._fit)
@@ -143,6 +144,7 @@ class FormTableView(QTableView):
     def _widths(self) -> None:
         model = self.model()
         if len(model.columns) < 3:
+            self._maybe_resize_rows()
             return
         total = sum(c.width for c in model.columns)
         avail = self.viewport().width()

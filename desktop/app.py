@@ -1,0 +1,90 @@
+"""The app entry: ``jixiao-gui`` (``main``) and ``jixiao gui [file]`` / plain ``jixiao`` (``run_from_cli``).
+
+Creates the QApplication, loads the bundled Chinese font (so the windows render
+on a machine without Chinese fonts) and shows the main window, or a draft's
+form window.  Only Qt and the core are imported at start; ReportLab, openpyxl
+and SQLAlchemy load when a draft is opened or something is exported.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+APP_NAME = "绩效填报"
+
+
+def make_app(argv: Sequence[str] | None = None) -> Any:
+    """The QApplication with the bundled font and the style sheet (reuses an existing one)."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QFont, QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        QCoreApplication.setOrganizationName("jixiao")
+        QCoreApplication.setApplicationName("jixiao")
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    from desktop.fonts import load_qt_font
+    from desktop.resources import resource_path
+
+    family = load_qt_font()
+    if family:
+        font = QFont(family)
+        font.setPointSize(10)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        app.setFont(font)
+    icon = resource_path("icons", "jixiao.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    from ui.theme import STYLE
+
+    app.setStyleSheet(STYLE)
+    return app
+
+
+def open_file_window(path: str | Path, parent_main: Any = None) -> Any:
+    """A form window for a draft (read-only offered when it is open elsewhere)."""
+    if parent_main is not None:
+        return parent_main.open_path(path)
+    from ui.new_draft import open_session
+    from ui.form_window import FormWindow
+
+    session = open_session(None, path)  # type: ignore[arg-type]
+    if session is None:
+        return None
+    win = FormWindow(session)
+    win.show()
+    return win
+
+
+def run(file: str | None = None, argv: Sequence[str] | None = None) -> int:
+    app = make_app(argv)
+    from ui.main_window import MainWindow
+
+    main_window = MainWindow()
+    main_window.show()
+    if file:
+        if not Path(file).exists():
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(main_window, APP_NAME, f"找不到文件：{file}")
+        else:
+            main_window.open_path(file)
+    return int(app.exec())
+
+
+def run_from_cli(args: argparse.Namespace) -> int:
+    return run(getattr(args, "file", None))
+
+
+def main() -> int:
+    file = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else None
+    return run(file)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
