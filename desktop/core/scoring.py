@@ -106,7 +106,7 @@ class RuleSet:
                 return None
             return self.quantitative(target, number, cls)
         if target.when is not None and isinstance(actual, PartialDate):
-            return ONE if actual <= target.when else None
+            return ONE if _by_deadline(actual, target.when) else None
         return self.words(target, actual)
 
     def words(self, target: Target, actual: Any) -> Decimal | None:
@@ -200,6 +200,13 @@ def _decimal(v: Any) -> Decimal | None:
     if isinstance(v, Quantity):
         return v.number
     return None
+
+
+def _by_deadline(done: PartialDate, deadline: PartialDate) -> bool:
+    """Done by the deadline; a deadline of a month (2021年12月) runs to the month's end."""
+    if not deadline.day:
+        return (done.year, done.month) <= (deadline.year, deadline.month)
+    return done <= deadline
 
 
 def _in_unit(actual: Quantity, unit: str) -> Decimal | None:
