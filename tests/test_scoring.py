@@ -91,6 +91,10 @@ def test_suzhou_undecidable_is_left_blank():
     assert score(SUZHOU, "≥50个", "50次") is None  # other unit
     assert score(SUZHOU, "2021年12月", "2022年1月") is None  # a late deadline
     assert score(SUZHOU, "2021年12月", "2021年11月") == 10  # an early one
+    assert score(SUZHOU, "2021年12月", "2021-12-15") == 10  # a month's deadline runs to its end
+    assert score(SUZHOU, "2021年12月", "2021年12月") == 10
+    assert score(SUZHOU, "2021-12-15", "2021-12-16") is None
+    assert score(SUZHOU, "≤2021年12月", "2021-12-31") == 10
 
 
 def test_weight_zero_or_missing():
