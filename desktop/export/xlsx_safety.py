@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -178,16 +179,27 @@ def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: 
     return report
 
 
+_CELL_TAGS = (b"<c ", b"<c>", b"<c\n", b"<c\t", b"<c\r", b"<c/")
+_F_TAGS = (b"<f>", b"<f ", b"<f\n", b"<f\t", b"<f\r")
+_KEEP = 8  # bytes held back for the next chunk, so that no tag is cut or counted twice
+
+
+def _count(data: bytes, tags: tuple[bytes, ...], start: int, end: int) -> int:
+    """Tags that start in data[start:end] (they may run past ``end``)."""
+    return sum(data.count(t, start, min(len(data), end + len(t) - 1)) for t in tags)
+
+
 def _scan_part(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: bool, report: SafetyReport,
                limits: Limits) -> None:
-    cells = 0
+    """One streaming pass: no DTD, no row wider than Excel allows, formulas counted."""
+    cells = 0  # cells since the last <row>
     carry = b""
     first = True
     try:
         with zf.open(info) as fh:
             while True:
                 chunk = fh.read(_CHUNK)
-                if not chunk:
+                if not chunk and not carry:
                     break
                 if first:
                     first = False
@@ -197,26 +209,54 @@ def _scan_part(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: boo
                 if _DTD.search(data):
                     raise XlsxRefused(f"{name} 含有 XML 实体定义（<!DOCTYPE>/<!ENTITY>），"
                                       "正常的 Excel 文件不会有，疑似“实体炸弹”，不予读取")
-                if sheet:
-                    # tags cut by the chunk boundary are completed by ``carry`` (never counted twice:
-                    # a match must end inside the new data)
-                    start = max(0, len(carry) - 16)
-                    for m in _TAGS.finditer(data, start):
-                        if m.end() <= len(carry):
-                            continue
-                        tag = m.group(1)
-                        if tag == b"row":
-                            cells = 0
-                        elif tag == b"c":
-                            cells += 1
-                            if cells > limits.cells_per_row:
-                                raise XlsxRefused(f"{name} 的一行中有超过 {limits.cells_per_row} 个单元格，"
-                                                  "超出 Excel 的列数，不予读取")
-                        else:
-                            report.formulas += 1
-                carry = data[-16:]
+                end = len(data) - _KEEP if chunk else len(data)
+                if sheet and end > 0:
+                    report.formulas += _count(data, _F_TAGS, 0, end)
+                    cells = _row_cells(data, end, cells, limits, name)
+                carry = data[end:] if chunk else b""
+                if not chunk:
+                    break
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise XlsxRefused(f"{name} 已损坏，无法读取内部文件 {info.filename}（{exc}）") from None
+
+
+_ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_WINDOW = 32768  # a row of more than 16384 cells is longer than two windows
+
+
+def _row_at_or_before(data: bytes, pos: int) -> int:
+    return max(data.rfind(b"<row", 0, pos), data.rfind(b":row", 0, pos) - 1, 0)
+
+
+def _row_cells(data: bytes, end: int, cells: int, limits: Limits, name: str) -> int:
+    """Cells in the row still open after data[:end]; refuses a row wider than Excel's columns.
+
+    Only rows longer than a window of bytes can be too wide, so rows are counted one by one only
+    where a whole window has no ``<row`` in it."""
+    m = _ROW_RE.search(data, 0, end)
+    if m is None:
+        cells += _count(data, _CELL_TAGS, 0, end)
+        _wide(cells, limits, name)
+        return cells
+    first = m.start()
+    _wide(cells + _count(data, _CELL_TAGS, 0, first), limits, name)
+    last = _row_at_or_before(data, end)
+    pos = first
+    while pos + _WINDOW <= last:
+        if _ROW_RE.search(data, pos + 1, pos + _WINDOW) is None:
+            a = _row_at_or_before(data, pos + 1)
+            nxt = _ROW_RE.search(data, pos + _WINDOW, last + 1)
+            b = nxt.start() if nxt else last
+            _wide(_count(data, _CELL_TAGS, a, b), limits, name)
+            pos = max(b, pos + _WINDOW)
+        else:
+            pos += _WINDOW
+    return _count(data, _CELL_TAGS, last, end)
+
+
+def _wide(cells: int, limits: Limits, name: str) -> None:
+    if cells > limits.cells_per_row:
+        raise XlsxRefused(f"{name} 的一行中有超过 {limits.cells_per_row} 个单元格，超出 Excel 的列数，不予读取")
 
 
 def _targets(rels: bytes) -> list[str]:
@@ -226,6 +266,28 @@ def _targets(rels: bytes) -> list[str]:
         t = t.replace("file:///", "")
         out.append(t.rsplit("/", 1)[-1] or t)
     return out
+
+
+_PATCH_LOCK = threading.Lock()
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)"')
+
+
+def _head_size(self: Any) -> None:
+    """openpyxl's read-only sheet looks for ``<dimension>`` by parsing the whole sheet when it is
+    missing (seconds for a million rows); read only the head.  The row count is never trusted:
+    reading is bounded by the caller's row cap instead."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with self._get_source() as src:
+        head = src.read(65536)
+    m = _DIMENSION.search(head)
+    if m:
+        try:
+            min_col, _, max_col, _ = range_boundaries(m.group(1).decode("ascii"))
+        except (ValueError, TypeError):
+            return
+        self._min_column, self._max_column = min_col or 1, max_col
+    self._max_row = None
 
 
 def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, SafetyReport]:
@@ -238,7 +300,15 @@ def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, Safet
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise XlsxRefused("缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False, keep_vba=False)
+        with _PATCH_LOCK:
+            from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+            original = ReadOnlyWorksheet._get_size
+            ReadOnlyWorksheet._get_size = _head_size
+            try:
+                wb = load_workbook(path, read_only=True, data_only=True, keep_links=False, keep_vba=False)
+            finally:
+                ReadOnlyWorksheet._get_size = original
     except XlsxRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a broken file

@@ -1,0 +1,245 @@
+"""Hostile spreadsheets are refused or bounded, with a Chinese message, within 5 s and 200 MB.
+
+Each file is built here in tmp_path: a zip bomb, a zip of too many members,
+an XML entity bomb (billion laughs), a sheet of a million rows, formulas
+(with and without saved results) and external links.
+"""
+from __future__ import annotations
+
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+
+from desktop.export.xlsx_import import NotOwnExport, read_sheet_table, read_xlsx
+from desktop.export.xlsx_safety import XlsxRefused, check_xlsx
+from xlsx_builders import SHEET_HEAD, inline, number, row, write_xlsx
+
+SECONDS = 5.0
+MEMORY = 200 * 1024 * 1024
+
+
+def bounded(fn, *args, **kwargs):
+    """Run fn; return (result or exception, seconds, peak bytes traced)."""
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        try:
+            out = fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            out = exc
+        return out, time.monotonic() - start, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def small_rows():
+    yield row(1, [inline("A1", "指标名称"), inline("B1", "目标值")])
+    yield row(2, [inline("A2", "办件量"), inline("B2", "≥100件")])
+
+
+# ---------------------------------------------------------------------------------------
+# zip bombs
+# ---------------------------------------------------------------------------------------
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+
+    def huge():  # 400 MB of one repeated row: compresses ~1000:1
+        yield row(1, [inline("A1", "指标名称"), inline("B1", "目标值")])
+        chunk = " " * (1 << 20)
+        for _ in range(400):
+            yield chunk
+
+    write_xlsx(path, huge(), level=1)
+    assert path.stat().st_size < 10 * 1024 * 1024
+    for fn in (read_sheet_table, read_xlsx, check_xlsx):
+        err, seconds, peak = bounded(fn, path)
+        assert isinstance(err, XlsxRefused), err
+        assert "压缩炸弹" in err.text or "上限" in err.text
+        assert seconds < SECONDS and peak < MEMORY
+
+
+def test_total_size_cap(tmp_path):
+    """Many members each under the ratio and size caps still add up to a refusal."""
+    from desktop.export.xlsx_safety import Limits
+
+    path = write_xlsx(tmp_path / "big.xlsx", small_rows(),
+                      extra_parts={f"xl/media/image{i}.bin": bytes(range(256)) * 4096 for i in range(8)})
+    err, seconds, _ = bounded(check_xlsx, path, Limits(total=2 * 1024 * 1024))
+    assert isinstance(err, XlsxRefused) and "MB" in err.text and seconds < SECONDS
+
+
+def test_too_many_members_is_refused_from_the_directory(tmp_path):
+    path = tmp_path / "many.xlsx"
+    write_xlsx(path, small_rows(), extra_parts={f"xl/media/{i}.txt": "" for i in range(12000)})
+    err, seconds, peak = bounded(check_xlsx, path)
+    assert isinstance(err, XlsxRefused) and "内部文件" in err.text
+    assert seconds < SECONDS and peak < MEMORY
+
+
+def test_not_a_zip_and_old_xls_and_broken(tmp_path):
+    (tmp_path / "a.xlsx").write_bytes(b"hello, this is not excel")
+    (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    good = write_xlsx(tmp_path / "c.xlsx", small_rows())
+    data = good.read_bytes()
+    (tmp_path / "d.xlsx").write_bytes(data[: len(data) // 2])  # cut in half: no central directory
+    messages = {}
+    for name in ("a.xlsx", "b.xls", "d.xlsx"):
+        err, seconds, _ = bounded(read_sheet_table, tmp_path / name)
+        assert isinstance(err, XlsxRefused), (name, err)
+        messages[name] = err.text
+    assert "不是 Excel" in messages["a.xlsx"]
+    assert ".xls" in messages["b.xls"] and "另存为" in messages["b.xls"]
+    assert "损坏" in messages["d.xlsx"]
+
+
+# ---------------------------------------------------------------------------------------
+# XML entity bomb
+# ---------------------------------------------------------------------------------------
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+          + ']>')
+
+
+def entity_bomb(path):
+    head = LAUGHS + SHEET_HEAD.split("?>", 1)[1]
+    return write_xlsx(path, [row(1, [inline("A1", "&lol9;")])], sheet_head=head)
+
+
+def test_entity_bomb_is_refused(tmp_path):
+    path = entity_bomb(tmp_path / "lol.xlsx")
+    for fn in (read_sheet_table, read_xlsx):
+        err, seconds, peak = bounded(fn, path)
+        assert isinstance(err, XlsxRefused), err
+        assert "实体" in err.text
+        assert seconds < SECONDS and peak < MEMORY
+
+
+def test_openpyxl_itself_uses_defusedxml(tmp_path):
+    """Even without our pre-scan, openpyxl parses through defusedxml and refuses the entities."""
+    import defusedxml
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    path = entity_bomb(tmp_path / "lol.xlsx")
+    start = time.monotonic()
+    with pytest.raises((ValueError, defusedxml.DefusedXmlException)) as err:
+        wb = load_workbook(path, read_only=True)
+        for _ in wb.worksheets[0].iter_rows(values_only=True):
+            pass
+    chain = [err.value, err.value.__cause__, err.value.__context__]
+    assert any(isinstance(e, defusedxml.DefusedXmlException) for e in chain)  # openpyxl wraps it
+    assert time.monotonic() - start < SECONDS
+
+
+def test_utf16_parts_are_refused(tmp_path):
+    path = write_xlsx(tmp_path / "u16.xlsx", small_rows(),
+                      extra_parts={"xl/sharedStrings.xml": "\ufeff<!DOCTYPE x>".encode("utf-16-le")})
+    err, _, _ = bounded(check_xlsx, path)
+    assert isinstance(err, XlsxRefused) and "UTF-8" in err.text
+
+
+# ---------------------------------------------------------------------------------------
+# a million rows
+# ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def million(tmp_path_factory):
+    path = tmp_path_factory.mktemp("million") / "million.xlsx"
+
+    def rows():
+        yield row(1, [inline("A1", "指标名称"), inline("B1", "目标值")])
+        for r in range(2, 1_000_002):
+            yield f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'
+
+    return write_xlsx(path, rows(), level=1)
+
+
+@pytest.mark.slow
+def test_a_million_rows_are_bounded(million):
+    check_xlsx(million)  # a legitimate (if large) file: not refused
+    out, seconds, peak = bounded(read_sheet_table, million, max_rows=1000)
+    assert not isinstance(out, Exception), out
+    headers, rows = out
+    assert headers == ["指标名称", "目标值"]
+    assert len(rows) == 1000 and out.truncated
+    assert any("只读取了前 1000 行" in n for n in out.notes)
+    assert seconds < SECONDS and peak < MEMORY
+
+
+@pytest.mark.slow
+def test_a_million_rows_is_not_our_export(million):
+    err, seconds, peak = bounded(read_xlsx, million)
+    assert isinstance(err, NotOwnExport) and "按列对应" in err.text
+    assert seconds < SECONDS and peak < MEMORY
+
+
+def test_row_with_more_cells_than_excel_allows(tmp_path):
+    cells = "".join(f'<c r="A1"><v>{i}</v></c>' for i in range(17000))
+    path = write_xlsx(tmp_path / "wide.xlsx", [f'<row r="1">{cells}</row>'])
+    err, seconds, _ = bounded(check_xlsx, path)
+    assert isinstance(err, XlsxRefused) and "单元格" in err.text and seconds < SECONDS
+
+
+# ---------------------------------------------------------------------------------------
+# formulas and external links
+# ---------------------------------------------------------------------------------------
+
+def test_formulas_give_saved_results_or_nothing(tmp_path):
+    rows = [
+        row(1, [inline("A1", "指标名称"), inline("B1", "目标值"), inline("C1", "实际完成值")]),
+        row(2, [inline("A2", "办件量"), '<c r="B2"><f>1+1</f><v>2</v></c>',  # a saved result
+                '<c r="C2"><f>WEBSERVICE("http://127.0.0.1:9/x")</f></c>']),  # none saved: blank
+        row(3, [inline("A3", "满意度"), '<c r="B3" t="str"><f>"=cmd|x"</f><v>=cmd|x</v></c>', number("C3", 95)]),
+    ]
+    path = write_xlsx(tmp_path / "f.xlsx", rows)
+    report = check_xlsx(path)
+    assert report.formulas == 3
+    table, seconds, _ = bounded(read_sheet_table, path)
+    headers, data = table
+    assert data[0] == {"指标名称": "办件量", "目标值": "2", "实际完成值": ""}
+    assert data[1]["目标值"] == "=cmd|x" and data[1]["实际完成值"] == "95"
+    assert any("公式" in n and "不重新计算" in n for n in table.notes)
+
+
+def test_external_links_are_ignored_and_reported(tmp_path):
+    ext = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           '<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+           '<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row></sheetData>'
+           '</sheetDataSet></externalBook></externalLink>')
+    ext_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/externalLinkPath" Target="file:///C:/机密/预算.xlsx" TargetMode="External"/>'
+                '</Relationships>')
+    rows = [row(1, [inline("A1", "指标名称"), inline("B1", "目标值")]),
+            row(2, [inline("A2", "办件量"), '<c r="B2"><f>[1]Sheet1!A1</f><v>42</v></c>'])]
+    path = write_xlsx(
+        tmp_path / "ext.xlsx", rows,
+        extra_parts={"xl/externalLinks/externalLink1.xml": ext,
+                     "xl/externalLinks/_rels/externalLink1.xml.rels": ext_rels},
+        wb_extra='<externalReferences><externalReference r:id="rId9"/></externalReferences>',
+        wb_rels_extra='<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      'relationships/externalLink" Target="externalLinks/externalLink1.xml"/>',
+        ct_extra='<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
+                 'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>')
+    table, seconds, _ = bounded(read_sheet_table, path)
+    assert not isinstance(table, Exception), table
+    assert table.rows[0]["目标值"] == "42"  # the saved value; the other workbook is never opened
+    assert any("外部工作簿" in n and "预算.xlsx" in n and "忽略" in n for n in table.notes)
+    assert seconds < SECONDS
+
+
+def test_zip_member_names_do_not_matter(tmp_path):
+    """Nothing is extracted to disk, so ../ names cannot write anywhere."""
+    path = write_xlsx(tmp_path / "slip.xlsx", small_rows(), extra_parts={"../../evil.txt": "x"})
+    table = read_sheet_table(path)
+    assert table.rows and not (tmp_path.parent / "evil.txt").exists()
+    with zipfile.ZipFile(path) as zf:
+        assert "../../evil.txt" in zf.namelist()
