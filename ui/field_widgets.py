@@ -58,14 +58,19 @@ class FieldEditor:
     def setup(self, ctx: Ctx, f: Field) -> None:
         self.ctx, self.field, self.addr = ctx, f, f.id
 
+    own = False  # True while this editor's own typing is being applied (do not write the text back)
+
     def edited(self, text: str) -> None:
         ps = self.ctx.ps
         if ps.how(self.addr) != "input" or ps.raw(self.addr) == text:
             return
+        self.own = True
         try:
             self.ctx.push(self.ctx.session.set_cell_command(self.ctx.part_id, self.addr, text, False))
         except SessionError as exc:
             QMessageBox.information(self, "不能这样修改", exc.text)  # type: ignore[arg-type]
+        finally:
+            self.own = False
 
     def decorate(self) -> None:
         w: QWidget = self  # type: ignore[assignment]
@@ -123,7 +128,7 @@ class LineField(QLineEdit, FieldEditor):
         editable = how == "input" and not self.ctx.session.readonly
         self.setReadOnly(not editable)
         text = ps.text(self.addr)  # as printed; the raw text while the clerk is in the box
-        if self.text() != text and not (self.hasFocus() and editable):
+        if self.text() != text and not self.own and not (self.hasFocus() and editable):
             self.setText(text)
             self.setCursorPosition(0)
         self.decorate()
@@ -198,7 +203,7 @@ class TextField(QPlainTextEdit, FieldEditor):
         ps = self.ctx.ps
         self.setReadOnly(self.ctx.session.readonly or ps.how(self.addr) != "input")
         text = ps.raw(self.addr)
-        if self.toPlainText() != text and not self.hasFocus():
+        if self.toPlainText() != text and not self.own and not self.hasFocus():
             self._loading = True
             self.setPlainText(text)
             self._loading = False
@@ -263,7 +268,7 @@ class ComboField(QComboBox, FieldEditor):
         ps = self.ctx.ps
         text = ps.raw(self.addr)
         self.setEnabled(not self.ctx.session.readonly)
-        if self.currentText() != text and not self.hasFocus():
+        if self.currentText() != text and not self.own and not self.hasFocus():
             self.blockSignals(True)
             self.setCurrentText(text)
             self.blockSignals(False)
