@@ -199,11 +199,12 @@ ROW_IDS = pytest.mark.xfail(reason="row ids from a file are not checked (reporte
                             raises=(AssertionError, KeyError))
 
 
-@ROW_IDS
 @pytest.mark.parametrize("rows, total", [
-    ([{"id": "a/b", "name": "甲", "budget": "5"}, {"id": "c2", "name": "乙", "budget": "2"}], "7.00"),
-    ([{"id": "c", "name": "甲", "budget": "1"}, {"id": "c", "name": "乙", "budget": "2"}], "3.00"),
-    ([{"id": "total", "name": "甲", "budget": "7"}], "7.00"),
+    pytest.param([{"id": "a/b", "name": "甲", "budget": "5"}, {"id": "c2", "name": "乙", "budget": "2"}], "7.00",
+                 marks=ROW_IDS),
+    pytest.param([{"id": "c", "name": "甲", "budget": "1"}, {"id": "c", "name": "乙", "budget": "2"}], "3.00",
+                 marks=ROW_IDS),
+    pytest.param([{"id": "total", "name": "甲", "budget": "7"}], "7.00", marks=ROW_IDS),
     ([{"id": " ", "name": "甲", "budget": "4"}, {"id": "", "name": "乙", "budget": "4"}], "8.00"),
 ])
 def test_hostile_row_ids_neither_crash_nor_lose_numbers(tmp_path, capsys, rows, total):
