@@ -128,7 +128,7 @@ class SetCell(Command):
 
     @property
     def merge_key(self) -> Any:  # type: ignore[override]
-        return ("cell", self.part_id, self.addr, self.override)
+        return None if self.override else ("cell", self.part_id, self.addr)
 
     def do(self, s: "FormSession") -> None:
         s._set(self.part_id, self.addr, self.new, self.override)

@@ -1,0 +1,153 @@
+"""The form window's other duties: projects as tabs, overrides, the save status on a failed write,
+the main window (catalogue, new draft with the unit from the settings, recent drafts, new year)."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
+
+from desktop.core.catalog import load_sample  # noqa: E402
+from desktop.session import FormSession  # noqa: E402
+
+pytestmark = pytest.mark.gui
+C = "shenzhen-project-selfeval-2021"
+E = "suzhou-project-selfeval-2023"
+
+
+@pytest.fixture
+def app(qapp, jixiao_home):
+    from desktop.app import make_app
+
+    return make_app()
+
+
+def type_chars(qtbot, widget, text):
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        ev = QInputMethodEvent("", [])
+        ev.setCommitString(ch)
+        QApplication.sendEvent(widget, ev)
+
+
+def window(qtbot, tmp_path, form_id, name="表.jxd"):
+    from ui.form_window import FormWindow
+
+    s = FormSession.create(tmp_path / name, load_sample(form_id))
+    win = FormWindow(s)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_projects_as_tabs(app, qtbot, tmp_path):
+    win = window(qtbot, tmp_path, C)
+    s = win.session
+    n = len(s.state.parts)
+    assert win.tabs.count() == n
+    assert "深圳市文化广电旅游体育局信息化维护项目" in win.tabs.tabText(0)
+    win.tabs.setCurrentIndex(n - 1)
+    win.add_part()
+    assert win.tabs.count() == n + 1 and win.tabs.currentIndex() == n
+    new_id = s.state.doc.parts[n].id
+    view = win.views[new_id]
+    view.editors["project_name"].setFocus()
+    type_chars(qtbot, view.editors["project_name"], "新建项目")
+    assert win.tabs.tabText(n).endswith("《新建项目》")  # renamed by its 项目名称
+    win.move_part(-1)
+    assert s.state.doc.parts[n - 1].id == new_id
+    assert win.tabs.widget(n - 1) is view
+    win.undo_stack.undo()
+    assert s.state.doc.parts[n].id == new_id
+    win.push(s.remove_part_command(new_id))
+    assert win.tabs.count() == n
+    win.undo_stack.undo()
+    assert win.tabs.count() == n + 1
+    path = s.path
+    win.close()
+    again = FormSession.open(path)
+    assert again.state.parts[n].name() == "新建项目"
+    again.close()
+
+
+def test_override_and_restore_score(app, qtbot, tmp_path, monkeypatch):
+    win = window(qtbot, tmp_path, E)
+    s = win.session
+    ps = s.state.parts[0]
+    view = win.views[s.state.doc.parts[0].id]
+    tv = view.tables["indicators"]
+    rid = ps.data_rows("indicators")[0]
+    idx = tv.model().index_of(f"indicators/{rid}/score")
+    assert not (tv.model().flags(idx) & tv.model().flags(idx).ItemIsEditable)  # computed: read-only
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("0.5", True)))
+    tv.override(idx)
+    assert ps.is_overridden(f"indicators/{rid}/score")
+    assert idx.data() == "0.5"
+    assert "计算值为 1.00" in idx.data(0x03)  # tooltip
+    assert ps.text("total_score") == "79.50"
+    tv.restore(idx)
+    assert not ps.is_overridden(f"indicators/{rid}/score") and ps.text("total_score") == "80.00"
+    win.undo_stack.undo()
+    assert ps.is_overridden(f"indicators/{rid}/score")
+
+
+def test_failed_write_is_told_and_nothing_lost(app, qtbot, tmp_path, monkeypatch):
+    from desktop.store import DraftError
+
+    win = window(qtbot, tmp_path, E)
+    s = win.session
+    monkeypatch.setattr(QMessageBox, "open", lambda self: None)
+
+    def broken(*a, **k):
+        raise DraftError("磁盘已满", "write_failed")
+
+    real = s.draft.set_value
+    monkeypatch.setattr(s.draft, "set_value", broken)
+    view = win.views[s.state.doc.parts[0].id]
+    type_chars(qtbot, view.editors["d_paid"], "9")
+    win.flush()
+    assert win.status_label.text().startswith("保存失败")
+    assert win.status_label.property("state") == "failed"
+    qtbot.waitUntil(lambda: getattr(win, "_failure_box", None) is not None)
+    assert "另存为" in win._failure_box.informativeText()
+    monkeypatch.setattr(s.draft, "set_value", real)
+    type_chars(qtbot, view.editors["d_paid"], "9")
+    win.flush()
+    assert win.status_label.text() == "已保存"
+    path = s.path
+    raw = s.state.parts[0].raw("d_paid")
+    win.close()
+    again = FormSession.open(path)
+    assert again.state.parts[0].raw("d_paid") == raw
+    again.close()
+
+
+def test_main_window_new_open_recent_new_year(app, qtbot, tmp_path, monkeypatch):
+    from ui import settings as user_settings
+    from ui.main_window import FORM_ROLE, MainWindow
+
+    user_settings.put("unit", "苏州市体育信息中心")
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    ids = [main.forms.item(i).data(FORM_ROLE) for i in range(main.forms.count())]
+    assert set(ids) >= {E, C}
+    assert "苏州市 · 2023" in main.forms.item(ids.index(E)).text()
+    main.forms.setCurrentRow(ids.index("suzhou-project-declare-2020"))
+    target = tmp_path / "申报表 2020.jxd"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    win = main.new_draft()
+    assert win is not None and win.session.path == target
+    assert win.session.state.parts[0].raw("unit_name") == "苏州市体育信息中心"
+    win.close()
+    main.refresh_recent()
+    assert main.recent.topLevelItemCount() == 1
+    nxt = tmp_path / "申报表 2021.jxd"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(nxt), "")))
+    win2 = main.duplicate(target)
+    assert win2 is not None and win2.session.path == nxt
+    win2.close()
+    main.close()
