@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     "pdf": ("desktop.export.commands:cmd_pdf", "导出可盖章的 A4 PDF", [
         (("file",), {}), (("-o", "--output"), {"required": True}),
         (("--final",), {"action": "store_true", "help": "正式版（有错误时拒绝）"}),
+        (("--font",), {"help": "字体：文件路径或名称（宋体、仿宋、黑体、楷体），默认内置字体"}),
+        (("--allow-missing",), {"action": "store_true", "help": "字体缺字时仍然导出"}),
     ]),
     "verify": ("desktop.export.commands:cmd_verify", "核对 PDF 与草稿是否同一版本", [
         (("pdf",), {}), (("draft",), {}),

@@ -66,6 +66,8 @@ class PartState:
         self.problems: dict[tuple[str, str], Problem] = {}
         self.memo: dict[Any, Any] = {}
         self._check_deps: dict[int, tuple[frozenset, frozenset]] = {}
+        self._row_index: dict[str, dict[str, Row]] = {}
+        self._row_index_len: dict[str, int] = {}
         self._ensure_structure()
         self.recompute_all()
 
@@ -99,10 +101,16 @@ class PartState:
         return top + ([r.id for r in self.part.rows.get(tid, [])] if t.repeat else []) + bottom
 
     def _row(self, tid: str, rid: str) -> Row | None:
-        for r in self.part.rows.get(tid, []):
-            if r.id == rid:
-                return r
-        return None
+        index = self._row_index.get(tid)
+        if index is None:
+            index = self._row_index[tid] = {r.id: r for r in self.part.rows.get(tid, [])}
+        row = index.get(rid)
+        if row is None or (self._row_index_len.get(tid) != len(self.part.rows.get(tid, []))):
+            # rows changed behind our back (a restored document): rebuild once
+            index = self._row_index[tid] = {r.id: r for r in self.part.rows.get(tid, [])}
+            self._row_index_len[tid] = len(self.part.rows.get(tid, []))
+            row = index.get(rid)
+        return row
 
     def raw(self, addr: str) -> str:
         t, r, c = split_addr(addr)
@@ -527,6 +535,8 @@ class PartState:
         self._structure_changed(self.form.tables[tid], [])
 
     def _structure_changed(self, table: Table, new_rows: list[str]) -> None:
+        self._row_index.pop(table.id, None)
+        self._row_index_len.pop(table.id, None)
         glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
         rowev: dict = {}
         for rid in new_rows:
