@@ -21,7 +21,7 @@ MAX_BYTES = 200
 
 def safe_filename(name: str, max_chars: int = MAX_CHARS, fallback: str = "未命名") -> str:
     """``name`` as a file name (without folder) valid on Windows, macOS and Linux."""
-    text = _FORBIDDEN.sub("_", name)
+    text = _FORBIDDEN.sub("_", re.sub(r"[\t\r\n\v\f]+", " ", name))
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"_{2,}", "_", text)
     stem, dot, ext = text.rpartition(".")

@@ -12,6 +12,7 @@ timeout bounds every network step, so a silent server never hangs the app.
 """
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 import ssl
@@ -81,7 +82,7 @@ def send(message: Message, host: str, port: int = 25, user: str = "", password: 
             if use_tls:
                 client.starttls(context=context or ssl.create_default_context())
         if user:
-            client.login(user, password)
+            _login(client, user, password)
         refused = client.sendmail(from_addr, recipients, data)
         return [r for r in recipients if r not in refused]
     except smtplib.SMTPAuthenticationError:
@@ -115,6 +116,22 @@ def send(message: Message, host: str, port: int = 25, user: str = "", password: 
                     client.close()
                 except OSError:
                     pass
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616) where offered: smtplib's own login only takes
+    ASCII, and falls through mechanisms one after another on a wrong password."""
+    client.ehlo_or_helo_if_needed()
+    methods = (client.esmtp_features.get("auth") or "").upper().split()
+    if "PLAIN" not in methods:
+        client.login(user, password)
+        return
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, resp = client.docmd("AUTH", "PLAIN " + token)
+    if code == 334:  # the server wants the credentials on their own line
+        code, resp = client.docmd(token)
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _why(exc: smtplib.SMTPException) -> str:
