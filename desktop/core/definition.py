@@ -334,6 +334,9 @@ class _Loader:
             col = self.field(c, f"{where} 第{i + 1}列", unique=False)
             if col.id in seen:
                 raise self.fail(message("def_duplicate", id=col.id), f"{where} 第{i + 1}列")
+            if col.override and col.input_when is not None:
+                raise self.fail("同一列不能既可手工改写（override）又按条件改为填写（input_when）",
+                                f"{where} 第{i + 1}列“{col.label}”({col.id})")
             seen.add(col.id)
             columns.append(col)
         rows = []

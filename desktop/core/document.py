@@ -10,6 +10,7 @@ table cell (``row`` is a stable row id, never a position).
 """
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ def split_addr(addr: str) -> tuple[str, str | None, str | None]:
     if len(parts) == 3:
         return parts[0], parts[1], parts[2]
     return addr, None, None
+
+
+_ROW_ID = re.compile(r"^[^/\s]{1,64}$")  # a row id is one part of a "table/row/column" address
 
 
 def new_row_id() -> str:
@@ -69,10 +73,15 @@ class Part:
         part = cls(id=str(data.get("id") or ("p" + uuid.uuid4().hex[:10])))
         part.fields = {str(k): _text(v) for k, v in (data.get("fields") or {}).items()}
         for tid, rows in (data.get("tables") or {}).items():
-            part.rows[str(tid)] = [
-                Row(str(r.get("id") or new_row_id()), {str(k): _text(v) for k, v in r.items() if k != "id"})
-                for r in rows
-            ]
+            seen: set[str] = set()
+            out = []
+            for r in rows:
+                rid = str(r.get("id") or "")
+                if not _ROW_ID.match(rid) or rid in seen:  # '/' would break addresses; a repeat hides a row
+                    rid = new_row_id()
+                seen.add(rid)
+                out.append(Row(rid, {str(k): _text(v) for k, v in r.items() if k != "id"}))
+            part.rows[str(tid)] = out
         for tid, rows in (data.get("fixed") or {}).items():
             part.fixed[str(tid)] = {str(rid): {str(k): _text(v) for k, v in cells.items()} for rid, cells in rows.items()}
         part.overrides = {str(k): _text(v) for k, v in (data.get("overrides") or {}).items()}

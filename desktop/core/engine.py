@@ -78,6 +78,9 @@ class PartState:
             self.part.fixed.setdefault(t.id, {})
             for r in t.fixed_rows:
                 self.part.fixed[t.id].setdefault(r.id, {})
+            for row in self.part.rows.get(t.id, []) if t.repeat else []:
+                if row.id in t.fixed_ids:  # a data row named like a fixed row would be hidden by it
+                    row.id = new_row_id()
             if t.repeat and t.id not in self.part.rows:
                 self.part.rows[t.id] = [Row(new_row_id(), {k: str(v) for k, v in init.items()})
                                         for init in t.initial_rows]
@@ -351,6 +354,12 @@ class PartState:
 
     def _run_checks(self, glob: set | None, rowev: dict | None) -> None:
         for t in self.form.tables.values():
+            if t.repeat and t.min_rows and (glob is None or ("N", t.id) in glob):
+                k = (f"min_rows:{t.id}", "")
+                if len(self.data_rows(t.id)) < t.min_rows:
+                    self._put(Problem(k[0], "error", "", f"“{t.title}”至少要填 {t.min_rows} 行"))
+                else:
+                    self._drop(k)
             for chk in t.row_checks:
                 row_deps, global_deps = self._deps_of(chk)
                 rows = self.data_rows(t.id)
@@ -508,6 +517,8 @@ class PartState:
         if not table.repeat:
             raise ReadOnlyCell(f"“{table.title}”的行是固定的")
         rows = self.part.rows.setdefault(tid, [])
+        if len(rows) >= table.max_rows:
+            raise ReadOnlyCell(f"“{table.title}”最多 {table.max_rows} 行")
         row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
         rows.insert(len(rows) if index is None else max(0, min(index, len(rows))), row)
         self._structure_changed(table, [row.id])
