@@ -30,6 +30,28 @@ def _entry_item(entry: Any) -> QTreeWidgetItem:
     return item
 
 
+def form_summaries() -> list[dict[str, Any]]:
+    """Title, region and year of every shipped form, read from the JSON without loading the definitions
+    (start-up stays fast; a definition is checked when a draft of it is made)."""
+    import json
+
+    from desktop.resources import resource_path
+
+    out = []
+    for path in sorted(resource_path("forms").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        parts = data.get("parts") if isinstance(data.get("parts"), dict) else {}
+        out.append({"id": data["id"], "title": str(data.get("title", "")), "region": str(data.get("region", "")),
+                    "year": str(data.get("year", "")), "document_title": str(data.get("document_title", "")),
+                    "multi": bool(parts), "part_label": str(parts.get("label", "项目"))})
+    return out
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,32 +65,27 @@ class MainWindow(QMainWindow):
         self.tabs = tabs
         self.setCentralWidget(tabs)
         self._menus()
-        self.refresh_recent()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.refresh_recent)  # after the first paint
         geo = user_settings.settings().value("main_window/geometry")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
 
     # ------------------------------------------------------------------ tabs
     def _new_tab(self) -> QWidget:
-        from desktop.core.catalog import all_forms
-
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.addWidget(QLabel("选择要填报的表单（与纸质表格一致）："))
         self.forms = QListWidget()
         self.forms.setObjectName("formsList")
         self.forms.setSpacing(2)
-        try:
-            forms = all_forms()
-        except JixiaoError as exc:
-            forms = []
-            QMessageBox.warning(self, "表单定义有误", exc.text)
-        for f in sorted(forms, key=lambda f: (f.region, f.year, f.title)):
-            kind = f"，每份可含多个{f.part_label}" if f.multi else ""
-            item = QListWidgetItem(f"{f.document_title or f.title}\n    {f.region} · {f.year} 年版{kind}")
-            if f.document_title and f.document_title != f.title:
-                item.setToolTip(f"{f.document_title}（含“{f.title}”）")
-            item.setData(FORM_ROLE, f.id)
+        for f in sorted(form_summaries(), key=lambda f: (f["region"], f["year"], f["title"])):
+            kind = f"，每份可含多个{f['part_label']}" if f["multi"] else ""
+            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {f['year']} 年版{kind}")
+            if f["document_title"] and f["document_title"] != f["title"]:
+                item.setToolTip(f"{f['document_title']}（含“{f['title']}”）")
+            item.setData(FORM_ROLE, f["id"])
             self.forms.addItem(item)
         if self.forms.count():
             self.forms.setCurrentRow(0)
@@ -149,7 +166,12 @@ class MainWindow(QMainWindow):
         item = self.forms.currentItem()
         if item is None:
             return None
-        session = create_session(self, load_form(item.data(FORM_ROLE)))
+        try:
+            form = load_form(item.data(FORM_ROLE))
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "表单定义有误", exc.text)
+            return None
+        session = create_session(self, form)
         return self.show_session(session) if session is not None else None
 
     def open_dialog(self) -> Any:

@@ -1,0 +1,160 @@
+"""UI benchmarks: opening a 2000-row draft in its window, keystroke-to-update, start-up.
+
+    python benchmarks/bench_ui.py
+
+* open: ``FormSession.open`` + the form window built, shown and painted once
+  (target < 1 s), warm (Qt and SQLAlchemy already imported, as in the running app);
+* keystroke to update: one character typed (an IME commit, as a Chinese input method
+  sends it) into an input of the 2000-row draft until the computed cells and marks are
+  repainted (events processed), median and p95 (target ≤ 16 ms, one frame);
+* start-up: a new process showing the main window, against a bare PySide6 window (target ≤ 1.5×).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FORM = "suzhou-project-selfeval-2023"
+KEYS = 200
+
+
+def _big_document(rows: int = 2000):
+    from desktop.core.catalog import load_sample
+    from desktop.core.document import Row
+
+    doc = load_sample(FORM)
+    table = doc.parts[0].rows["indicators"]
+    while len(table) < rows:
+        i = len(table)
+        table.append(Row(f"r{i:05d}", {"cls": "产出目标", "name": f"第{i}项指标：政务云平台可用率", "target": ">=99.9%",
+                                       "actual": "99.95%"}))
+    return doc
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _type(app, widget, ch: str) -> None:
+    from PySide6.QtGui import QInputMethodEvent
+
+    ev = QInputMethodEvent("", [])
+    ev.setCommitString(ch)
+    app.sendEvent(widget, ev)
+
+
+def _keystrokes(app, widget, n: int) -> list[float]:
+    from PySide6.QtCore import Qt
+
+    times = []
+    for i in range(n):
+        if i % 8 == 0 and hasattr(widget, "selectAll"):
+            widget.selectAll()
+        t0 = time.perf_counter()
+        _type(app, widget, "０１２３４５６７８９"[i % 10])
+        app.processEvents()  # repaint of the changed cells, as the next frame would
+        times.append(time.perf_counter() - t0)
+    del Qt
+    return times
+
+
+def _startup(code: str, runs: int = 7) -> float:
+    """Median time from launching a new Python process to its window painted (the child says so on
+    stdout; its exit is not counted)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", JIXIAO_HOME=tempfile.mkdtemp(prefix="jixiao-bench-"))
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code + "print('shown', flush=True)\n"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        times.append(time.perf_counter() - t0)
+        proc.wait()
+        assert line.startswith("shown"), line
+    return statistics.median(times)
+
+
+BARE = ("from PySide6.QtWidgets import QApplication, QWidget\n"
+        "app = QApplication([]); w = QWidget(); w.resize(1000, 680); w.show(); app.processEvents()\n")
+APP = ("import sys; sys.path.insert(0, '.')\n"
+       "from desktop.app import make_app\napp = make_app()\n"
+       "from ui.main_window import MainWindow\nw = MainWindow(); w.show(); app.processEvents()\n"
+       "heavy = [m for m in ('reportlab', 'openpyxl', 'sqlalchemy') if m in sys.modules]\n"
+       "assert not heavy, heavy\n")
+
+
+def run() -> list[tuple[str, str, str]]:
+    home = tempfile.mkdtemp(prefix="jixiao-bench-")
+    os.environ["JIXIAO_HOME"] = home
+    from desktop.app import make_app
+
+    app = make_app()
+    from desktop.session import FormSession
+    from ui.form_window import FormWindow
+
+    path = Path(home) / "两千行.jxd"
+    FormSession.create(path, _big_document()).close()
+    FormSession.open(path).close()  # warm: SQLAlchemy imported, file cached
+    t0 = time.perf_counter()
+    session = FormSession.open(path)
+    t1 = time.perf_counter()
+    win = FormWindow(session)
+    win.resize(1200, 900)
+    win.show()
+    app.processEvents()
+    t2 = time.perf_counter()
+    view = win.views[session.state.doc.parts[0].id]
+    before = session.state.parts[0].text("quota_balance")
+    field_times = _keystrokes(app, view.editors["a_initial"], KEYS)
+    assert session.state.parts[0].text("quota_balance") != before  # the keystrokes did recompute
+    # a table cell: the 实际完成值 of the last indicator, edited in place
+    tv = view.tables["indicators"]
+    ps = session.state.parts[0]
+    idx = tv.model().index_of(f"indicators/{ps.data_rows('indicators')[-1]}/actual")
+    tv.setCurrentIndex(idx)
+    tv.scrollTo(idx)
+    tv.edit(idx)
+    app.processEvents()
+    from PySide6.QtWidgets import QLineEdit
+
+    editor = [w for w in tv.viewport().findChildren(QLineEdit) if w.isVisible()][-1]
+    score = f"indicators/{ps.data_rows('indicators')[-1]}/score"
+    cell_times = _keystrokes(app, editor, KEYS)
+    assert ps.raw(score.replace("score", "actual")).endswith("０１２３４５６７８９"[(KEYS - 1) % 10])
+    win.flush()
+    win.close()
+    app.processEvents()
+
+    def q95(xs: list[float]) -> float:
+        return sorted(xs)[int(len(xs) * 0.95) - 1]
+
+    bare = _startup(BARE)
+    full = _startup(APP)
+    return [
+        ("open a 2000-row draft: FormSession.open", _ms(t1 - t0), ""),
+        ("open a 2000-row draft: window built and painted", _ms(t2 - t0), "< 1000 ms"),
+        ("keystroke → totals and marks repainted, header field (median)", _ms(statistics.median(field_times)), "≤ 16 ms"),
+        ("keystroke → totals and marks repainted, header field (p95)", _ms(q95(field_times)), "≤ 16 ms"),
+        ("keystroke → score, totals, marks repainted, table cell (median)", _ms(statistics.median(cell_times)), "≤ 16 ms"),
+        ("keystroke → score, totals, marks repainted, table cell (p95)", _ms(q95(cell_times)), "≤ 16 ms"),
+        ("start-up: bare PySide6 window (new process)", _ms(bare), ""),
+        ("start-up: main window (new process)", _ms(full), ""),
+        ("start-up ratio app / bare", f"{full / bare:.2f}×", "≤ 1.5×"),
+    ]
+
+
+if __name__ == "__main__":
+    rows = run()
+    width = max(len(r[0]) for r in rows)
+    for measure, figure, target in rows:
+        print(f"{measure:<{width}}  {figure:>10}  {target}")
