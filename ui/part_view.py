@@ -53,8 +53,9 @@ class GridSection(QFrame):
                 row, col = row + 1, 0
         if col:
             self._fill(grid, row, col, pairs)
+        value_stretch = 4 if pairs == 1 else 2  # label cells about a fifth of the width, as on the paper forms
         for c in range(2 * pairs):
-            grid.setColumnStretch(c, 2 if c % 2 else 1)
+            grid.setColumnStretch(c, value_stretch if c % 2 else 1)
 
     @staticmethod
     def _fill(grid: QGridLayout, row: int, col: int, pairs: int) -> None:

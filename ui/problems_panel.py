@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListWidget, Q
 from desktop.session import FormSession
 from ui import theme
 
-MAX_SHOWN = 500
+MAX_SHOWN = 300
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -56,7 +56,7 @@ class ProblemsPanel(QWidget):
     def refresh(self) -> None:
         self._timer.stop()
         state = self.session.state
-        self.lines = state.problem_lines()
+        self.lines = problem_lines(state, MAX_SHOWN)
         errors = sum(1 for _, p, _ in self.lines if p.level == "error")
         warnings = len(self.lines) - errors
         explained = sum(1 for i, p, _ in self.lines
@@ -111,3 +111,19 @@ class ProblemsPanel(QWidget):
     def explain(self, part_index: int, key: str, text: str) -> None:
         part_id = self.session.state.doc.parts[part_index].id
         self.push(self.session.explain_command(part_id, key, text.strip() or None))
+
+
+def problem_lines(state: Any, limit: int) -> list[tuple[int, Any, str]]:
+    """``DocumentState.problem_lines()`` with the text worked out only for the first ``limit``
+    (describing a cell looks up its row number; thousands of problems would cost a frame)."""
+    out: list[tuple[int, Any, str]] = []
+    for i, ps in enumerate(state.parts):
+        for p in ps.sorted_problems():
+            if len(out) < limit:
+                text = ps.problem_text(p)
+                if state.form.multi:
+                    text = f"{state.part_title(i)}：{text}"
+            else:
+                text = ""
+            out.append((i, p, text))
+    return out

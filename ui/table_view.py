@@ -131,6 +131,13 @@ class FormTableView(QTableView):
         model.rowsRemoved.connect(self._fit)
         model.modelReset.connect(self._fit)
         model.dataChanged.connect(self._maybe_resize_rows)
+        from PySide6.QtCore import QTimer
+
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(lambda: self._maybe_resize_rows())
+        header.sectionResized.connect(lambda *_: self._rows_timer.start())  # text wraps anew at the new width
         self._fit()
 
     # ------------------------------------------------------------------ size
