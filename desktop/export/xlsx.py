@@ -379,13 +379,17 @@ class SheetBuilder:
                          XCell(half, self.G - half, xt.clean(b), style="plain", border=False)], min_pt=24)
 
     # ------------------------------------------------------------------ printing
+    def pages_tall(self) -> int:
+        heights = [self.w.heights.get(r, 15.0) for r in range(1, self.w.row)]
+        return _pages_tall(heights, self.w.widths, self.form.orientation, (0.5, 0.5, 0.6, 0.7))
+
     def page_setup(self, title_rows: list[int]) -> None:
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = self.form.orientation
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = self.pages_tall()
         ws.print_options.horizontalCentered = True
         m = ws.page_margins
         m.left = m.right = 0.5
@@ -399,6 +403,25 @@ class SheetBuilder:
         ws.oddFooter.center.size = 9
         ws.oddFooter.center.font = "宋体"
         ws.sheet_view.showGridLines = False
+
+
+A4_PT = (595.3, 841.9)
+SPILL = 0.2  # a last page filled less than this is pulled back by shrinking a little
+
+
+def _pages_tall(heights: list[float], widths: list[float], orientation: str, margins: tuple[float, float, float,
+                float]) -> int:
+    """0 (as many pages as needed), or a page count when the content only just spills onto one more
+    page: shrinking a few percent is better than a page holding a single row."""
+    w, h = A4_PT if orientation == "portrait" else A4_PT[::-1]
+    left, right, top, bottom = margins
+    grid = sum(x * xt.PX_PER_UNIT + xt.COLUMN_PAD_PX for x in widths) * 0.75
+    scale = min(1.0, (w - 72 * (left + right)) / grid)
+    pages = sum(heights) * scale / (h - 72 * (top + bottom))
+    whole = int(pages)
+    if whole >= 1 and pages - whole < SPILL:
+        return whole
+    return 0
 
 
 def _bounds(sp: list[int]) -> list[int]:

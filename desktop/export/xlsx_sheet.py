@@ -155,13 +155,14 @@ class SheetWriter:
                         self.ws.cell(row=r, column=col).border = self.border
 
     def _style(self, c: XCell) -> tuple[Font, Alignment]:
-        key = (c.style, c.align, c.indent)
+        key = (c.style, c.align, c.indent, c.border)
         got = self._styles.get(key)
         if got is None:
             font = Font(name=FONT_NAME, size=self.size_of(c), bold=c.style in BOLD)
             vertical = "top" if c.style in ("body", "note") else "center"
-            align = Alignment(horizontal=c.align, vertical=vertical, wrap_text=True,
-                              indent=2 if c.indent else 0)
+            # numbers keep a little room from the right border (the next cell's text starts at its left)
+            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+            align = Alignment(horizontal=c.align, vertical=vertical, wrap_text=True, indent=indent)
             got = self._styles[key] = (font, align)
         return got
 

@@ -19,7 +19,7 @@ PX_PER_UNIT = 7.0  # Calibri 11, the workbook's default font
 COLUMN_PAD_PX = 5.0  # Excel adds this to every column
 CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
 LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
-ROW_PAD_PT = 5.0
+ROW_PAD_PT = 3.0
 MAX_ROW_PT = 400.0  # Excel's limit is 409 pt
 SLACK = 0.93  # real renderers wrap a little earlier than the estimate
 
