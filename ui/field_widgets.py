@@ -103,6 +103,7 @@ class LineField(QLineEdit, FieldEditor):
     def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
         super().__init__(parent)
         self.setup(ctx, f)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)  # fill the grid cell
         if f.type.align == "right":
             self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.textEdited.connect(self._typed)

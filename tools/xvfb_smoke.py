@@ -1,0 +1,113 @@
+"""A real window under X (the xcb platform): start the app on a seed form, show it, quit cleanly.
+
+    python tools/xvfb_smoke.py [--shot shot.png]
+
+Starts its own ``Xvfb`` on a free display (unless ``DISPLAY`` is set and ``--use-display`` is given),
+runs the app in a child process with ``QT_QPA_PLATFORM=xcb`` showing form E filled with its seed data,
+optionally takes a screenshot of the whole X screen (``xwd -root | convert``), then asks the app to
+quit and checks that it exited with code 0.  Exit code 0 when all went well; 77 when Xvfb is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = "suzhou-project-selfeval-2023"
+
+CHILD = r"""
+import sys, os
+sys.path.insert(0, os.environ["JIXIAO_ROOT"])
+from desktop.app import make_app
+app = make_app()
+from PySide6.QtCore import QTimer
+from desktop.core.catalog import load_sample
+from desktop.session import FormSession
+from ui.form_window import FormWindow
+from ui.main_window import MainWindow
+main = MainWindow(); main.show()
+session = FormSession.create(os.path.join(os.environ["JIXIAO_HOME"], "自评表.jxd"), load_sample(sys.argv[1]))
+win = FormWindow(session); win.resize(1280, 960); win.move(0, 0); win.show()
+def ready():
+    print("shown", app.platformName(), win.isVisible(), win.windowHandle().isExposed(), flush=True)
+QTimer.singleShot(500, ready)
+def poll():
+    if os.path.exists(os.environ["JIXIAO_QUIT"]):
+        win.close(); main.close(); app.quit()
+t = QTimer(); t.timeout.connect(poll); t.start(100)
+sys.exit(app.exec())
+"""
+
+
+def free_display() -> int:
+    for n in range(99, 160):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display")
+
+
+def run(shot: Path | None = None, timeout: float = 60) -> tuple[int, str]:
+    if shutil.which("Xvfb") is None:
+        return 77, "Xvfb is not installed"
+    display = free_display()
+    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    home = Path(tempfile.mkdtemp(prefix="jixiao-xvfb-"))
+    quit_flag = home / "quit"
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{display}").exists():
+            if time.monotonic() > deadline or xvfb.poll() is not None:
+                return 1, "Xvfb did not start"
+            time.sleep(0.05)
+        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", JIXIAO_HOME=str(home),
+                   JIXIAO_ROOT=str(ROOT), JIXIAO_QUIT=str(quit_flag))
+        child = subprocess.Popen([sys.executable, "-c", CHILD, FORM], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line.startswith("shown xcb True True"):
+            child.kill()
+            out, err = child.communicate()
+            return 1, f"window not shown: {line!r} {err[-1500:]}"
+        if shot is not None and shutil.which("xwd") and shutil.which("convert"):
+            xwd = subprocess.run(["xwd", "-root", "-silent", "-display", f":{display}"], capture_output=True,
+                                 timeout=30)
+            subprocess.run(["convert", "xwd:-", str(shot)], input=xwd.stdout, check=True, timeout=60)
+        quit_flag.touch()
+        try:
+            code = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            return 1, "the app did not quit"
+        err = child.stderr.read() if child.stderr else ""
+        bad = [ln for ln in err.splitlines() if "Traceback" in ln or "Fatal" in ln]
+        if code != 0 or bad:
+            return 1, f"exit code {code}: {err[-1500:]}"
+        return 0, "shown under Xvfb (xcb) and quit cleanly"
+    finally:
+        xvfb.terminate()
+        try:
+            xvfb.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            xvfb.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shot", type=Path, default=None, help="save a screenshot of the X screen (PNG)")
+    args = parser.parse_args(argv[1:])
+    code, text = run(args.shot)
+    print(text)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
