@@ -142,6 +142,8 @@ class Table:
                 return "label", fixed.label
             if cid in fixed.cells:
                 formula = fixed.cells[cid]
+                if formula == "":
+                    return "label", ""  # an empty printed cell
                 return ("none", None) if formula is None else ("cell", fixed.compiled[cid])
             if fixed.sum_rows is not None and cid in self.summed_columns():
                 return "sum", fixed.sum_rows
@@ -474,7 +476,7 @@ class _Loader:
                     c.compiled_input_when = comp(c.input_when, row_scope, where + " input_when")
             for r in t.fixed_rows:
                 for cid, formula in r.cells.items():
-                    if formula is not None:
+                    if formula is not None and formula != "":
                         r.compiled[cid] = comp(str(formula), row_scope, f"表格“{t.title}”({t.id}) 行“{r.label}” 列 {cid}")
             for chk in t.row_checks:
                 self.compile_check(chk, row_scope, f"表格“{t.title}”({t.id}) 行校验 {chk.id}", comp, t)

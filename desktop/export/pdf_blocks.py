@@ -129,7 +129,7 @@ class StoryBuilder:
         lines = []
         for s in form.sections:
             for f in s.fields:
-                if not f.print and f.id not in in_titles:
+                if not f.print and not f.computed and f.id not in in_titles:
                     value = ps.text(f.id)
                     lines.append(self.note(f"{f.label}：{value}", lambda fid=f.id: ps.describe(fid)))
         return lines
