@@ -337,3 +337,15 @@ def test_cli_xlsx_and_import(tmp_path, capsys):
     doc = load_document(back)
     state = state_of("suzhou-project-selfeval-2023")
     assert doc.to_dict() == state.doc.to_dict()
+
+
+def test_a_nearly_empty_last_page_is_pulled_back():
+    from desktop.export.xlsx import _pages_tall
+
+    widths = [2.05] * 36
+    margins = (0.5, 0.5, 0.6, 0.7)
+    page = 841.9 - 72 * 1.3
+    assert _pages_tall([page * 0.5], widths, "portrait", margins) == 0  # fits: as many as needed
+    assert _pages_tall([page * 1.1], widths, "portrait", margins) == 1  # a row or two over: shrink to 1
+    assert _pages_tall([page * 1.6], widths, "portrait", margins) == 0  # really two pages
+    assert _pages_tall([page * 3.05], widths, "portrait", margins) == 3

@@ -155,8 +155,6 @@ class SheetBuilder:
             title_rows.append(w.row - 1)
         w.line([XCell(0, self.G, ps.fill(form.title), style="title", align="center", border=False)])
         title_rows.append(w.row - 1)
-        if form.multi:
-            pass
         if form.subtitle:
             w.line([XCell(0, self.G, ps.fill(form.subtitle), style="subtitle", align="center", border=False)])
         self.header_lines()
@@ -344,8 +342,7 @@ class SheetBuilder:
                 continue
             self.w.line([XCell(0, self.G, f.label, style="sub" if s.title else "heading", border=False)])
             cell = self.value_cell(f, f.id, 0, self.G, border=False, style="body")
-            cell.max_lines = 8
-            cell.indent = False
+            cell.max_lines = 8  # a row per few lines of a report: pages break between them
             self.w.line([cell])
 
     # ------------------------------------------------------------------ signatures

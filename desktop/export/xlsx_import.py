@@ -21,30 +21,27 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from desktop.core.definition import Table
-from desktop.core.document import Document, cell_addr
+from desktop.core.document import Document
 from desktop.core.engine import DocumentState, PartState, ReadOnlyCell
 from desktop.core.errors import JixiaoError
 from desktop.core.types import Choice
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
+from desktop.export.xlsx_mapping import (MappingResult, XlsxImportError, apply_mapping, guess_mapping,
+                                         mappable_columns)
 from desktop.export.xlsx_safety import LIMITS, Limits, XlsxRefused, open_workbook
 
 __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "guess_mapping", "apply_mapping",
-           "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError", "NotOwnExport", "XlsxRefused"]
+           "mappable_columns", "export_map", "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError",
+           "NotOwnExport", "XlsxRefused"]
 
 TIME_BUDGET = 4.0  # seconds spent reading rows before stopping with a note
 MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
 MAX_HIDDEN_CHARS = 60_000_000
 _CHECKED = "☑■√✓✔☒"
-
-
-class XlsxImportError(JixiaoError):
-    """The workbook opened but its content cannot be used."""
 
 
 class NotOwnExport(XlsxImportError):
@@ -386,189 +383,6 @@ def _headers(cells: list[str]) -> list[str]:
         seen.add(h)
         out.append(h)
     return out
-
-
-# ---------------------------------------------------------------------------------------
-# column mapping
-# ---------------------------------------------------------------------------------------
-
-_SYNONYMS = {
-    "name": ["指标名称", "指标", "三级指标", "三级目标", "名称", "子项名称", "子项目名称", "任务名称"],
-    "target": ["目标值", "指标值", "年度指标值", "指标目标值", "预期目标值"],
-    "actual": ["实际完成值", "实际值", "完成值", "指标完成值", "实际数"],
-    "weight": ["权重", "分值", "指标分值"],
-    "score": ["得分", "自评分", "评分"],
-}
-
-
-def _norm(text: str) -> str:
-    from desktop.core.reading import normalize
-
-    t = normalize(text)
-    t = re.sub(r"[（(][^（）()]*[）)]", "", t)
-    return re.sub(r"[\s:：*＊]", "", t)
-
-
-def mappable_columns(table: Table) -> list[str]:
-    """Columns a value can be imported into (inputs, overridable or sometimes-input computed columns)."""
-    out = []
-    for c in table.columns:
-        if c.type.name == "label":
-            continue
-        if c.computed and not c.override and c.compiled_input_when is None:
-            continue
-        out.append(c.id)
-    return out
-
-
-def guess_mapping(headers: Iterable[str], table: Table) -> dict[str, str]:
-    """Header → column id by the similarity of the header to the column's label (each column once)."""
-    cols = [table.column(cid) for cid in mappable_columns(table)]
-    scored: list[tuple[float, int, str, str]] = []
-    for k, h in enumerate(headers):
-        nh = _norm(h)
-        if not nh:
-            continue
-        for c in cols:
-            nl = _norm(c.label)
-            if nh == nl:
-                s = 1.0
-            elif nh in _SYNONYMS.get(c.id, []) or (len(nh) >= 2 and len(nl) >= 2 and (nh in nl or nl in nh)):
-                s = 0.9
-            else:
-                s = SequenceMatcher(None, nh, nl).ratio()
-            if s >= 0.5:
-                scored.append((s, -k, h, c.id))
-    scored.sort(reverse=True)
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for s, _, h, cid in scored:
-        if h in out or cid in used:
-            continue
-        out[h] = cid
-        used.add(cid)
-    return out
-
-
-@dataclass
-class MappingResult:
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"新增 {self.added} 行，更新 {self.updated} 行"
-        if self.skipped:
-            text += f"，跳过 {self.skipped} 行"
-        return text
-
-
-_TOTAL_LABELS = {"合计", "小计", "总计", "合计数", "总分"}
-
-
-def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows: Iterable[Any], *,
-                  headers: list[str] | None = None, row_numbers: list[int] | None = None,
-                  mode: str = "merge") -> MappingResult:
-    """Put a sheet's rows into a table of ``state``.
-
-    ``mapping`` is header → column id; ``rows`` are dicts header → text (or
-    lists, with ``headers``).  ``mode``: ``merge`` (default) updates the rows
-    whose 名称 matches and appends the others, ``append`` appends every row,
-    ``replace`` removes the table's rows first.  A table of fixed rows takes
-    values by row label.  Nothing typed is lost: unreadable values are kept
-    and marked by the form's checks like any typed value.
-    """
-    form = state.form
-    if table_id not in form.tables:
-        raise XlsxImportError(f"表单中没有表格“{table_id}”")
-    table = form.tables[table_id]
-    bad = [cid for cid in mapping.values() if cid not in table.column_ids]
-    if bad:
-        raise XlsxImportError(f"表格“{table.title}”中没有列：{'、'.join(bad)}")
-    allowed = set(mappable_columns(table))
-    result = MappingResult()
-    refused: set[str] = set()
-    label_col = table.label_column
-    label_header = next((h for h, cid in mapping.items() if cid == label_col), None)
-    if table.repeat and mode == "replace":
-        for rid in list(state.data_rows(table_id)):
-            state.remove_row(table_id, rid)
-    for k, row in enumerate(rows):
-        if not isinstance(row, dict):
-            row = {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers or [])}
-        where = f"第 {row_numbers[k]} 行" if row_numbers and k < len(row_numbers) else f"第 {k + 1} 条"
-        values = {cid: str(row.get(h, "") or "").strip() for h, cid in mapping.items()}
-        if not any(values.values()):
-            result.skipped += 1
-            continue
-        if all(_norm(str(row.get(h, ""))) == _norm(h) for h in mapping):  # a repeated header row
-            result.skipped += 1
-            continue
-        label = values.get(label_col, "") if label_col else ""
-        if label and _norm(label) in _TOTAL_LABELS and table.repeat:
-            result.skipped += 1
-            result.notes.append(f"{where}“{label}”是合计行，未导入（合计由程序计算）")
-            continue
-        rid = _target_row(state, table, label, mode, label_header is not None)
-        if rid is None and not table.repeat:
-            result.skipped += 1
-            result.notes.append(f"{where}“{label or '（无名称）'}”在“{table.title}”中找不到同名的行，未导入")
-            continue
-        if rid is None:
-            if len(state.data_rows(table_id)) >= table.max_rows:
-                result.skipped += 1
-                result.notes.append(f"“{table.title}”最多 {table.max_rows} 行，{where}及以后未导入")
-                break
-            rid = state.insert_row(table_id)
-            result.added += 1
-        else:
-            result.updated += 1
-        for cid, text in values.items():
-            if cid not in allowed:
-                if cid not in refused:
-                    refused.add(cid)
-                    result.notes.append(f"“{table.column(cid).label}”是计算列，未导入")
-                continue
-            _set_cell(state, cell_addr(table_id, rid, cid), text, result, where, refused)
-    errors = len(state.errors)
-    if errors:
-        result.notes.append(f"导入后表中共有 {errors} 个错误，请在问题列表中查看")
-    return result
-
-
-def _target_row(state: PartState, table: Table, label: str, mode: str, has_label: bool) -> str | None:
-    if not label:
-        return None
-    want = _norm(label)
-    if not table.repeat:
-        for r in table.fixed_rows:
-            if _norm(r.label) == want or _norm(r.label.replace("其中", "")) == want:
-                return r.id
-        return None
-    if mode != "merge" or not has_label:
-        return None
-    for rid in state.data_rows(table.id):
-        if _norm(state.row_label(table.id, rid)) == want:
-            return rid
-    return None
-
-
-def _set_cell(state: PartState, addr: str, text: str, result: MappingResult, where: str, refused: set[str]) -> None:
-    how = state.how(addr)
-    try:
-        if how == "input":
-            if state.raw(addr) != text:
-                state.set_value(addr, text)
-        elif how == "computed" and state.overridable(addr):
-            if text and text != state.text(addr):
-                state.set_override(addr, text)
-        elif text and how == "computed":
-            col = state.field_def(addr)
-            if col.id not in refused:
-                result.notes.append(f"{where}“{col.label}”在这一行是计算值，未导入")
-    except ReadOnlyCell as exc:
-        result.notes.append(f"{where}：{exc.text}")
 
 
 def export_map(path: str | Path) -> list[dict[str, Any]]:
