@@ -349,3 +349,30 @@ def test_a_nearly_empty_last_page_is_pulled_back():
     assert _pages_tall([page * 1.1], widths, "portrait", margins) == 1  # a row or two over: shrink to 1
     assert _pages_tall([page * 1.6], widths, "portrait", margins) == 0  # really two pages
     assert _pages_tall([page * 3.05], widths, "portrait", margins) == 3
+
+
+def test_rows_inserted_in_excel_do_not_shift_values(exported, tmp_path):
+    """Cells that moved are never taken as edits: the export's own content comes back, with a note."""
+    state, path, _ = exported["suzhou-project-selfeval-2023"]
+    wb = load_workbook(path)
+    ws = wb[export_map(path)[0]["sheet"]]
+    ws.insert_rows(12, amount=2)
+    wb.save(tmp_path / "moved.xlsx")
+    back = read_xlsx(tmp_path / "moved.xlsx")
+    assert back.document.to_dict() == state.doc.to_dict() and back.changed == []
+    assert any("插入" in n for n in back.notes)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_file_saved_again_by_libreoffice_reads_back_exactly(exported, tmp_path):
+    import subprocess
+
+    state, path, _ = exported["suzhou-project-selfeval-2023"]
+    profile = tmp_path / "profile"
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                   check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    back = read_xlsx(out / path.name)
+    assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()

@@ -84,7 +84,7 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
         builder.build(last=i == len(state.parts) - 1)
         cmap = builder.w.cellmap()
         total += len(cmap)
-        maps.append({"sheet": name, "part": ps.part.id, "cells": cmap})
+        maps.append({"sheet": name, "part": ps.part.id, "cells": cmap, "anchors": builder.w.anchors()})
     _hidden(wb, state, maps)
     wb.properties.title = form.title
     wb.properties.subject = form.document_title or form.title

@@ -126,7 +126,7 @@ def read_xlsx(path: str | Path, limits: Limits = LIMITS) -> XlsxImport:
             if sheet not in wb.sheetnames:
                 result.notes.append(f"工作表“{sheet}”已被删除，该部分按导出时的内容导入")
                 continue
-            _take_edits(wb[sheet], state, i, smap.get("cells") or {}, result)
+            _take_edits(wb[sheet], state, i, smap, result)
         return result
     finally:
         _close(wb)
@@ -165,7 +165,9 @@ def _ref(ref: str) -> tuple[int, int]:
     return row, column_index_from_string(col)
 
 
-def _take_edits(ws: Any, state: DocumentState, index: int, cmap: dict[str, Any], result: XlsxImport) -> None:
+def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any], result: XlsxImport) -> None:
+    cmap: dict[str, Any] = smap.get("cells") or {}
+    anchors = [(a[0], a[1]) for a in smap.get("anchors") or [] if isinstance(a, list) and len(a) == 2]
     needed: set[tuple[int, int]] = set()
     for info in cmap.values():
         for ref in info.get("c") or []:
@@ -173,6 +175,11 @@ def _take_edits(ws: Any, state: DocumentState, index: int, cmap: dict[str, Any],
                 needed.add(_ref(ref))
             except (ValueError, TypeError):
                 continue
+    for ref, _ in anchors:
+        try:
+            needed.add(_ref(ref))
+        except (ValueError, TypeError):
+            continue
     if not needed:
         return
     max_row = max(r for r, _ in needed)
@@ -182,6 +189,11 @@ def _take_edits(ws: Any, state: DocumentState, index: int, cmap: dict[str, Any],
         for c, v in enumerate(row, start=1):
             if (r, c) in needed:
                 values[(r, c)] = v
+    moved = [text for ref, text in anchors if cell_text(values.get(_ref(ref))).strip() != text.strip()]
+    if moved:
+        result.notes.append(f"工作表“{ws.title}”的行列在 Excel 中被插入、删除或移动过（如“{moved[0][:20]}”不在原位），"
+                            "无法逐格对应，该部分按导出时的内容导入，Excel 中的修改请在程序中重新填写")
+        return
     ps = state.parts[index]
     where = f"{state.part_title(index)}：" if state.form.multi else ""
     for addr, info in cmap.items():

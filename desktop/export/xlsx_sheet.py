@@ -218,6 +218,15 @@ class SheetWriter:
         return out
 
 
+    def anchors(self) -> list[list[str]]:
+        """Printed labels and where they are: if they moved, rows or columns were inserted in Excel."""
+        out = []
+        for p in self.placed:
+            if p.cell.addr is None and p.cell.style in ("label", "total") and p.cell.text and len(p.regions) == 1:
+                out.append([p.regions[0].ref, p.cell.text])
+        return out
+
+
 def _pieces(lines: list[tuple[str, bool]], limit: int, per_paragraph: bool) -> list[list[tuple[str, bool]]]:
     """Lines cut into pieces of at most ``limit`` lines, at paragraph ends where possible
     (at every paragraph end when ``per_paragraph``)."""
