@@ -597,7 +597,7 @@ class FormSession:
     def flush(self) -> bool:
         """Write what is pending, one transaction per edit; True when everything is saved."""
         if self.draft is None or self.readonly:
-            return self.draft is None
+            return True  # nothing can be written: nothing is waiting either (edits are refused)
         if not self.pending and not self._resync:
             return self.status != "failed"
         from desktop.store import DraftError

@@ -151,3 +151,26 @@ def test_main_window_new_open_recent_new_year(app, qtbot, tmp_path, monkeypatch)
     assert win2 is not None and win2.session.path == nxt
     win2.close()
     main.close()
+
+
+def test_draft_open_elsewhere_opens_read_only(app, qtbot, tmp_path, monkeypatch):
+    from ui.form_window import FormWindow
+    from ui.new_draft import open_session
+
+    first = FormSession.create(tmp_path / "共用.jxd", load_sample(E))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
+    second = open_session(None, first.path)
+    assert asked and "已在" in asked[0]
+    assert second is not None and second.readonly
+    win = FormWindow(second)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.status_label.text().startswith("只读")
+    view = win.views[second.state.doc.parts[0].id]
+    assert view.editors["d_paid"].isReadOnly()
+    tv = view.tables["composition"]
+    idx = tv.model().index(1, 1)
+    assert not (tv.model().flags(idx) & tv.model().flags(idx).ItemIsEditable)
+    win.close()
+    first.close()

@@ -52,8 +52,34 @@ def shoot(folder: Path) -> list[Path]:
         out.append(folder / f"{fid}-page.png")
         page.grab().save(str(out[-1]))
         win.close()
+    out.append(folder / "marks.png")
+    _marks(app, out[-1])
     main.close()
     return out
+
+
+def _marks(app, path: Path) -> None:
+    """Form E with a clerk's mistakes: an error, a 提示 answered, an overridden score — how marks look."""
+    from desktop.core.catalog import load_form, load_sample
+    from desktop.core.engine import DocumentState
+    from desktop.session import FormSession
+    from ui.form_window import FormWindow
+
+    fid = "suzhou-project-selfeval-2023"
+    session = FormSession(DocumentState(load_form(fid), load_sample(fid)))
+    win = FormWindow(session)
+    win.resize(1300, 1000)
+    pid = session.state.doc.parts[0].id
+    ps = session.state.parts[0]
+    win.push(session.set_cell_command(pid, "d_paid", "２１００"))  # 资金结余 negative: a 提示, and an error
+    rows = ps.data_rows("indicators")
+    win.push(session.set_cell_command(pid, f"indicators/{rows[0]}/score", "0.8", override=True))
+    win.push(session.set_cell_command(pid, f"indicators/{rows[1]}/actual", "abc%"))
+    win.show()
+    win.problems.refresh()
+    app.processEvents()
+    win.grab().save(str(path))
+    win.close()
 
 
 def main(argv: list[str]) -> int:

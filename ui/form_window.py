@@ -248,8 +248,12 @@ class FormWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
         bar = QToolBar("工具栏")
         bar.setObjectName("mainToolbar")
-        bar.addAction(undo)
-        bar.addAction(redo)
+        for text, fn, signal in (("撤销", self.undo_stack.undo, self.undo_stack.canUndoChanged),
+                                 ("重做", self.undo_stack.redo, self.undo_stack.canRedoChanged)):
+            act = self._add(None, text, fn)  # short text on the toolbar; the menu says what will be undone
+            act.setEnabled(False)
+            signal.connect(act.setEnabled)
+            bar.addAction(act)
         self.addToolBar(bar)
         if self.form.multi:
             label = self.form.part_label

@@ -119,14 +119,23 @@ class PartView(QScrollArea):
         if form.document_title:
             self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.subtitle = self._label(self.ps.fill(form.subtitle), "formSubtitle", center) if form.subtitle else None
-        for section in form.sections:
+        # the signature lines and the 填表说明 sit under the form's table part, as printed: a report's
+        # long texts that follow the table (form E) come after them
+        last_grid = max((i for i, s in enumerate(form.sections) if s.kind != "text"), default=len(form.sections) - 1)
+        for i, section in enumerate(form.sections):
             self._section(section)
+            if i == last_grid:
+                self._tail()
+        self.lay.addStretch(1)
+
+    def _tail(self) -> None:
+        form = self.session.form
         self._signatures()
         if form.notes:
-            self._label("填表说明：" + form.notes, "notes")
+            notes = form.notes.strip()
+            self._label(notes if notes.startswith("填表说明") else "填表说明：" + notes, "notes")
         if form.footnote:
             self._label(form.footnote, "unitNote")
-        self.lay.addStretch(1)
 
     def _section(self, s: Section) -> None:
         if s.kind == "table" and s.table is not None:

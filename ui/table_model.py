@@ -222,7 +222,8 @@ class TableModel(QAbstractTableModel):
         rid = self.rows[section]
         if rid in self.fixed:
             return ""
-        return str(self.ps.data_rows(self.table.id).index(rid) + 1) if len(self.rows) < 5000 else str(section + 1)
+        top = sum(1 for r in self.table.fixed_rows if r.position == "top")
+        return str(section - top + 1)
 
     # ------------------------------------------------------------------ changes
     def on_change(self, change: Change) -> None:
