@@ -73,9 +73,9 @@ def subject_vars_of(state: Any) -> dict[str, str]:
     """unit, form, year, project (and date) of a :class:`DocumentState`."""
     meta = state.meta()
     year = meta.get("year", "") or state.form.year
+    today = _dt.date.today()  # no strftime with Chinese: it fails under some Windows locales
     return {"unit": meta.get("unit", ""), "form": state.form.title, "year": year,
-            "project": meta.get("project", ""), "date": _dt.date.today().strftime("%Y年%m月%d日").replace("年0", "年")
-            .replace("月0", "月")}
+            "project": meta.get("project", ""), "date": f"{today.year}年{today.month}月{today.day}日"}
 
 
 def _values(subject_vars: dict[str, Any], names: list[str]) -> dict[str, str]:
