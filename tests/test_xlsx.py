@@ -376,3 +376,14 @@ def test_a_file_saved_again_by_libreoffice_reads_back_exactly(exported, tmp_path
                    check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     back = read_xlsx(out / path.name)
     assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()
+
+
+def test_ticking_another_box_in_excel_changes_the_choice(exported, tmp_path):
+    state, path, _ = exported["suzhou-project-declare-2020"]
+    smap = export_map(path)[0]
+    wb = load_workbook(path)
+    cell = wb[smap["sheet"]][smap["cells"]["project_type"]["c"][0]]
+    cell.value = cell.value.replace("☑", "☐").replace("政策类☐", "政策类☑")
+    wb.save(tmp_path / "boxes.xlsx")
+    back = read_xlsx(tmp_path / "boxes.xlsx")
+    assert back.document.parts[0].fields["project_type"] == "政策类"

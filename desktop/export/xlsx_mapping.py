@@ -127,6 +127,13 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
     if table.repeat and mode == "replace":
         for rid in list(state.data_rows(table_id)):
             state.remove_row(table_id, rid)
+    # columns typed as such (an input_when column's text is kept even in rows where it is computed)
+    plain = {cid for cid in allowed if not table.column(cid).computed or table.column(cid).compiled_input_when}
+    index: dict[str, str] | None = None
+    if table.repeat and mode == "merge" and label_header is not None:
+        index = {}
+        for rid in state.data_rows(table_id):
+            index.setdefault(_norm(state.row_label(table_id, rid)), rid)
     for k, row in enumerate(rows):
         if not isinstance(row, dict):
             row = {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers or [])}
@@ -143,7 +150,7 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
             result.skipped += 1
             result.notes.append(f"{where}“{label}”是合计行，未导入（合计由程序计算）")
             continue
-        rid = _target_row(state, table, label, mode, label_header is not None)
+        rid = _target_row(state, table, label, mode, label_header is not None, index)
         if rid is None and not table.repeat:
             result.skipped += 1
             result.notes.append(f"{where}“{label or '（无名称）'}”在“{table.title}”中找不到同名的行，未导入")
@@ -153,8 +160,16 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
                 result.skipped += 1
                 result.notes.append(f"“{table.title}”最多 {table.max_rows} 行，{where}及以后未导入")
                 break
-            rid = state.insert_row(table_id)
+            # typed cells go in with the row: one recalculation per row, not one per cell
+            cells = {cid: text for cid, text in values.items() if cid in plain and text}
+            rid = state.insert_row(table_id, cells=cells)
+            for cid in cells:
+                if table.column(cid).computed and state.how(cell_addr(table_id, rid, cid)) != "input" \
+                        and cid not in refused:
+                    refused.add(cid)
+                    result.notes.append(f"{where}“{table.column(cid).label}”在这一行是计算值，按公式计算")
             result.added += 1
+            values = {cid: text for cid, text in values.items() if cid not in cells}
         else:
             result.updated += 1
         for cid, text in values.items():
@@ -170,10 +185,13 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
     return result
 
 
-def _target_row(state: PartState, table: Table, label: str, mode: str, has_label: bool) -> str | None:
+def _target_row(state: PartState, table: Table, label: str, mode: str, has_label: bool,
+                index: dict[str, str] | None) -> str | None:
     if not label:
         return None
     want = _norm(label)
+    if index is not None:
+        return index.get(want)
     if not table.repeat:
         for r in table.fixed_rows:
             if _norm(r.label) == want or _norm(r.label.replace("其中", "")) == want:
