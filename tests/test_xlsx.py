@@ -387,3 +387,17 @@ def test_ticking_another_box_in_excel_changes_the_choice(exported, tmp_path):
     wb.save(tmp_path / "boxes.xlsx")
     back = read_xlsx(tmp_path / "boxes.xlsx")
     assert back.document.parts[0].fields["project_type"] == "政策类"
+
+
+@pytest.mark.parametrize("form_id", FORMS)
+def test_merged_ranges_never_overlap(exported, form_id):
+    """Overlapping merges make Excel “repair” the file."""
+    state, path, _ = exported[form_id]
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        seen: dict[tuple[int, int], str] = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    assert (r, c) not in seen, (ws.title, str(rng), seen.get((r, c)))
+                    seen[(r, c)] = str(rng)
