@@ -8,6 +8,7 @@ and SQLAlchemy load when a draft is opened or something is exported.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -67,14 +68,39 @@ def run(file: str | None = None, argv: Sequence[str] | None = None) -> int:
 
     main_window = MainWindow()
     main_window.show()
+    opened = None
     if file:
         if not Path(file).exists():
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(main_window, APP_NAME, f"找不到文件：{file}")
         else:
-            main_window.open_path(file)
+            opened = main_window.open_path(file)
+    if os.environ.get("JIXIAO_EXIT_AFTER_SHOWN"):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _smoke_exit(app, main_window, opened))
     return int(app.exec())
+
+
+def _smoke_exit(app: Any, main_window: Any, opened: Any) -> None:
+    """Build smoke test (``JIXIAO_EXIT_AFTER_SHOWN=1``): say the window is shown, export the open
+    draft's PDF to ``JIXIAO_SMOKE_PDF`` if set, close everything and exit (1 if the export failed)."""
+    code = 0
+    print("shown", flush=True)
+    target = os.environ.get("JIXIAO_SMOKE_PDF")
+    if target:
+        try:
+            if opened is None:
+                raise RuntimeError("没有打开草稿")
+            from desktop.export.pdf import export_pdf
+
+            export_pdf(opened.session.state, target)
+        except Exception as exc:  # noqa: BLE001 - reported, and the exit code says so
+            print(f"错误：{exc}", file=sys.stderr, flush=True)
+            code = 1
+    main_window.close()
+    app.exit(code)
 
 
 def run_from_cli(args: argparse.Namespace) -> int:
