@@ -403,7 +403,7 @@ class SheetBuilder:
 
 
 A4_PT = (595.3, 841.9)
-SPILL = 0.2  # a last page filled less than this is pulled back by shrinking a little
+SPILL = 0.2  # a last page filled less than this is pulled back by shrinking a little (to ≥ 83 %)
 
 
 def _pages_tall(heights: list[float], widths: list[float], orientation: str, margins: tuple[float, float, float,
