@@ -189,7 +189,7 @@ class SheetBuilder:
         lab = self.G // 4
         for s in form.sections:
             for f in s.fields:
-                if not f.print and f.id not in in_titles:
+                if not f.print and not f.computed and f.id not in in_titles:
                     self.w.line([XCell(0, lab, f"{f.label}：", style="plain", align="left", border=False),
                                  self.value_cell(f, f.id, lab, self.G - lab, border=False)])
 
