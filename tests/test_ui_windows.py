@@ -27,7 +27,8 @@ def type_chars(qtbot, widget, text):
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
 
-    for ch in text:
+    for ch in text:  # as an input method sends it: a composition (preedit), then the committed character
+        QApplication.sendEvent(widget, QInputMethodEvent("j", []))
         ev = QInputMethodEvent("", [])
         ev.setCommitString(ch)
         QApplication.sendEvent(widget, ev)
@@ -174,3 +175,101 @@ def test_draft_open_elsewhere_opens_read_only(app, qtbot, tmp_path, monkeypatch)
     assert not (tv.model().flags(idx) & tv.model().flags(idx).ItemIsEditable)
     win.close()
     first.close()
+
+
+def _editor(tv):
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    found = [w for cls in (QComboBox, QLineEdit) for w in tv.viewport().findChildren(cls)
+             if w.isVisible() and not isinstance(w.parent(), QComboBox)]
+    return found[-1] if found else None
+
+
+def test_table_keys_dropdown_delete_copy(app, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    win = window(qtbot, tmp_path, E)
+    s = win.session
+    ps = s.state.parts[0]
+    view = win.views[s.state.doc.parts[0].id]
+    tv = view.tables["indicators"]
+    model = tv.model()
+    tv.setFocus()
+    rows = ps.data_rows("indicators")
+    # a dropdown for 类别: choosing applies at once and re-weights the indicators
+    idx = model.index_of(f"indicators/{rows[11]}/cls")
+    tv.setCurrentIndex(idx)
+    tv.edit(idx)
+    box = _editor(tv)
+    assert isinstance(box, QComboBox) and box.findText("效益目标") >= 0
+    box.setCurrentText("效益目标")
+    assert ps.raw(f"indicators/{rows[11]}/cls") == "效益目标"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate closes its editor through a queued call
+    # typing on a cell starts editing (an IME commit, as a Chinese input method sends it); Enter goes down
+    idx = model.index_of(f"indicators/{rows[2]}/actual")
+    tv.setCurrentIndex(idx)
+    type_chars(qtbot, tv, "９")  # the first character opens the editor, which then has the focus
+    editor = _editor(tv)
+    assert editor is not None
+    type_chars(qtbot, editor, "９％")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert ps.raw(f"indicators/{rows[2]}/actual") == "９９％"
+    assert tv.currentIndex().row() == idx.row() + 1
+    # Tab moves right
+    qtbot.keyClick(tv, Qt.Key.Key_Tab)
+    assert tv.currentIndex().column() == idx.column() + 1
+    # Delete clears, undo brings it back
+    idx = model.index_of(f"indicators/{rows[2]}/actual")
+    tv.setCurrentIndex(idx)
+    qtbot.keyClick(tv, Qt.Key.Key_Delete)
+    assert ps.raw(f"indicators/{rows[2]}/actual") == ""
+    win.undo_stack.undo()
+    assert ps.raw(f"indicators/{rows[2]}/actual") == "９９％"
+    # Ctrl++ inserts a row below, Alt+↑ moves it up, Ctrl+- deletes it
+    n = len(ps.data_rows("indicators"))
+    qtbot.keyClick(tv, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert len(ps.data_rows("indicators")) == n + 1
+    new = ps.data_rows("indicators")[3]
+    qtbot.keyClick(tv, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert ps.data_rows("indicators")[2] == new
+    qtbot.keyClick(tv, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert new not in ps.data_rows("indicators") and len(ps.data_rows("indicators")) == n
+    # copy a block as tab-separated text
+    from PySide6.QtCore import QItemSelection
+
+    tv.setCurrentIndex(model.index_of(f"indicators/{rows[0]}/name"))
+    block = QItemSelection(model.index_of(f"indicators/{rows[0]}/name"), model.index_of(f"indicators/{rows[1]}/target"))
+    tv.selectionModel().select(block, tv.selectionModel().SelectionFlag.ClearAndSelect)
+    tv.copy()
+    assert QApplication.clipboard().text().split("\n")[0] == "立项程序规范性\t规范"
+    win.close()
+
+
+def test_settings_and_window_size_remembered(app, qtbot, tmp_path):
+    from ui import settings as user_settings
+    from ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog()
+    qtbot.addWidget(dlg)
+    dlg.edits["unit"].setText("苏州市信息中心")
+    dlg.edits["phone"].setText("69159562")
+    dlg.accept()
+    assert user_settings.get("unit") == "苏州市信息中心" and user_settings.get("phone") == "69159562"
+    win = window(qtbot, tmp_path, E, "一.jxd")
+    win.resize(700, 500)  # within the offscreen screen (800×600): restoreGeometry keeps windows on screen
+    win.close()
+    win2 = window(qtbot, tmp_path, E, "二.jxd")
+    assert (win2.width(), win2.height()) == (700, 500)
+    win2.close()
+
+
+def test_parse_clipboard_from_excel():
+    from ui.table_view import parse_clipboard
+
+    assert parse_clipboard("a\tb\r\nc\td\r\n") == [["a", "b"], ["c", "d"]]
+    assert parse_clipboard('"多行\n文字"\t"含""引号"""\n') == [["多行\n文字", '含"引号"']]
+    assert parse_clipboard("") == []
+    assert parse_clipboard("\t\n") == [["", ""]]

@@ -224,6 +224,17 @@ class FormTableView(QTableView):
         if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
             self.clear_selected()
             return
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if ctrl and event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):  # Ctrl + +: a row below, as in Excel
+            self.insert_row(below=True)
+            return
+        if ctrl and event.key() == Qt.Key.Key_Minus:  # Ctrl + -: delete the selected rows
+            self.remove_rows()
+            return
+        if alt and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):  # Alt + ↑/↓: move the row
+            self.move_row(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return
         super().keyPressEvent(event)
 
     def _push(self, make: Callable[[], Any]) -> None:
@@ -349,13 +360,13 @@ class FormTableView(QTableView):
                 menu.addSeparator()
         if model.table.repeat and not model.session.readonly:
             menu.addAction("在上方插入行", lambda: self.insert_row(below=False))
-            menu.addAction("在下方插入行", lambda: self.insert_row(below=True))
-            delete = QAction("删除所选行", menu)
+            menu.addAction("在下方插入行\tCtrl++", lambda: self.insert_row(below=True))
+            delete = QAction("删除所选行\tCtrl+-", menu)
             delete.triggered.connect(self.remove_rows)
             delete.setEnabled(bool(self._selected_data_rows()))
             menu.addAction(delete)
-            menu.addAction("上移一行", lambda: self.move_row(-1))
-            menu.addAction("下移一行", lambda: self.move_row(1))
+            menu.addAction("上移一行\tAlt+↑", lambda: self.move_row(-1))
+            menu.addAction("下移一行\tAlt+↓", lambda: self.move_row(1))
             menu.addSeparator()
         menu.addAction("复制", self.copy)
         if not model.session.readonly:
