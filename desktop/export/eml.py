@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import JixiaoError
+from desktop.export.filenames import write_file_atomically
 
 __all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
            "subject_vars_of", "fill"]
@@ -172,16 +173,7 @@ def message_bytes(msg: EmailMessage) -> bytes:
 def write_eml(path: str | Path, pdf_path: str | Path | None, xlsx_path: str | Path | None, **kwargs: Any) -> Path:
     msg = build_eml(pdf_path, xlsx_path, **kwargs)
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_bytes(message_bytes(msg))
-        tmp.replace(path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise EmlError(f"无法写入邮件文件 {path}：{exc.strerror or exc}") from None
+    write_file_atomically(path, message_bytes(msg), lambda reason: EmlError(f"无法写入邮件文件 {path}：{reason}"))
     return path
 
 

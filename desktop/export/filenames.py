@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | \
@@ -55,3 +56,30 @@ def export_basename(meta: dict[str, Any], when: _dt.date | None = None) -> str:
     pieces = [str(meta.get("unit", "") or ""), str(meta.get("title", "") or ""), project, when.strftime("%Y%m%d")]
     pieces = [_FORBIDDEN.sub("_", p).strip()[:30] for p in pieces if p and p.strip()]
     return safe_filename("_".join(pieces))
+
+
+def write_file_atomically(target: Any, data: bytes, fail: Callable[[str], Exception], busy_hint: str = "") -> None:
+    """Write ``data`` to ``target`` (a path, or a file object) in one go.
+
+    The bytes go to ``name.part`` first and replace the target only when complete, so a
+    half-written PDF, workbook or e-mail is never left behind.  On failure the partial file
+    is removed and ``fail(reason)`` is raised — the caller's own error with its own wording;
+    ``busy_hint`` is added when the file is locked (open in Excel or a PDF reader on Windows).
+    """
+    if not isinstance(target, (str, Path)):
+        target.write(data)
+        return
+    path = Path(target)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, PermissionError) and busy_hint:
+            reason += busy_hint
+        raise fail(reason) from None

@@ -21,6 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
+from desktop.export.filenames import write_file_atomically
 from desktop.export.pdf_blocks import StoryBuilder
 from desktop.export.pdf_font import FontError, MissingCharsError, check_chars, choose_font
 from desktop.export.pdf_layout import PageInfo, canvas_maker, make_doc
@@ -101,20 +102,5 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
 
 def _write(target: Target, data: bytes) -> None:
     """Write the whole file at once (a half-written PDF is never left behind)."""
-    if not isinstance(target, str):
-        target.write(data)
-        return
-    path = Path(target)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        reason = exc.strerror or str(exc)
-        if isinstance(exc, PermissionError):
-            reason += "（文件可能正在被其他程序打开）"
-        raise PdfWriteError(f"无法写入 PDF 文件 {path}：{reason}") from None
+    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"),
+                          "（文件可能正在被其他程序打开）")

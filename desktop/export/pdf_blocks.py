@@ -10,8 +10,7 @@ paragraphs.  Every string it prints is recorded with the place it comes from
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -24,11 +23,11 @@ from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.expr import BAD
 from desktop.core.types import Choice
+from desktop.export.printed import header_fields, signature_lines
 from desktop.export.pdf_grid import Cell, GRow, Grid
 from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
 from desktop.export.pdf_text import TextBlock, clean
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
 
 
@@ -124,15 +123,8 @@ class StoryBuilder:
 
     def header_lines(self, ps: PartState) -> list[str]:
         """Fields not printed in the body nor in a title: 申报单位名称：…"""
-        form = self.form
-        in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
-        lines = []
-        for s in form.sections:
-            for f in s.fields:
-                if not f.print and not f.computed and f.id not in in_titles:
-                    value = ps.text(f.id)
-                    lines.append(self.note(f"{f.label}：{value}", lambda fid=f.id: ps.describe(fid)))
-        return lines
+        return [self.note(f"{f.label}：{ps.text(f.id)}", lambda fid=f.id: ps.describe(fid))
+                for f in header_fields(self.form)]
 
     def notes(self) -> list[Flowable]:
         text = self.note(self.form.notes, "填表说明")
@@ -235,9 +227,8 @@ class StoryBuilder:
         prev_group: str | None = None
         fixed = set(t.fixed_ids)
         same: dict[str, str] = {}  # a data row's cell kind per column, where it cannot vary by row
-        with _indexed_rows(ps):
-            for rid in ps.display_rows(t.id):
-                rows.append(self._row(ps, t, cols, rid, None if rid in fixed else same))
+        for rid in ps.display_rows(t.id):
+            rows.append(self._row(ps, t, cols, rid, None if rid in fixed else same))
         if gi is not None:
             for row in rows:
                 g = row.cells[gi]
@@ -287,39 +278,13 @@ class StoryBuilder:
         sig = self.form.signatures
         if not sig.lines and not sig.unit_label and not sig.unit_field and not (last and self.qr_payload):
             return None
-        unit_name = ps.raw(sig.unit_field).strip() if sig.unit_field else self.state.meta().get("unit", "")
-        unit_line = ""
-        date_line = ""
-        left: list[str] = []
-        for line in sig.lines:
-            if "盖章" in line and not unit_line:
-                unit_line = f"{line}：{unit_name}"
-            elif "日期" in line and not date_line:
-                date = ps.text(sig.date_field).strip() if sig.date_field else ""
-                date_line = f"{line}：{date or '　　　　年　　月　　日'}"
-            else:
-                left.append(line)
-        if not unit_line:
-            label = sig.unit_label or "填报单位"
-            unit_line = f"{label}（盖章）：{unit_name}"
-        if not date_line:
-            date_line = "　　　　年　　月　　日"
+        lines = signature_lines(self.state, ps)
+        unit_line, date_line, left = lines.unit_line, lines.date_line, list(lines.others)
         self.note(unit_line, ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
         for line in left + [date_line]:
             self.note(line, "签章栏")
         return SealBlock(left, unit_line, date_line, self.font, qr_payload=self.qr_payload if last else None,
                          qr_caption=self.qr_caption if last else "")
-
-
-@contextmanager
-def _indexed_rows(ps: PartState) -> Iterator[None]:
-    """Look table rows up by id in a dict while printing (PartState._row scans the list: O(n²) for 2000 rows)."""
-    index = {(tid, r.id): r for tid, rows in ps.part.rows.items() for r in rows}
-    ps._row = lambda tid, rid: index.get((tid, rid))  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del ps._row
 
 
 def _align(f: Field) -> str:

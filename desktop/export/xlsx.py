@@ -34,6 +34,8 @@ from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import JixiaoError
 from desktop.core.expr import BAD
 from desktop.core.types import Choice
+from desktop.export.filenames import write_file_atomically
+from desktop.export.printed import header_fields, signature_lines
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_sheet import SheetWriter, XCell, spans
 
@@ -46,7 +48,6 @@ CHUNK = 30000  # characters per hidden cell (Excel's limit is 32767)
 GRID = {"portrait": 36, "landscape": 48}
 # column width (units) so that the grid fills an A4 page between 12.7 mm margins
 COL_WIDTH = {"portrait": 2.05, "landscape": 2.35}
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 Target = Union[str, Path, IO[bytes]]
@@ -114,23 +115,8 @@ def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> N
 
 
 def _write(target: Target, data: bytes) -> None:
-    if not isinstance(target, (str, Path)):
-        target.write(data)
-        return
-    path = Path(target)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        reason = exc.strerror or str(exc)
-        if isinstance(exc, PermissionError):
-            reason += "（文件可能正在被 Excel 或其他程序打开）"
-        raise XlsxWriteError(f"无法写入 Excel 文件 {path}：{reason}") from None
+    write_file_atomically(target, data, lambda reason: XlsxWriteError(f"无法写入 Excel 文件 {target}：{reason}"),
+                          "（文件可能正在被 Excel 或其他程序打开）")
 
 
 class SheetBuilder:
@@ -184,14 +170,10 @@ class SheetBuilder:
     # ------------------------------------------------------------------ head
     def header_lines(self) -> None:
         """Fields printed above the body (申报单位名称：…), label and value in cells of their own."""
-        form, ps = self.form, self.ps
-        in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
         lab = self.G // 4
-        for s in form.sections:
-            for f in s.fields:
-                if not f.print and not f.computed and f.id not in in_titles:
-                    self.w.line([XCell(0, lab, f"{f.label}：", style="plain", align="left", border=False),
-                                 self.value_cell(f, f.id, lab, self.G - lab, border=False)])
+        for f in header_fields(self.form):
+            self.w.line([XCell(0, lab, f"{f.label}：", style="plain", align="left", border=False),
+                         self.value_cell(f, f.id, lab, self.G - lab, border=False)])
 
     def notes(self) -> None:
         for p in xt.clean(self.form.notes).split("\n"):
@@ -350,22 +332,9 @@ class SheetBuilder:
         sig = self.form.signatures
         if not sig.lines and not sig.unit_label and not sig.unit_field:
             return
-        ps = self.ps
-        unit_name = ps.raw(sig.unit_field).strip() if sig.unit_field else self.state.meta().get("unit", "")
-        unit_line = date_line = ""
-        left: list[str] = []
-        for line in sig.lines:
-            if "盖章" in line and not unit_line:
-                unit_line = f"{line}：{unit_name}"
-            elif "日期" in line and not date_line:
-                date = ps.text(sig.date_field).strip() if sig.date_field else ""
-                date_line = f"{line}：{date or '　　　　年　　月　　日'}"
-            else:
-                left.append(f"{line}：")
-        if not unit_line:
-            unit_line = f"{sig.unit_label or '填报单位'}（盖章）：{unit_name}"
-        if not date_line:
-            date_line = "　　　　年　　月　　日"
+        lines = signature_lines(self.state, self.ps)
+        unit_line, date_line = lines.unit_line, lines.date_line
+        left = [f"{line}：" for line in lines.others]
         right = [unit_line, date_line]
         self.w.gap(12)
         half = self.G // 2
