@@ -18,13 +18,14 @@ APP_NAME = "绩效填报"
 
 def make_app(argv: Sequence[str] | None = None) -> Any:
     """The QApplication with the bundled font and the style sheet (reuses an existing one)."""
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QFont, QGuiApplication, QIcon
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFont, QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # High DPI: Qt 6 scales by the screen's factor and does not round it (PassThrough) by default,
+        # so 125 %/150 % Windows screens are sharp without any setting here.
         QCoreApplication.setOrganizationName("jixiao")
         QCoreApplication.setApplicationName("jixiao")
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])

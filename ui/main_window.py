@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QLis
 from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
 
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-FORM_ROLE = Qt.ItemDataRole.UserRole + 2
+# Qt.ItemDataRole.UserRole is 256; plain numbers keep the Qt namespace's enums from being
+# built at start-up (about 10 ms of the window's first appearance)
+PATH_ROLE = 256 + 1
+FORM_ROLE = 256 + 2
 ENTRY_COLUMNS = ["文件", "表单", "单位", "年度", "项目", "修改时间"]
 
 
