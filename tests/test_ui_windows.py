@@ -273,3 +273,36 @@ def test_parse_clipboard_from_excel():
     assert parse_clipboard('"多行\n文字"\t"含""引号"""\n') == [["多行\n文字", '含"引号"']]
     assert parse_clipboard("") == []
     assert parse_clipboard("\t\n") == [["", ""]]
+
+
+def test_menu_exports_pdf_and_excel(app, qtbot, tmp_path, monkeypatch):
+    from ui import exports
+
+    win = window(qtbot, tmp_path, E)
+    pdf, xlsx = tmp_path / "导出.pdf", tmp_path / "导出.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    assert exports.export_pdf(win) == pdf
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "校验码" in win.statusBar().currentMessage()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(xlsx), "")))
+    assert exports.export_xlsx(win) == xlsx
+    assert xlsx.read_bytes()[:2] == b"PK"
+    win.close()
+
+
+def test_library_search(app, qtbot, tmp_path):
+    from ui.main_window import MainWindow
+
+    folder = tmp_path / "草稿"
+    folder.mkdir()
+    for name, fid in (("苏州自评.jxd", E), ("深圳自评.jxd", C)):
+        FormSession.create(folder / name, load_sample(fid)).close()
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.folder.setText(str(folder))
+    main.load_library()
+    assert main.library.topLevelItemCount() == 2
+    main.search.setText("深圳")
+    assert main.library.topLevelItemCount() == 1
+    assert main.library.topLevelItem(0).text(0) == "深圳自评.jxd"
+    main.close()
