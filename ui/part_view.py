@@ -163,8 +163,7 @@ class PartView(QScrollArea):
             for f in s.fields:
                 self._label(f.label, "sectionTitle").setStyleSheet("font-weight: bold; padding-top: 4px;")
                 editor = make_editor(self.ctx, f)
-                editor.setProperty("boxed", True)
-                editor.setStyleSheet("QPlainTextEdit { border: 1px solid #444444; background: white; }")
+                editor.setProperty("boxed", "true")  # a bordered box, as printed (style in ui.theme)
                 self.editors[f.id] = editor
                 self.lay.addWidget(editor)
         else:

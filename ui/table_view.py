@@ -344,6 +344,14 @@ class FormTableView(QTableView):
         addr = model.addr(index.row(), index.column())
         self._push(lambda: model.session.set_cell_command(model.part_id, addr, None, True))
 
+    def explain(self, problem: Any) -> None:
+        """Answer a 提示 on this cell with an explanation (saved in the draft, printed with the form)."""
+        model = self.model()
+        old = model.ps.part.explanations.get(problem.key, "")
+        text, ok = QInputDialog.getMultiLineText(self, "填写说明", f"提示：{problem.body}\n\n说明：", old)
+        if ok:
+            self._push(lambda: model.session.explain_command(model.part_id, problem.key, text.strip() or None))
+
     def _menu(self, pos: QPoint) -> None:
         model = self.model()
         index = self.indexAt(pos)
@@ -356,6 +364,8 @@ class FormTableView(QTableView):
             if ps.is_overridden(addr):
                 menu.addAction("修改手工值…", lambda: self.override(index))
                 menu.addAction("恢复计算值", lambda: self.restore(index))
+            for p in [p for p in ps.problems.values() if p.addr == addr and p.level == "warning"]:
+                menu.addAction(f"说明此提示：{p.body[:24]}…", lambda p=p: self.explain(p))
             if not menu.isEmpty():
                 menu.addSeparator()
         if model.table.repeat and not model.session.readonly:
