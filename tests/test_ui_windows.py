@@ -306,3 +306,18 @@ def test_library_search(app, qtbot, tmp_path):
     assert main.library.topLevelItemCount() == 1
     assert main.library.topLevelItem(0).text(0) == "深圳自评.jxd"
     main.close()
+
+
+def test_main_window_finishes_setting_up_after_first_paint(app, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    from ui.main_window import MainWindow
+
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: not main._after_paint)
+    qtbot.wait(10)
+    actions = {a.text(): a for a in main.menuBar().actions()[0].menu().actions()}
+    assert actions["新建草稿…"].shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    main.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem,
@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QLis
 from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
 
-# Qt.ItemDataRole.UserRole is 256; plain numbers keep the Qt namespace's enums from being
-# built at start-up (about 10 ms of the window's first appearance)
+# Qt.ItemDataRole.UserRole is 256.  Plain numbers, and ``Qt`` imported only inside the functions that
+# need it: importing ``Qt`` builds its ~150 enums (about 11 ms of the window's first appearance)
 PATH_ROLE = 256 + 1
 FORM_ROLE = 256 + 2
 ENTRY_COLUMNS = ["文件", "表单", "单位", "年度", "项目", "修改时间"]
@@ -28,6 +28,8 @@ def _entry_item(entry: Any) -> QTreeWidgetItem:
     for c in range(len(ENTRY_COLUMNS)):
         item.setToolTip(c, tip)
     if entry.problem or not entry.exists:
+        from PySide6.QtCore import Qt
+
         item.setForeground(0, Qt.GlobalColor.gray)
     return item
 
@@ -66,10 +68,8 @@ class MainWindow(QMainWindow):
         tabs.addTab(self._library_tab(), "草稿库")
         self.tabs = tabs
         self.setCentralWidget(tabs)
+        self._after_paint: list[Any] = [self.refresh_recent]  # work that can wait until the window is seen
         self._menus()
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self.refresh_recent)  # after the first paint
         geo = user_settings.settings().value("main_window/geometry")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
@@ -149,16 +149,18 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         m = self.menuBar().addMenu("文件(&F)")
-        for text, fn, key in (("新建草稿…", self.new_draft, QKeySequence.StandardKey.New),
-                              ("打开…", self.open_dialog, QKeySequence.StandardKey.Open),
-                              ("复制为新年度…", self.duplicate_dialog, None),
-                              ("设置…", self.settings_dialog, None),
-                              ("退出", self.close, QKeySequence.StandardKey.Quit)):
+        keyed = []
+        for text, fn, key in (("新建草稿…", self.new_draft, "New"), ("打开…", self.open_dialog, "Open"),
+                              ("复制为新年度…", self.duplicate_dialog, None), ("设置…", self.settings_dialog, None),
+                              ("退出", self.close, "Quit")):
             act = QAction(text, self)
             act.triggered.connect(lambda *_, f=fn: f())
             if key is not None:
-                act.setShortcut(QKeySequence(key))
+                keyed.append((act, key))
             m.addAction(act)
+        # shortcuts after the first paint: a key sequence builds Qt's enums (about 20 ms)
+        self._after_paint.append(lambda: [a.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, k)))
+                                          for a, k in keyed])
 
     # ------------------------------------------------------------------ actions
     def new_draft(self) -> Any:
@@ -215,6 +217,8 @@ class MainWindow(QMainWindow):
     def show_session(self, session: Any) -> Any:
         from desktop.store.library import add_recent
         from ui.form_window import FormWindow
+
+        from PySide6.QtCore import Qt
 
         win = FormWindow(session)
         win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -319,6 +323,15 @@ class MainWindow(QMainWindow):
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(self).exec()
+
+    def event(self, e: Any) -> bool:
+        result = super().event(e)
+        if getattr(self, "_after_paint", None) and e.type() == QEvent.Type.UpdateRequest:  # the window has just been painted
+            from PySide6.QtCore import QTimer
+
+            todo, self._after_paint = self._after_paint, []
+            QTimer.singleShot(0, lambda: [fn() for fn in todo])
+        return result
 
     def showEvent(self, e: Any) -> None:
         super().showEvent(e)
