@@ -39,6 +39,9 @@ class FormWindow(QMainWindow):
             self.tabs.setMovable(True)
             self.tabs.tabBar().tabMoved.connect(self._tab_moved)
             self.tabs.currentChanged.connect(self._tab_shown)
+            bar = self.tabs.tabBar()
+            bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            bar.customContextMenuRequested.connect(self._tab_menu)
             self._building_tabs = False
             self._rebuild_tabs()
             self.setCentralWidget(self.tabs)
@@ -105,6 +108,24 @@ class FormWindow(QMainWindow):
 
     def _tab_shown(self, index: int) -> None:
         pass
+
+    def _tab_menu(self, pos: Any) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        assert self.tabs is not None
+        index = self.tabs.tabBar().tabAt(pos)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+        label = self.form.part_label
+        menu = QMenu(self)
+        menu.addAction(f"增加{label}", self.add_part)
+        if index >= 0:
+            menu.addAction(f"重命名{label}（填写项目名称）", self.rename_part)
+            menu.addAction(f"{label}左移", lambda: self.move_part(-1))
+            menu.addAction(f"{label}右移", lambda: self.move_part(1))
+            menu.addSeparator()
+            menu.addAction(f"删除{label}…", self.remove_part)
+        menu.exec(self.tabs.tabBar().mapToGlobal(pos))
 
     def _tab_moved(self, to: int, frm: int) -> None:
         if self._building_tabs:

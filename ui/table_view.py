@@ -149,17 +149,35 @@ class FormTableView(QTableView):
         self._widths()
 
     def _widths(self) -> None:
+        """The paper's relative column widths; the last column takes what rounding leaves; the header
+        grows to show its wrapped titles whole."""
         model = self.model()
-        if len(model.columns) < 3:
-            self._maybe_resize_rows()
-            return
-        total = sum(c.width for c in model.columns)
         avail = self.viewport().width()
         if avail <= 0:
             return
-        for i, c in enumerate(model.columns):
-            self.setColumnWidth(i, max(40, int(avail * c.width / total)))
+        if len(model.columns) >= 3:
+            total = sum(c.width for c in model.columns)
+            used = 0
+            for i, c in enumerate(model.columns[:-1]):
+                w = max(40, int(avail * c.width / total))
+                self.setColumnWidth(i, w)
+                used += w
+            self.setColumnWidth(len(model.columns) - 1, max(40, avail - used))
+        self._header_height()
         self._maybe_resize_rows()
+
+    def _header_height(self) -> None:
+        header = self.horizontalHeader()
+        fm = header.fontMetrics()
+        need = 0
+        for i in range(len(self.model().columns)):
+            text = str(self.model().headerData(i, Qt.Orientation.Horizontal) or "")
+            rect = fm.boundingRect(QRect(0, 0, max(10, header.sectionSize(i) - 10), 2000),
+                                   int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter), text)
+            need = max(need, rect.height() + 12)
+        if need and header.height() != max(34, need):
+            header.setFixedHeight(max(34, need))
+            self._fit()
 
     def _maybe_resize_rows(self, *args: Any) -> None:
         if self.model().rowCount() <= MAX_AUTO_HEIGHT_ROWS:
