@@ -321,3 +321,16 @@ def test_main_window_finishes_setting_up_after_first_paint(app, qtbot):
     actions = {a.text(): a for a in main.menuBar().actions()[0].menu().actions()}
     assert actions["新建草稿…"].shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     main.close()
+
+
+def test_an_edit_the_engine_refuses_is_told_not_kept(app, qtbot, tmp_path, monkeypatch):
+    from desktop.session import SetCell
+
+    win = window(qtbot, tmp_path, E)
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: told.append(a[2])))
+    pid = win.session.state.doc.parts[0].id
+    win.push(SetCell(pid, "quota_balance", "", "1"))  # a computed cell typed into: the engine refuses
+    assert told and "计算值" in told[0]
+    assert win.undo_stack.count() == 0
+    win.close()
