@@ -9,9 +9,9 @@ If a write fails (disk full, U 盘 pulled out, lock lost) the edit stays in
 memory, :attr:`status` becomes ``'failed'`` with a Chinese message, and the next
 flush writes the whole document again; :meth:`save_as` writes it elsewhere.
 
-Edits are small command objects (:class:`SetCell`, :class:`InsertRows`, ...)
-with ``do``/``undo``; :class:`History` is a plain undo list for code without Qt,
-the UI wraps the same commands in a ``QUndoStack``.  No Qt here.
+Edits are small command objects (:mod:`desktop.session_commands`: SetCell,
+InsertRows, ...) with ``do``/``undo``; ``History`` is a plain undo list for code
+without Qt, the UI wraps the same commands in a ``QUndoStack``.  No Qt here.
 """
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ from typing import Any, Callable
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import JixiaoError
+from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
+                                      RemoveRows, RowItem, SetCell, SetExplanation)
+
+__all__ = ["AddPart", "Batch", "Change", "Command", "FormSession", "History", "InsertRows", "MovePart", "MoveRow",
+           "RemovePart", "RemoveRows", "RowItem", "SessionError", "SetCell", "SetExplanation"]
 
 BULK_OPS = 25  # more store operations than this in one command: write the whole document once
 
@@ -91,217 +96,6 @@ class Change:
     @property
     def problems(self) -> bool:
         return bool(self.marks) or self.everything or self.parts
-
-
-# ---------------------------------------------------------------------------------- commands
-class Command:
-    text = "修改"
-    merge_key: Any = None  # commands with equal keys merge (typing into one cell)
-
-    def do(self, s: "FormSession") -> None:
-        raise NotImplementedError
-
-    def undo(self, s: "FormSession") -> None:
-        raise NotImplementedError
-
-    def merge(self, other: "Command") -> bool:
-        return False
-
-
-@dataclass
-class SetCell(Command):
-    """Typing into an input, or (``override``) over a computed value; ``None`` = back to computed."""
-
-    part_id: str
-    addr: str
-    old: str | None
-    new: str | None
-    override: bool = False
-    label: str = ""
-    sealed: bool = False  # the clerk left the cell: the next typing there is a new undo step
-
-    @property
-    def text(self) -> str:  # type: ignore[override]
-        if self.override:
-            return f"恢复计算值 {self.label}" if self.new is None else f"手工改写 {self.label}"
-        return f"填写 {self.label}"
-
-    @property
-    def merge_key(self) -> Any:  # type: ignore[override]
-        return None if self.override else ("cell", self.part_id, self.addr)
-
-    def do(self, s: "FormSession") -> None:
-        s._set(self.part_id, self.addr, self.new, self.override)
-
-    def undo(self, s: "FormSession") -> None:
-        s._set(self.part_id, self.addr, self.old, self.override)
-
-    def merge(self, other: Command) -> bool:
-        if isinstance(other, SetCell) and other.merge_key == self.merge_key and not self.sealed:
-            self.new = other.new
-            return True
-        return False
-
-
-@dataclass
-class SetExplanation(Command):
-    part_id: str
-    key: str
-    old: str | None
-    new: str | None
-    text: str = "填写说明"
-
-    def do(self, s: "FormSession") -> None:
-        s._explain(self.part_id, self.key, self.new)
-
-    def undo(self, s: "FormSession") -> None:
-        s._explain(self.part_id, self.key, self.old)
-
-
-@dataclass
-class RowItem:
-    row_id: str
-    index: int
-    cells: dict[str, str] = field(default_factory=dict)
-    overrides: dict[str, str] = field(default_factory=dict)  # column -> raw
-
-
-@dataclass
-class InsertRows(Command):
-    part_id: str
-    table: str
-    items: list[RowItem]
-    text: str = "增加行"
-
-    def do(self, s: "FormSession") -> None:
-        for it in self.items:
-            s._insert(self.part_id, self.table, it)
-
-    def undo(self, s: "FormSession") -> None:
-        for it in reversed(self.items):
-            s._remove(self.part_id, self.table, it.row_id)
-
-
-@dataclass
-class RemoveRows(Command):
-    part_id: str
-    table: str
-    items: list[RowItem]  # in ascending index order
-    text: str = "删除行"
-
-    def do(self, s: "FormSession") -> None:
-        for it in reversed(self.items):
-            s._remove(self.part_id, self.table, it.row_id)
-
-    def undo(self, s: "FormSession") -> None:
-        for it in self.items:
-            s._insert(self.part_id, self.table, it)
-
-
-@dataclass
-class MoveRow(Command):
-    part_id: str
-    table: str
-    row_id: str
-    old_index: int
-    new_index: int
-    text: str = "移动行"
-
-    def do(self, s: "FormSession") -> None:
-        s._move(self.part_id, self.table, self.row_id, self.new_index)
-
-    def undo(self, s: "FormSession") -> None:
-        s._move(self.part_id, self.table, self.row_id, self.old_index)
-
-
-@dataclass
-class Batch(Command):
-    """Several commands as one undo step (a paste)."""
-
-    commands: list[Command]
-    text: str = "粘贴"
-
-    def do(self, s: "FormSession") -> None:
-        with s._bulk():
-            for c in self.commands:
-                c.do(s)
-
-    def undo(self, s: "FormSession") -> None:
-        with s._bulk():
-            for c in reversed(self.commands):
-                c.undo(s)
-
-
-@dataclass
-class AddPart(Command):
-    index: int
-    data: dict  # Part.to_dict()
-    text: str = "增加项目"
-
-    def do(self, s: "FormSession") -> None:
-        s._add_part(self.index, Part.from_dict(self.data))
-
-    def undo(self, s: "FormSession") -> None:
-        s._remove_part(self.data["id"])
-
-
-@dataclass
-class RemovePart(Command):
-    index: int
-    data: dict
-    text: str = "删除项目"
-
-    def do(self, s: "FormSession") -> None:
-        s._remove_part(self.data["id"])
-
-    def undo(self, s: "FormSession") -> None:
-        s._add_part(self.index, Part.from_dict(self.data))
-
-
-@dataclass
-class MovePart(Command):
-    part_id: str
-    old_index: int
-    new_index: int
-    text: str = "移动项目"
-
-    def do(self, s: "FormSession") -> None:
-        s._move_part(self.part_id, self.new_index)
-
-    def undo(self, s: "FormSession") -> None:
-        s._move_part(self.part_id, self.old_index)
-
-
-class History:
-    """A plain undo/redo list (the UI uses QUndoStack over the same commands)."""
-
-    def __init__(self, session: "FormSession"):
-        self.session = session
-        self.done: list[Command] = []
-        self.undone: list[Command] = []
-
-    def push(self, cmd: Command, merge: bool = True) -> None:
-        self.session.apply(cmd)
-        if merge and self.done and cmd.merge_key is not None and self.done[-1].merge(cmd):
-            return
-        self.done.append(cmd)
-        self.undone.clear()
-
-    def undo(self) -> bool:
-        if not self.done:
-            return False
-        cmd = self.done.pop()
-        self.session.revert(cmd)
-        self.undone.append(cmd)
-        return True
-
-    def redo(self) -> bool:
-        if not self.undone:
-            return False
-        cmd = self.undone.pop()
-        self.session.apply(cmd)
-        self.done.append(cmd)
-        return True
 
 
 # ---------------------------------------------------------------------------------- the session
