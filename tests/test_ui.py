@@ -29,7 +29,7 @@ SCENES = {
         cell=None,
     ),
     "suzhou-dept-selfeval-2022": dict(
-        field=("year", "２０２３", None, None),
+        field=("budget/basic/initial", "３００", "budget/total/initial", "451.31"),
         warn=("budget/basic/actual", "９９９", "budget/total/actual"),
         table="tasks", paste="职责一\t任务一\t内容一\t已完成\n职责二\t任务二\t内容二\t进行中\n", total=None,
         cell=None,
