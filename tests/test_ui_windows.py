@@ -334,3 +334,19 @@ def test_an_edit_the_engine_refuses_is_told_not_kept(app, qtbot, tmp_path, monke
     assert told and "计算值" in told[0]
     assert win.undo_stack.count() == 0
     win.close()
+
+
+def test_paste_too_big_for_a_fixed_table_is_told(app, qtbot, tmp_path):
+    win = window(qtbot, tmp_path, C)
+    s = win.session
+    ps = s.state.parts[0]
+    view = win.views[s.state.doc.parts[0].id]
+    tv = view.tables["funds"]
+    tv.setCurrentIndex(tv.model().index_of("funds/current/initial"))
+    tv.paste("1\t2\t3\n4\t5\t6\n7\t8\t9\n10\t11\t12\n")  # 3 data rows below 当年财政拨款: one row too many
+    assert ps.raw("funds/current/initial") == "1" and ps.raw("funds/other/spent") == "9"
+    assert ps.text("funds/total/initial") == "12.00"
+    assert "没有粘贴" in win.statusBar().currentMessage()
+    win.undo_stack.undo()
+    assert ps.raw("funds/current/initial") == "685600.00"
+    win.close()

@@ -300,11 +300,22 @@ class FormTableView(QTableView):
         else:  # on a total row: the top one pastes into the first data row, a bottom one after the last
             top = [r.id for r in model.table.fixed_rows if r.position == "top"]
             start = 0 if rid in top else len(data)
-        if not model.table.repeat:
+        left_out = []
+        if not model.table.repeat and len(block) > len(data) - start:
+            left_out.append(f"{len(block) - max(0, len(data) - start)} 行")
             block = block[:max(0, len(data) - start)]
+        extra = max(len(r) for r in block) - (len(model.columns) - col) if block else 0
+        if extra > 0:
+            left_out.append(f"每行右边 {extra} 列")
         if not block:
             return
         self._push(lambda: model.session.paste_command(model.part_id, model.table.id, start, col, block))
+        self.tell(f"已粘贴 {len(block)} 行" + (f"；表格放不下的{'、'.join(left_out)}没有粘贴" if left_out else ""))
+
+    def tell(self, text: str) -> None:
+        bar = getattr(self.window(), "statusBar", None)
+        if bar is not None:
+            bar().showMessage(text, 10000)
 
     # ------------------------------------------------------------------ rows
     def _selected_data_rows(self) -> list[str]:
