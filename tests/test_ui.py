@@ -153,7 +153,12 @@ def _scene(form_id, qtbot, tmp_path):
     assert warning is not None
     win.problems.explain(0, warning.key, "已与财政局核对，情况属实")
     assert session.state.parts[0].part.explanations[warning.key] == "已与财政局核对，情况属实"
-    win.jump(i, marked)  # a click in the panel jumps to the cell
+    item = next(win.problems.list.item(k) for k in range(win.problems.list.count())
+                if (win.problems.list.item(k).data(Qt.ItemDataRole.UserRole + 10) or (0, "", ""))[2] == marked)
+    win.problems.list.itemClicked.emit(item)  # a click in the panel jumps to the cell
+    if "/" in marked:
+        tv = view.tables[marked.split("/")[0]]
+        assert tv.currentIndex() == tv.model().index_of(marked)
 
     # 3. undo and redo the last typing
     before = ps.raw(addr)
