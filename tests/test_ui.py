@@ -109,6 +109,9 @@ def type_text(qtbot, view, addr, text):
     if "/" in addr:
         tv, editor = type_into_cell(qtbot, view, addr, text)
         qtbot.keyClick(editor, Qt.Key.Key_Return)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # the delegate closes its editor through a queued call
     else:
         type_into_field(qtbot, view, addr, text)
 

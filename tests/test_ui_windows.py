@@ -350,3 +350,22 @@ def test_paste_too_big_for_a_fixed_table_is_told(app, qtbot, tmp_path):
     win.undo_stack.undo()
     assert ps.raw("funds/current/initial") == "685600.00"
     win.close()
+
+
+def test_moving_to_another_row_while_editing_does_not_skip_a_row(app, qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    win = window(qtbot, tmp_path, E)
+    s = win.session
+    ps = s.state.parts[0]
+    tv = win.views[s.state.doc.parts[0].id].tables["indicators"]
+    model = tv.model()
+    rows = ps.data_rows("indicators")
+    tv.setCurrentIndex(model.index_of(f"indicators/{rows[2]}/actual"))
+    tv.edit(tv.currentIndex())
+    type_chars(qtbot, _editor(tv), "8")
+    target = model.index_of(f"indicators/{rows[6]}/name")
+    tv.setCurrentIndex(target)  # as a click on another row does: the editor closes, the cursor stays there
+    QApplication.processEvents()
+    assert tv.currentIndex() == target
+    win.close()

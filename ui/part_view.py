@@ -234,6 +234,7 @@ class PartView(QScrollArea):
             return False
         self.ensureWidgetVisible(view, 50, 80)
         view.setFocus(Qt.FocusReason.OtherFocusReason)
+        view.enter_pressed = False  # an editor closed by this jump must not move the cursor on
         view.setCurrentIndex(idx)
         view.scrollTo(idx)
         rect = view.visualRect(idx)

@@ -59,6 +59,11 @@ class CellDelegate(QStyledItemDelegate):
         edit.textEdited.connect(lambda text, i=QPersistentModelIndex(index): self._live(i, text))
         return edit
 
+    def eventFilter(self, obj: Any, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.view.enter_pressed = True  # closeEditor then moves down, as a spreadsheet does
+        return super().eventFilter(obj, event)
+
     def _live(self, index: QPersistentModelIndex, text: str) -> None:
         if index.isValid():
             self.view.model().setData(QModelIndex(index), text)
@@ -107,6 +112,7 @@ class FormTableView(QTableView):
     def __init__(self, model: TableModel, push: Callable[[Any], None], parent: QWidget | None = None):
         super().__init__(parent)
         self.push = push
+        self.enter_pressed = False
         self.setModel(model)
         model.edit_requested = self._edit_requested  # type: ignore[method-assign]
         self.setItemDelegate(CellDelegate(self))
@@ -213,7 +219,9 @@ class FormTableView(QTableView):
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         self.seal()
         super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter: go down like a spreadsheet
+        enter, self.enter_pressed = self.enter_pressed, False
+        # Enter: go down like a spreadsheet (SubmitModelCache alone also comes from a click on another row)
+        if enter and hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             cur = self.currentIndex()
             if cur.isValid() and cur.row() + 1 < self.model().rowCount():
                 self.setCurrentIndex(self.model().index(cur.row() + 1, cur.column()))
