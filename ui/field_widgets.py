@@ -31,6 +31,9 @@ class Ctx:
     def ps(self):  # noqa: ANN201 - PartState
         return self.session.part(self.part_id)
 
+    def alive(self) -> bool:
+        return any(p.id == self.part_id for p in self.session.state.doc.parts)
+
 
 def marks_for(ps: Any, addr: str) -> tuple[str, str]:
     found = [p for p in ps.problems.values() if p.addr == addr]
@@ -61,6 +64,8 @@ class FieldEditor:
     own = False  # True while this editor's own typing is being applied (do not write the text back)
 
     def edited(self, text: str) -> None:
+        if not self.ctx.alive():
+            return
         ps = self.ctx.ps
         if ps.how(self.addr) != "input" or ps.raw(self.addr) == text:
             return
@@ -124,6 +129,8 @@ class LineField(QLineEdit, FieldEditor):
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.ctx.alive():
+            return
         ps = self.ctx.ps
         how = ps.how(self.addr)
         editable = how == "input" and not self.ctx.session.readonly
@@ -135,6 +142,8 @@ class LineField(QLineEdit, FieldEditor):
         self.decorate()
 
     def focusInEvent(self, e: Any) -> None:
+        if not self.ctx.alive():
+            return super().focusInEvent(e)
         ps = self.ctx.ps
         if ps.how(self.addr) == "input" and self.text() != ps.raw(self.addr):
             self.setText(ps.raw(self.addr))  # edit what was typed, not the printed form of it
@@ -201,6 +210,8 @@ class TextField(QPlainTextEdit, FieldEditor):
         seal(self)
 
     def refresh(self) -> None:
+        if not self.ctx.alive():
+            return
         ps = self.ctx.ps
         self.setReadOnly(self.ctx.session.readonly or ps.how(self.addr) != "input")
         text = ps.raw(self.addr)
@@ -241,6 +252,8 @@ class BoxesField(QWidget, FieldEditor):
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.ctx.alive():
+            return
         ps = self.ctx.ps
         value = ps.value(self.addr)
         for opt, box in self.boxes.items():
@@ -266,6 +279,8 @@ class ComboField(QComboBox, FieldEditor):
             self.edited(text)
 
     def refresh(self) -> None:
+        if not self.ctx.alive():
+            return
         ps = self.ctx.ps
         text = ps.raw(self.addr)
         self.setEnabled(not self.ctx.session.readonly)

@@ -56,8 +56,12 @@ class TableModel(QAbstractTableModel):
         self.rows: list[str] = self.ps.display_rows(self.table.id)
         self.row_index = {rid: i for i, rid in enumerate(self.rows)}
 
+    def alive(self) -> bool:
+        """False once the part was removed (its view waits for deletion)."""
+        return any(p.id == self.part_id for p in self.session.state.doc.parts)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() or not self.alive() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
@@ -105,7 +109,7 @@ class TableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if row >= len(self.rows):
+        if row >= len(self.rows) or not self.alive():
             return None
         addr = cell_addr(self.table.id, self.rows[row], self.columns[col].id)
         ps = self.ps
@@ -182,7 +186,7 @@ class TableModel(QAbstractTableModel):
         return "\n".join(lines)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
+        if not index.isValid() or not self.alive():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.session.readonly:
@@ -227,7 +231,7 @@ class TableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ changes
     def on_change(self, change: Change) -> None:
-        if self.part_id not in change.part_ids and not change.parts:
+        if self.part_id not in change.part_ids and not change.parts or not self.alive():
             return
         self._marks = None
         if change.everything or (self.part_id, self.table.id) in change.tables:
