@@ -39,9 +39,13 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
         font.setPointSize(10)
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         app.setFont(font)
-    icon = resource_path("icons", "jixiao.svg")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    icon = QIcon()
+    for name in ("jixiao.svg", "jixiao.png"):  # the PNG where the SVG image plugin is missing
+        path = resource_path("icons", name)
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     from ui.theme import STYLE
 
     app.setStyleSheet(STYLE)
