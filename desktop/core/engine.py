@@ -68,6 +68,7 @@ class PartState:
         self._check_deps: dict[int, tuple[frozenset, frozenset]] = {}
         self._row_index: dict[str, dict[str, Row]] = {}
         self._row_index_len: dict[str, int] = {}
+        self._row_numbers: dict[str, dict[str, int]] = {}
         self._ensure_structure()
         self.recompute_all()
 
@@ -548,6 +549,7 @@ class PartState:
     def _structure_changed(self, table: Table, new_rows: list[str]) -> None:
         self._row_index.pop(table.id, None)
         self._row_index_len.pop(table.id, None)
+        self._row_numbers.pop(table.id, None)
         glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
         rowev: dict = {}
         for rid in new_rows:
@@ -606,11 +608,17 @@ class PartState:
             return f"“{f.label if f else t}”"
         table = self.form.tables[t]
         col = table.column(c or "")
-        rows = self.display_rows(t)
-        number = rows.index(r) + 1 if r in rows else 0
+        number = self._row_number(t, r)
         label = self.row_label(t, r)
         name = f"（{label[:20]}）" if label and c != table.label_column else ""
         return f"“{table.title}”第{number}行{name}“{col.label}”"
+
+    def _row_number(self, tid: str, rid: str) -> int:
+        """A row's printed number (1-based), from a cache rebuilt when the table's rows change."""
+        numbers = self._row_numbers.get(tid)
+        if numbers is None or rid not in numbers:
+            numbers = self._row_numbers[tid] = {r: i + 1 for i, r in enumerate(self.display_rows(tid))}
+        return numbers.get(rid, 0)
 
     def problem_text(self, p: Problem) -> str:
         return f"{self.describe(p.addr)}：{p.body}" if p.addr else p.body
