@@ -159,8 +159,7 @@ def test_draft_open_elsewhere_opens_read_only(app, qtbot, tmp_path, monkeypatch)
     from ui.new_draft import open_session
 
     first = FormSession.create(tmp_path / "共用.jxd", load_sample(E))
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
+    asked = _answer_lock_dialog(monkeypatch, "只读打开")
     second = open_session(None, first.path)
     assert asked and "已在" in asked[0]
     assert second is not None and second.readonly
@@ -368,4 +367,46 @@ def test_moving_to_another_row_while_editing_does_not_skip_a_row(app, qtbot, tmp
     tv.setCurrentIndex(target)  # as a click on another row does: the editor closes, the cursor stays there
     QApplication.processEvents()
     assert tv.currentIndex() == target
+    win.close()
+
+
+def _answer_lock_dialog(monkeypatch, button_text):
+    """Answer the “草稿已被打开” dialog with the button called ``button_text``; returns the texts shown."""
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: asked.append(self.text()) or 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton",
+                        lambda self: next(b for b in self.buttons() if b.text() == button_text))
+    return asked
+
+
+def test_a_stale_lock_can_be_broken_after_confirming(app, qtbot, tmp_path, monkeypatch):
+    from ui.new_draft import open_session
+
+    first = FormSession.create(tmp_path / "别人开着.jxd", load_sample(E))
+    _answer_lock_dialog(monkeypatch, "强制解除占用…")
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    assert open_session(None, first.path) is None  # not confirmed: nothing happens
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    second = open_session(None, first.path)
+    assert second is not None and not second.readonly
+    second.close()
+
+
+def test_verify_a_pdf_against_the_open_draft(app, qtbot, tmp_path, monkeypatch):
+    from ui import exports
+
+    win = window(qtbot, tmp_path, "suzhou-project-declare-2020", "核对.jxd")
+    pdf = tmp_path / "报送.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    assert exports.export_pdf(win) == pdf
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(("same", a[2]))))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(("differs", a[2]))))
+    assert "一致" in exports.verify_pdf(win)
+    assert shown[-1][0] == "same"
+    ps = win.session.state.parts[0]
+    win.session.execute(win.session.set_cell_command(ps.part.id, "contact", "李四"))  # changed after printing
+    text = exports.verify_pdf(win)
+    assert text.startswith("不一致") and shown[-1][0] == "differs"
     win.close()

@@ -169,3 +169,26 @@ def bundle(win: Any) -> Path | None:
         return None
     win.statusBar().showMessage(f"已打包到 {path}", 15000)
     return path
+
+
+def verify_pdf(win: Any) -> str | None:
+    """核对 PDF：does a printed or e-mailed PDF match this draft now, or which of its versions?"""
+    path = win.session.path
+    if path is None:
+        QMessageBox.information(win, "核对 PDF", "请先把表单保存为草稿文件，再核对 PDF。")
+        return None
+    from PySide6.QtWidgets import QFileDialog
+
+    chosen, _ = QFileDialog.getOpenFileName(win, "选择要核对的 PDF", str(Path(path).parent), "PDF 文件 (*.pdf)")
+    if not chosen:
+        return None
+    try:
+        from desktop.export.pdf_verify import verify
+
+        win.flush()
+        result = _busy(lambda: verify(chosen, path))
+    except JixiaoError as exc:
+        QMessageBox.warning(win, "核对 PDF", exc.text)
+        return None
+    (QMessageBox.information if result.ok else QMessageBox.warning)(win, "核对 PDF", result.text)
+    return result.text

@@ -257,6 +257,7 @@ class FormWindow(QMainWindow):
         self._add(file_menu, "导出 Excel…", lambda: exports.export_xlsx(self))
         self._add(file_menu, "发送邮件（生成带附件的邮件）…", lambda: exports.send_mail(self))
         self._add(file_menu, "打包到 U 盘（PDF + Excel + 草稿）…", lambda: exports.bundle(self))
+        self._add(file_menu, "核对 PDF 与本草稿是否同一版本…", lambda: exports.verify_pdf(self))
         file_menu.addSeparator()
         self._add(file_menu, "关闭", self.close, QKeySequence.StandardKey.Close)
         edit = mb.addMenu("编辑(&E)")

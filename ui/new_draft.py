@@ -58,10 +58,26 @@ def open_session(parent: QWidget, path: str | Path) -> Any:
     try:
         return FormSession.open(path)
     except DraftLocked as exc:
-        answer = QMessageBox.question(parent, "草稿已被打开", exc.text + "\n\n以只读方式打开？")
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "草稿已被打开", exc.text, parent=parent)
+        readonly = box.addButton("只读打开", QMessageBox.ButtonRole.AcceptRole)
+        force = box.addButton("强制解除占用…", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
         try:
+            if clicked is force:
+                sure = QMessageBox.warning(
+                    parent, "强制解除占用",
+                    "只有确认那台电脑上的程序已经关闭（或已关机）时才能这样做，否则两边同时修改会互相覆盖。\n\n确定解除占用并打开？",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                if sure != QMessageBox.StandardButton.Yes:
+                    return None
+                from desktop.store import break_lock
+
+                break_lock(Path(path))
+                return FormSession.open(path)
+            if clicked is not readonly:
+                return None
             return FormSession.open(path, readonly=True)
         except JixiaoError as exc2:
             QMessageBox.warning(parent, "无法打开草稿", exc2.text)
