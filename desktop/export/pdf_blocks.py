@@ -21,9 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Sp
 from desktop.core.definition import Field, FormDef, Section, Table
 from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
-from desktop.core.expr import BAD
-from desktop.core.types import Choice
-from desktop.export.printed import header_fields, signature_lines
+from desktop.export.printed import header_fields, printed_value, signature_lines
 from desktop.export.pdf_grid import Cell, GRow, Grid
 from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
 from desktop.export.pdf_text import TextBlock, clean
@@ -153,16 +151,7 @@ class StoryBuilder:
         return out
 
     def value_text(self, ps: PartState, f: Field, addr: str) -> str:
-        text = ps.text(addr)
-        t = f.type
-        if isinstance(t, Choice) and t.boxes and t.options and ps.how(addr) == "input":
-            value = ps.value(addr)
-            boxes = t.boxes_text(value)
-            raw = ps.raw(addr).strip()
-            if raw and (value is BAD or value not in t.options):
-                boxes += f"（{raw}）"  # what was typed is printed, never dropped
-            text = boxes
-        return self.note(text, lambda: ps.describe(addr))
+        return self.note(printed_value(ps, f, addr), lambda: ps.describe(addr))
 
     def _title_row(self, title: str, ncols: int, where: str, unit: str = "") -> GRow:
         if unit and unit not in title:

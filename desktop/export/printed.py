@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from desktop.core.definition import Field, FormDef
 from desktop.core.engine import DocumentState, PartState
+from desktop.core.expr import BAD
+from desktop.core.types import Choice
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -45,3 +47,16 @@ def header_fields(form: FormDef) -> list[Field]:
     """Typed fields printed above the body (申报单位名称：…): not in a grid, not in a title."""
     in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
     return [f for s in form.sections for f in s.fields if not f.print and not f.computed and f.id not in in_titles]
+
+
+def printed_value(ps: PartState, f: Field, addr: str) -> str:
+    """A cell as printed: choices as a row of ☐/☑ (with what was typed if it is not an option)."""
+    text = ps.text(addr)
+    t = f.type
+    if isinstance(t, Choice) and t.boxes and t.options and ps.how(addr) == "input":
+        value = ps.value(addr)
+        text = t.boxes_text(value)
+        raw = ps.raw(addr).strip()
+        if raw and (value is BAD or value not in t.options):
+            text += f"（{raw}）"  # what was typed is printed, never dropped
+    return text

@@ -33,9 +33,8 @@ from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import JixiaoError
 from desktop.core.expr import BAD
-from desktop.core.types import Choice
 from desktop.export.filenames import write_file_atomically
-from desktop.export.printed import header_fields, signature_lines
+from desktop.export.printed import header_fields, printed_value, signature_lines
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_sheet import SheetWriter, XCell, spans
 
@@ -182,16 +181,7 @@ class SheetBuilder:
 
     # ------------------------------------------------------------------ cells
     def value_text(self, f: Field, addr: str) -> str:
-        ps = self.ps
-        text = ps.text(addr)
-        t = f.type
-        if isinstance(t, Choice) and t.boxes and t.options and ps.how(addr) == "input":
-            value = ps.value(addr)
-            text = t.boxes_text(value)
-            raw = ps.raw(addr).strip()
-            if raw and (value is BAD or value not in t.options):
-                text += f"（{raw}）"
-        return xt.clean(text)
+        return xt.clean(printed_value(self.ps, f, addr))
 
     def value_cell(self, f: Field, addr: str, col: int, span: int, *, border: bool = True,
                    align: str | None = None, style: str = "value") -> XCell:
