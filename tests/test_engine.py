@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.catalog import form_ids, load_form, load_sample
+from desktop.core.errors import DefinitionError
 from desktop.core.definition import parse_definition
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState, PartState, ReadOnlyCell
@@ -558,19 +559,11 @@ def test_min_max_and_default():
     assert_same_as_fresh(state)
 
 
-@pytest.mark.xfail(reason="engine: an override stays on a cell that input_when turns into an input (reported)",
-                   strict=False)
-def test_override_on_a_cell_that_becomes_an_input():
-    """No shipped form has a column with both override and input_when; the engine should still agree
-    with a fresh recompute and not report a stale 手工填写 提示."""
+def test_override_and_input_when_on_one_column_are_refused_at_load():
+    """A cell that is sometimes typed and sometimes an overridable computed value would leave a stale
+    手工填写 提示 when it switches; the definition is refused instead, naming the column."""
     d = copy.deepcopy(MIXED)
     d["sections"][2]["columns"][3]["override"] = True  # 权重: share(55) for 产出/效益, typed for 决策
-    state = DocumentState.new(parse_definition(d, "m.json"))
-    ps = state.parts[0]
-    rid = ps.insert_row("ind", cells={"cls": "产出", "iname": "甲"})
-    addr = f"ind/{rid}/weight"
-    ps.set_override(addr, "20")
-    ps.set_value(f"ind/{rid}/cls", "决策")  # now typed by the clerk
-    assert ps.how(addr) == "input"
-    assert not [p for p in ps.problems.values() if p.check == "override" and p.addr == addr]
-    assert_same_as_fresh(state)
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(d, "m.json")
+    assert "m.json" in exc.value.text and "override" in exc.value.text and "input_when" in exc.value.text
