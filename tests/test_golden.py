@@ -382,3 +382,13 @@ def test_b_phone_must_be_a_phone_number():
     assert "电话号码" in p.body
     ps.set_value("phone", "０５１２－６９１５９５６２")
     assert not [p for p in ps.errors if p.addr == "phone"]
+
+
+def test_a_month_end_date_is_the_whole_month():
+    """计划完成日期 2021年12月 is not before a start on 2021-12-15; 2021年11月 is."""
+    ps = DocumentState(load_form("shanghai-project-goals-2020"), load_sample("shanghai-project-goals-2020")).parts[0]
+    ps.set_value("start_date", "2021-12-15")
+    ps.set_value("end_date", "2021年12月")
+    assert not [p for p in ps.errors if p.check == "dates_order"]
+    ps.set_value("end_date", "2021年11月")
+    assert [p for p in ps.errors if p.check == "dates_order"]

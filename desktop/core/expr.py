@@ -37,7 +37,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Protocol
 
 from desktop.core.errors import ExprError, message
-from desktop.core.reading import round_half_up
+from desktop.core.reading import PartialDate, round_half_up
 
 
 class _Bad:
@@ -446,6 +446,8 @@ def _compare(op: str, a: Any, b: Any) -> Any:
     a, b = _plain(a), _plain(b)
     if a is None or b is None or a is BAD or b is BAD:
         return None
+    if isinstance(a, PartialDate) and isinstance(b, PartialDate) and not (a.day and b.day):
+        a, b = (a.year, a.month), (b.year, b.month)  # 2021年12月 is the whole month: compare by month
     if isinstance(a, Decimal) != isinstance(b, Decimal):
         if op == "=":
             return False
