@@ -122,6 +122,13 @@ def export_xlsx(win: Any) -> Path | None:
     return path
 
 
+def import_xlsx(win: Any) -> str | None:
+    """从 Excel 导入…: our own export back, or a clerk's sheet through the column mapping."""
+    from ui.xlsx_import_dialog import import_xlsx as do_import
+
+    return do_import(win)
+
+
 def send_mail(win: Any) -> Path | None:
     try:
         from desktop.export.eml import open_in_mail_client, subject_vars_of, write_eml

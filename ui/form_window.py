@@ -255,6 +255,7 @@ class FormWindow(QMainWindow):
         self._add(file_menu, "导出正式版 PDF（供盖章）…", lambda: exports.export_pdf(self, final=True))
         self._add(file_menu, "打印预览…", lambda: exports.print_preview(self), QKeySequence.StandardKey.Print)
         self._add(file_menu, "导出 Excel…", lambda: exports.export_xlsx(self))
+        self._add(file_menu, "从 Excel 导入…", lambda: exports.import_xlsx(self))
         self._add(file_menu, "发送邮件（生成带附件的邮件）…", lambda: exports.send_mail(self))
         self._add(file_menu, "打包到 U 盘（PDF + Excel + 草稿）…", lambda: exports.bundle(self))
         self._add(file_menu, "核对 PDF 与本草稿是否同一版本…", lambda: exports.verify_pdf(self))

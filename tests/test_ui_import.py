@@ -1,0 +1,183 @@
+"""从 Excel 导入 in the form window: our own export back, a clerk's sheet through the column mapping
+(one undo step, saved to the draft), and a hostile file refused with a message."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+pytest.importorskip("openpyxl")
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
+
+from desktop.core.catalog import load_sample  # noqa: E402
+from desktop.session import FormSession  # noqa: E402
+
+pytestmark = pytest.mark.gui
+E = "suzhou-project-selfeval-2023"
+
+
+@pytest.fixture
+def app(qapp, jixiao_home):
+    from desktop.app import make_app
+
+    return make_app()
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Message boxes answered at once; what they said is kept."""
+    said: list[tuple[str, str]] = []
+
+    def box(kind, answer=QMessageBox.StandardButton.Ok):
+        def show(parent, title, text, *a, **k):
+            said.append((kind, text))
+            return answer
+        return show
+
+    monkeypatch.setattr(QMessageBox, "information", box("information"))
+    monkeypatch.setattr(QMessageBox, "warning", box("warning"))
+    monkeypatch.setattr(QMessageBox, "question", box("question", QMessageBox.StandardButton.Yes))
+    return said
+
+
+def window(qtbot, tmp_path, form_id=E, name="表.jxd"):
+    from ui.form_window import FormWindow
+
+    s = FormSession.create(tmp_path / name, load_sample(form_id))
+    win = FormWindow(s)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def choose_file(monkeypatch, path):
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "Excel 文件 (*.xlsx)"))
+
+
+def clerk_sheet(path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指标"
+    ws.append(["2023年项目指标"])
+    ws.append(["类别", "指标名称", "目标值", "实际完成值"])
+    ws.append(["产出指标", "培训人次（导入）", "≥500人次", "520人次"])
+    ws.append(["效益指标", "满意度（导入）", "≥90%", "93%"])
+    ws.append(["效益指标", "覆盖街道数（导入）", "12个", "12个"])
+    wb.save(path)
+    return path
+
+
+def test_own_export_comes_back(app, qtbot, tmp_path, monkeypatch, boxes):
+    from desktop.export.xlsx import export_xlsx
+    from desktop.export.xlsx_import import export_map
+    from openpyxl import load_workbook
+    from ui import exports
+
+    win = window(qtbot, tmp_path)
+    s = win.session
+    ps = s.state.parts[0]
+    rid = ps.data_rows("indicators")[0]
+    addr = f"indicators/{rid}/actual"
+    out = tmp_path / "导出.xlsx"
+    export_xlsx(s.state, out)
+    cell = export_map(out)[0]["cells"][addr]["c"][0]
+    wb = load_workbook(out)
+    wb[export_map(out)[0]["sheet"]][cell] = "从Excel改的值"
+    wb.save(out)
+    choose_file(monkeypatch, out)
+    before = s.state.doc.to_dict()
+    summary = exports.import_xlsx(win)
+    assert summary and "1 处" in summary
+    (kind, text), = [b for b in boxes if b[0] == "question"]
+    assert "从Excel改的值" in text  # what changed was shown before taking it over
+    assert ps.raw(addr) == "从Excel改的值"
+    win.undo_stack.undo()
+    assert s.state.doc.to_dict() == before
+    win.undo_stack.redo()
+    win.flush()
+    path = s.path
+    win.close()
+    again = FormSession.open(path)
+    assert again.state.parts[0].raw(addr) == "从Excel改的值"
+    again.close()
+
+
+def test_clerk_sheet_through_mapping(app, qtbot, tmp_path, monkeypatch, boxes):
+    from ui import xlsx_import_dialog as xd
+
+    win = window(qtbot, tmp_path)
+    s = win.session
+    ps = s.state.parts[0]
+    n = len(ps.data_rows("indicators"))
+    sheet = clerk_sheet(tmp_path / "科室的表.xlsx")
+    choose_file(monkeypatch, sheet)
+    seen = {}
+
+    def drive(dialog):
+        seen["dialog"] = dialog
+        assert dialog.table_id() == "indicators"  # the table the headers fit best
+        assert dialog.data.headers == ["类别", "指标名称", "目标值", "实际完成值"]
+        assert dialog.preview.rowCount() == 3 and dialog.preview.item(0, 1).text() == "培训人次（导入）"
+        assert dialog.mapping() == {"类别": "cls", "指标名称": "name", "目标值": "target", "实际完成值": "actual"}
+        dialog.set_column("类别", None)  # the clerk decides not to take the 类别
+        dialog.set_column("类别", "cls")  # ...and changes their mind
+        dialog.mode_buttons["append"].setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(xd.MappingDialog, "exec", drive)
+    summary = xd.import_xlsx(win)
+    assert summary == "新增 3 行，更新 0 行"
+    rows = ps.data_rows("indicators")
+    assert len(rows) == n + 3
+    names = [ps.raw(f"indicators/{r}/name") for r in rows[-3:]]
+    assert names == ["培训人次（导入）", "满意度（导入）", "覆盖街道数（导入）"]
+    assert ps.raw(f"indicators/{rows[-2]}/actual") == "93%"
+    assert any("新增 3 行" in text for _, text in boxes)
+    assert win.undo_stack.count() == 1
+    win.undo_stack.undo()  # one undo removes them all
+    assert len(ps.data_rows("indicators")) == n
+    win.undo_stack.redo()
+    win.flush()
+    path = s.path
+    win.close()
+    again = FormSession.open(path)
+    aps = again.state.parts[0]
+    assert [aps.raw(f"indicators/{r}/name") for r in aps.data_rows("indicators")[-3:]] == names
+    again.close()
+
+
+def test_replace_mode_is_one_undo_step(app, qtbot, tmp_path, monkeypatch, boxes):
+    from ui import xlsx_import_dialog as xd
+
+    win = window(qtbot, tmp_path)
+    ps = win.session.state.parts[0]
+    before = win.session.state.doc.to_dict()
+    choose_file(monkeypatch, clerk_sheet(tmp_path / "表.xlsx"))
+
+    def drive(dialog):
+        dialog.mode_buttons["replace"].setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(xd.MappingDialog, "exec", drive)
+    xd.import_xlsx(win)
+    assert len(ps.data_rows("indicators")) == 3
+    win.undo_stack.undo()
+    assert win.session.state.doc.to_dict() == before
+
+
+@pytest.mark.parametrize("content", [b"this is not a zip at all", b"PK\x03\x04broken"])
+def test_hostile_file_is_refused(app, qtbot, tmp_path, monkeypatch, boxes, content):
+    from ui import exports
+
+    win = window(qtbot, tmp_path)
+    before = win.session.state.doc.to_dict()
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(content)
+    choose_file(monkeypatch, bad)
+    assert exports.import_xlsx(win) is None
+    (kind, text), = boxes
+    assert kind == "warning" and "坏文件.xlsx" in text
+    assert win.session.state.doc.to_dict() == before
+    assert win.undo_stack.count() == 0
