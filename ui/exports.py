@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
@@ -129,27 +129,98 @@ def import_xlsx(win: Any) -> str | None:
     return do_import(win)
 
 
+def ask_recipients(win: Any, direct: bool) -> str | None:
+    """The recipient address(es), the default from the settings; None when cancelled."""
+    label = ("收件人邮箱（多个地址用逗号分开）：" if direct
+             else "收件人邮箱（多个地址用逗号分开；可留空，在邮件程序中再填）：")
+    while True:
+        to, ok = QInputDialog.getText(win, "发送邮件", label, QLineEdit.EchoMode.Normal, user_settings.get("mail_to"))
+        if not ok:
+            return None
+        if to.strip() or not direct:
+            return to.strip()
+        QMessageBox.information(win, "发送邮件", "直接发送需要填写收件人邮箱。")
+
+
+def ask_how(win: Any, server: str) -> str | None:
+    """'client' (the default mail program) or 'smtp' (the intranet server); None when cancelled."""
+    box = QMessageBox(win)
+    box.setWindowTitle("发送邮件")
+    box.setText("怎样发送？")
+    box.setInformativeText(f"直接发送：通过设置中的内网邮件服务器 {server} 发出，不需要邮件程序。")
+    client = box.addButton("用默认邮件程序打开", QMessageBox.ButtonRole.AcceptRole)
+    direct = box.addButton("直接发送（内网邮件服务器）", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(direct)
+    box.exec()
+    clicked = box.clickedButton()
+    return "client" if clicked is client else "smtp" if clicked is direct else None
+
+
+def ask_password(win: Any, user: str, server: str) -> tuple[str, bool] | None:
+    """(password, remember for this session) for ``user`` on ``server``; None when cancelled."""
+    from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel
+
+    dlg = QDialog(win)
+    dlg.setWindowTitle("邮件服务器密码")
+    form = QFormLayout(dlg)
+    form.addRow(QLabel(f"登录邮件服务器 {server} 的用户 {user}："))
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    form.addRow("密码", edit)
+    keep = QCheckBox("本次运行期间记住（不保存到电脑上）")
+    form.addRow(keep)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("发送")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    form.addRow(buttons)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return edit.text(), keep.isChecked()
+
+
+def _attachments(win: Any, tmp: str) -> tuple[Path, Path]:
+    from desktop.export.pdf import export_pdf as do_pdf
+    from desktop.export.xlsx import export_xlsx as do_xlsx
+
+    base = _basename(win)
+    pdf, xlsx = Path(tmp) / f"{base}.pdf", Path(tmp) / f"{base}.xlsx"
+    do_pdf(win.session.state, pdf, draft_id=_draft_id(win))
+    do_xlsx(win.session.state, xlsx)
+    return pdf, xlsx
+
+
 def send_mail(win: Any) -> Path | None:
+    """发送邮件: an .eml opened in the default mail program, or sent through the intranet server when set up."""
     try:
         from desktop.export.eml import open_in_mail_client, subject_vars_of, write_eml
-        from desktop.export.pdf import export_pdf as do_pdf
-        from desktop.export.xlsx import export_xlsx as do_xlsx
+        import desktop.export.pdf  # noqa: F401
+        import desktop.export.xlsx  # noqa: F401
     except ImportError as exc:
         _missing(win, "发送邮件", exc)
         return None
-    to, ok = QInputDialog.getText(win, "发送邮件", "收件人邮箱（可留空，在邮件程序中再填）：")
-    if not ok:
+    smtp = user_settings.smtp_settings()
+    how = "client"
+    if smtp is not None:
+        how = ask_how(win, f"{smtp.host}:{smtp.port}")
+        if how is None:
+            return None
+        if how == "smtp":
+            send_direct(win, smtp)
+            return None
+    to = ask_recipients(win, direct=False)
+    if to is None:
         return None
     state = win.session.state
-    base = _basename(win)
-    out = user_settings.export_folder() / f"{base}.eml"
+    out = user_settings.export_folder() / f"{_basename(win)}.eml"
     try:
         def make() -> Path:
             with tempfile.TemporaryDirectory(prefix="jixiao-eml-") as tmp:
-                pdf, xlsx = Path(tmp) / f"{base}.pdf", Path(tmp) / f"{base}.xlsx"
-                do_pdf(state, pdf, draft_id=_draft_id(win))
-                do_xlsx(state, xlsx)
-                return write_eml(out, pdf, xlsx, to=to.strip(), subject_vars=subject_vars_of(state))
+                pdf, xlsx = _attachments(win, tmp)
+                return write_eml(out, pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
+                                 sender=smtp.sender if smtp is not None else "")
         path = _busy(make)
         open_in_mail_client(path)
     except JixiaoError as exc:
@@ -157,6 +228,46 @@ def send_mail(win: Any) -> Path | None:
         return None
     win.statusBar().showMessage(f"已生成邮件 {out}（带 PDF 和 Excel 附件）", 15000)
     return out
+
+
+def send_direct(win: Any, smtp: Any) -> list[str] | None:
+    """Send through the intranet mail server; returns the accepted recipients (None when not sent)."""
+    from desktop.export.eml import build_eml, subject_vars_of
+    from desktop.export.smtp import SmtpError, send
+
+    to = ask_recipients(win, direct=True)
+    if not to:
+        return None
+    server = f"{smtp.host}:{smtp.port}"
+    password = ""
+    if smtp.user:
+        password = user_settings.session_password(smtp.host, smtp.user)
+        if password is None:
+            answer = ask_password(win, smtp.user, server)
+            if answer is None:
+                return None
+            password, keep = answer
+            if keep:
+                user_settings.remember_password(smtp.host, smtp.user, password)
+    state = win.session.state
+    try:
+        def make_and_send() -> list[str]:
+            with tempfile.TemporaryDirectory(prefix="jixiao-mail-") as tmp:
+                pdf, xlsx = _attachments(win, tmp)
+                msg = build_eml(pdf, xlsx, to=to, subject_vars=subject_vars_of(state), sender=smtp.sender)
+            return send(msg, smtp.host, smtp.port, smtp.user, password, use_tls=smtp.use_tls, use_ssl=smtp.use_ssl,
+                        timeout=smtp.timeout, sender=smtp.sender)
+        accepted = _busy(make_and_send)
+    except SmtpError as exc:
+        if "密码" in exc.text:
+            user_settings.remember_password(smtp.host, smtp.user, None)
+        QMessageBox.warning(win, "邮件未发出", exc.text)
+        return None
+    except JixiaoError as exc:
+        QMessageBox.warning(win, "邮件未发出", exc.text)
+        return None
+    win.statusBar().showMessage(f"已通过 {server} 发送给 {'、'.join(accepted)}（带 PDF 和 Excel 附件）", 20000)
+    return accepted
 
 
 def bundle(win: Any) -> Path | None:

@@ -1,8 +1,9 @@
-"""设置: unit name, usual people and phone, default folders, print font (kept with QSettings)."""
+"""设置: unit name, usual people and phone, default folders, print font, the intranet mail server
+(kept with QSettings; the mail password is never stored: it is asked for when sending)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit,
-                               QPushButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from ui import settings as user_settings
 
@@ -30,13 +31,18 @@ class SettingsDialog(QDialog):
             form.addRow(label, self._chooser(key, folder=True))
         form.addRow("打印字体", self._chooser("print_font", folder=False))
         self.edits["print_font"].setPlaceholderText("留空：使用程序自带的思源宋体")
+        mail_to = QLineEdit(user_settings.get("mail_to"))
+        mail_to.setPlaceholderText("发送邮件时默认的收件人，多个地址用逗号分开")
+        self.edits["mail_to"] = mail_to
+        form.addRow("默认收件人", mail_to)
+        form.addRow(self._mail_server())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.resize(560, 0)
+        self.resize(620, 0)
 
     def _chooser(self, key: str, folder: bool) -> QWidget:
         box = QWidget()
@@ -59,7 +65,58 @@ class SettingsDialog(QDialog):
         button.clicked.connect(choose)
         return box
 
+    def _mail_server(self) -> QGroupBox:
+        box = QGroupBox("邮件服务器（内网）")
+        lay = QFormLayout(box)
+        hint = QLabel("填写后，“发送邮件”可以不经邮件程序直接发出；不填则用电脑上的默认邮件程序。\n"
+                      "密码不保存，发送时询问。")
+        hint.setStyleSheet("color: #555;")
+        lay.addRow(hint)
+        for key, label, placeholder in (("smtp_host", "服务器地址", "如 mail.czj.gov.cn 或 10.1.2.3"),
+                                        ("smtp_user", "登录用户名", "留空：服务器不要求登录"),
+                                        ("smtp_sender", "发件人地址", "如 jxb@unit.gov.cn")):
+            edit = QLineEdit(user_settings.get(key))
+            edit.setPlaceholderText(placeholder)
+            self.edits[key] = edit
+            lay.addRow(label, edit)
+            if key == "smtp_host":
+                lay.addRow("连接方式", self._connection_row())
+        return box
+
+    def _connection_row(self) -> QWidget:
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(QLabel("端口"))
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(user_settings._int(user_settings.get("smtp_port"), 25, 1, 65535))
+        h.addWidget(self.port)
+        h.addWidget(QLabel("加密"))
+        self.security = QComboBox()
+        for key, label in user_settings.SMTP_SECURITY:
+            self.security.addItem(label, key)
+        self.security.setCurrentIndex(max(self.security.findData(user_settings.get("smtp_security") or "none"), 0))
+        self.security.currentIndexChanged.connect(self._security_changed)
+        h.addWidget(self.security)
+        h.addWidget(QLabel("超时"))
+        self.timeout = QSpinBox()
+        self.timeout.setRange(1, 300)
+        self.timeout.setSuffix(" 秒")
+        self.timeout.setValue(user_settings._int(user_settings.get("smtp_timeout"), 20, 1, 300))
+        h.addWidget(self.timeout)
+        h.addStretch(1)
+        return row
+
+    def _security_changed(self) -> None:
+        usual = {"none": 25, "starttls": 587, "ssl": 465}
+        if self.port.value() in usual.values():
+            self.port.setValue(usual.get(str(self.security.currentData()), 25))
+
     def accept(self) -> None:
         for key, edit in self.edits.items():
             user_settings.put(key, edit.text().strip())
+        user_settings.put("smtp_port", str(self.port.value()))
+        user_settings.put("smtp_security", str(self.security.currentData() or "none"))
+        user_settings.put("smtp_timeout", str(self.timeout.value()))
         super().accept()
