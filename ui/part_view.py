@@ -17,6 +17,13 @@ from ui.table_view import FormTableView
 PAGE_WIDTH = {"portrait": 940, "landscape": 1280}
 
 
+def prints_stacked(section: Section) -> bool:
+    """A 'fields' section of three or more label/value pairs a line prints as a row of labels above
+    a row of values (form E's 市级预算执行情况).  The same rule as the PDF
+    (desktop.export.pdf_blocks.StoryBuilder.fields_grid: ``columns >= 3``)."""
+    return section.kind == "fields" and max(1, section.columns) >= 3
+
+
 class GridSection(QFrame):
     """A 'fields' section: a bordered grid of shaded label cells and value cells, as on paper."""
 
@@ -27,25 +34,17 @@ class GridSection(QFrame):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
         pairs = max(1, section.columns)
+        if prints_stacked(section):
+            self._stacked(ctx, section, editors, grid, pairs)
+            return
         row, col = 0, 0
         for f in section.fields:
             span = max(1, min(f.span, pairs))
             if col + span > pairs:
                 self._fill(grid, row, col, pairs)
                 row, col = row + 1, 0
-            label = QLabel(f.label)
-            label.setProperty("cell", "label")
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label, holder = self._cell(ctx, f, editors)
             label.setMinimumWidth(90)
-            editor = make_editor(ctx, f)
-            editors[f.id] = editor
-            holder = QWidget()
-            holder.setProperty("cell", "value")
-            holder.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-            hl = QHBoxLayout(holder)
-            hl.setContentsMargins(1, 1, 1, 1)
-            hl.addWidget(editor)
             grid.addWidget(label, row, 2 * col)
             grid.addWidget(holder, row, 2 * col + 1, 1, 2 * span - 1)
             col += span
@@ -56,6 +55,38 @@ class GridSection(QFrame):
         value_stretch = 4 if pairs == 1 else 2  # label cells about a fifth of the width, as on the paper forms
         for c in range(2 * pairs):
             grid.setColumnStretch(c, value_stretch if c % 2 else 1)
+
+    @staticmethod
+    def _cell(ctx: Ctx, f: Any, editors: dict[str, QWidget]) -> tuple[QLabel, QWidget]:
+        label = QLabel(f.label)
+        label.setProperty("cell", "label")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor = make_editor(ctx, f)
+        editors[f.id] = editor
+        holder = QWidget()
+        holder.setProperty("cell", "value")
+        holder.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        hl = QHBoxLayout(holder)
+        hl.setContentsMargins(1, 1, 1, 1)
+        hl.addWidget(editor)
+        return label, holder
+
+    def _stacked(self, ctx: Ctx, section: Section, editors: dict[str, QWidget], grid: QGridLayout,
+                 pairs: int) -> None:
+        """A row of labels above a row of values (市级预算执行情况); the last cell of a short line
+        takes the rest of it, as the PDF prints it."""
+        fields = list(section.fields)
+        for line, start in enumerate(range(0, len(fields), pairs)):
+            chunk = fields[start:start + pairs]
+            for i, f in enumerate(chunk):
+                span = 1 + (pairs - len(chunk) if i == len(chunk) - 1 else 0)
+                label, holder = self._cell(ctx, f, editors)
+                holder.setMinimumHeight(30)
+                grid.addWidget(label, 2 * line, i, 1, span)
+                grid.addWidget(holder, 2 * line + 1, i, 1, span)
+        for c in range(pairs):
+            grid.setColumnStretch(c, 1)
 
     @staticmethod
     def _fill(grid: QGridLayout, row: int, col: int, pairs: int) -> None:

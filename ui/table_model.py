@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.core.document import cell_addr, split_addr
 from desktop.session import Change, FormSession
 from ui import theme
+from ui.cell_delegates import GROUP_TIP
 
 ADDR_ROLE = Qt.ItemDataRole.UserRole + 1
 HOW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -25,7 +26,6 @@ _BG = {
     "error": QColor(theme.ERROR_BG), "warning": QColor(theme.WARNING_BG), "computed": QColor(theme.COMPUTED_BG),
     "label": QColor(theme.LABEL_BG), "none": QColor(theme.LABEL_BG), "total": QColor(theme.TOTAL_BG),
 }
-_MUTED = QBrush(QColor(theme.MUTED))
 _COMPUTED_FG = QBrush(QColor("#1a3d6d"))
 _OVERRIDE_FG = QBrush(QColor(theme.OVERRIDE_MARK))
 
@@ -128,8 +128,6 @@ class TableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if ps.is_overridden(addr):
                 return _OVERRIDE_FG
-            if col == self._group_col() and row > 0 and self._same_as_above(row, col):
-                return _MUTED
             if ps.how(addr) == "computed":
                 return _COMPUTED_FG
             return None
@@ -141,8 +139,8 @@ class TableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             f = self.columns[col]
-            if ps.how(addr) == "label" or ps.how(addr) == "none":
-                return int(Qt.AlignmentFlag.AlignCenter)
+            if ps.how(addr) == "label" or ps.how(addr) == "none" or col == self.group_col():
+                return int(Qt.AlignmentFlag.AlignCenter)  # a 类别 is centred in its merged cell, as printed
             h = Qt.AlignmentFlag.AlignRight if f.type.align == "right" else Qt.AlignmentFlag.AlignLeft
             return int(h | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -157,16 +155,9 @@ class TableModel(QAbstractTableModel):
             return ps.is_overridden(addr)
         return None
 
-    def _group_col(self) -> int:
+    def group_col(self) -> int:
         g = self.table.group_column
         return self.col_index[g] if g else -1
-
-    def _same_as_above(self, row: int, col: int) -> bool:
-        prev, cur = self.rows[row - 1], self.rows[row]
-        if prev in self.fixed or cur in self.fixed:
-            return False
-        cid = self.columns[col].id
-        return self.ps.raw(cell_addr(self.table.id, prev, cid)).strip() == self.ps.raw(cell_addr(self.table.id, cur, cid)).strip()
 
     def tooltip(self, addr: str) -> str:
         ps = self.ps
@@ -183,6 +174,8 @@ class TableModel(QAbstractTableModel):
             lines.append("计算值，随其他格自动更新" + ("；可右键“手工改写…”" if ps.overridable(addr) else ""))
         if f.help:
             lines.append(f.help)
+        if f.id == self.table.group_column and how == "input":
+            lines.append(GROUP_TIP.format(label=f.label))
         return "\n".join(lines)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -252,12 +245,6 @@ class TableModel(QAbstractTableModel):
         for r, c in hit:
             i = self.index(r, c)
             self.dataChanged.emit(i, i)
-        if self.table.group_column:  # a muted 类别 below may now differ
-            g = self._group_col()
-            for r, c in hit:
-                if c == g and r + 1 < len(self.rows):
-                    i = self.index(r + 1, g)
-                    self.dataChanged.emit(i, i)
 
     def _rows_changed(self) -> None:
         old = self.rows

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboB
                                QLineEdit, QMenu, QMessageBox, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView, QWidget)
 
-from desktop.core.types import Choice
+from desktop.core.types import Choice, LongText
 from desktop.session import SessionError
 from ui import theme
+from ui.cell_delegates import CellTextEdit, group_runs, is_line_break
 from ui.table_model import MARK_ROLE, OVERRIDE_ROLE, TableModel
 
 MAX_AUTO_HEIGHT_ROWS = 200  # tables up to this many rows are shown whole, rows sized to their text
@@ -52,6 +53,10 @@ class CellDelegate(QStyledItemDelegate):
             box.setProperty("addr", model.addr(index.row(), index.column()))
             box.currentTextChanged.connect(lambda text, i=QPersistentModelIndex(index): self._live(i, text))
             return box
+        if isinstance(col.type, LongText):  # several lines: Alt+Enter breaks the line, Enter commits
+            text = CellTextEdit(parent)
+            text.textChanged.connect(lambda e=text, i=QPersistentModelIndex(index): self._live(i, e.toPlainText()))
+            return text
         edit = QLineEdit(parent)
         edit.setFrame(False)
         if col.type.align == "right":
@@ -60,9 +65,25 @@ class CellDelegate(QStyledItemDelegate):
         return edit
 
     def eventFilter(self, obj: Any, event: QEvent) -> bool:
+        if isinstance(obj, CellTextEdit) and event.type() == QEvent.Type.KeyPress:
+            if is_line_break(event):
+                obj.line_break()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter leaves the cell, as in Excel
+                self.view.enter_pressed = True
+                self.commitData.emit(obj)
+                self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+                return True
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.view.enter_pressed = True  # closeEditor then moves down, as a spreadsheet does
         return super().eventFilter(obj, event)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
+                             index: QModelIndex | QPersistentModelIndex) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, CellTextEdit):
+            editor.cell_height = option.rect.height()
+            editor.grow()
 
     def _live(self, index: QPersistentModelIndex, text: str) -> None:
         if index.isValid():
@@ -84,8 +105,13 @@ class CellDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             if editor.text() != text:
                 editor.setText(text)
+        elif isinstance(editor, CellTextEdit):
+            editor.set_text(text)
 
     def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, CellTextEdit):
+            model.setData(index, editor.toPlainText())
+            return
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
         model.setData(index, text)
 
@@ -137,6 +163,12 @@ class FormTableView(QTableView):
         model.rowsRemoved.connect(self._fit)
         model.modelReset.connect(self._fit)
         model.dataChanged.connect(self._maybe_resize_rows)
+        self._runs: list[tuple[int, int]] | None = None
+        if model.group_col() >= 0:
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged,
+                           model.dataChanged):
+                signal.connect(self.update_spans)
+            self.update_spans()
         from PySide6.QtCore import QTimer
 
         self._rows_timer = QTimer(self)
@@ -222,9 +254,39 @@ class FormTableView(QTableView):
         enter, self.enter_pressed = self.enter_pressed, False
         # Enter: go down like a spreadsheet (SubmitModelCache alone also comes from a click on another row)
         if enter and hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
-            cur = self.currentIndex()
-            if cur.isValid() and cur.row() + 1 < self.model().rowCount():
-                self.setCurrentIndex(self.model().index(cur.row() + 1, cur.column()))
+            self.go_down()
+
+    def go_down(self) -> None:
+        """The cell below the current one; below a merged 类别 cell that is the row after the group."""
+        cur = self.currentIndex()
+        if not cur.isValid():
+            return
+        below = cur.row() + max(1, self.rowSpan(cur.row(), cur.column()))
+        if below < self.model().rowCount():
+            self.setCurrentIndex(self.model().index(below, cur.column()))
+
+    # ------------------------------------------------------------------ merged 类别 cells
+    def update_spans(self, *args: Any) -> None:
+        """Equal consecutive 类别 cells as one merged cell, as on paper (recomputed after every change)."""
+        model = self.model()
+        g = model.group_col()
+        if g < 0:
+            return
+        if len(args) >= 2 and isinstance(args[1], QModelIndex) and not args[0].column() <= g <= args[1].column():
+            return  # an edit elsewhere cannot change the groups
+        runs = group_runs(model.ps, model.table, model.rows, model.fixed) if model.alive() else []
+        if runs == self._runs:
+            return
+        self._runs = runs
+        self.clearSpans()
+        for start, length in runs:
+            self.setSpan(start, g, length, 1)
+        cur = self.currentIndex()  # the cursor never rests inside a merged cell
+        if cur.isValid() and cur.column() == g:
+            for start, length in runs:
+                if start < cur.row() < start + length and self.state() != QAbstractItemView.State.EditingState:
+                    self.setCurrentIndex(model.index(start, g))
+                    break
 
     def seal(self) -> None:
         """The next typing is a new undo step."""
@@ -243,9 +305,7 @@ class FormTableView(QTableView):
             self.copy()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
-            cur = self.currentIndex()
-            if cur.isValid() and cur.row() + 1 < self.model().rowCount():
-                self.setCurrentIndex(self.model().index(cur.row() + 1, cur.column()))
+            self.go_down()
             return
         if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
             self.clear_selected()
