@@ -181,3 +181,55 @@ def test_hostile_file_is_refused(app, qtbot, tmp_path, monkeypatch, boxes, conte
     assert kind == "warning" and "坏文件.xlsx" in text
     assert win.session.state.doc.to_dict() == before
     assert win.undo_stack.count() == 0
+
+
+def test_a_command_that_cannot_apply_is_left_out(app, qtbot, tmp_path, boxes):
+    from desktop.session import SetCell
+    from ui.xlsx_import_dialog import push_import
+
+    win = window(qtbot, tmp_path)
+    s = win.session
+    ps = s.state.parts[0]
+    rid = ps.data_rows("indicators")[0]
+    good = f"indicators/{rid}/actual"
+    computed = f"indicators/{rid}/score"
+    assert ps.how(computed) == "computed"
+    before = s.state.doc.to_dict()
+    failed = push_import(win, [SetCell(ps.part.id, good, ps.raw(good), "新值"),
+                               SetCell(ps.part.id, computed, ps.raw(computed), "99")])
+    assert len(failed) == 1 and "未导入" in failed[0]
+    assert ps.raw(good) == "新值"
+    win.undo_stack.undo()
+    assert s.state.doc.to_dict() == before
+    win.undo_stack.redo()
+    assert ps.raw(good) == "新值"
+    win.close()
+
+
+def test_own_export_of_several_projects(app, qtbot, tmp_path, monkeypatch, boxes):
+    from desktop.core.catalog import form_ids
+    from desktop.export.xlsx import export_xlsx
+    from desktop.export.xlsx_import import export_map
+    from openpyxl import load_workbook
+    from ui import exports
+
+    C = "shenzhen-project-selfeval-2021"
+    if C not in form_ids():
+        pytest.skip("form C not there yet")
+    win = window(qtbot, tmp_path, C)
+    s = win.session
+    out = tmp_path / "深圳.xlsx"
+    export_xlsx(s.state, out)
+    maps = export_map(out)
+    last = maps[-1]
+    ps = s.state.parts[len(maps) - 1]
+    addr = next(a for a in last["cells"] if "/" not in a and ps.how(a) == "input" and len(last["cells"][a]["c"]) == 1)
+    wb = load_workbook(out)
+    wb[last["sheet"]][last["cells"][addr]["c"][0]] = "改过的文字"
+    wb.save(out)
+    choose_file(monkeypatch, out)
+    others = [p.to_dict() for p in s.state.doc.parts[:-1]]
+    assert exports.import_xlsx(win)
+    assert ps.raw(addr) == "改过的文字"
+    assert [p.to_dict() for p in s.state.doc.parts[:-1]] == others  # the other projects untouched
+    win.close()

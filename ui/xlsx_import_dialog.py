@@ -92,28 +92,37 @@ def diff_commands(session: FormSession, part_id: str, new: Part) -> list[Command
     return cmds
 
 
-def workable(session: FormSession, cmds: list[Command]) -> tuple[list[Command], list[str]]:
-    """The commands that apply cleanly, tried in order on a copy of the document (no draft)."""
-    doc = Document.from_dict(session.state.doc.to_dict())
-    trial = FormSession(DocumentState(session.form, doc))
-    ok: list[Command] = []
-    notes: list[str] = []
-    for c in cmds:
-        try:
-            trial.apply(c)
-        except (JixiaoError, KeyError, ValueError) as exc:
-            notes.append(f"{getattr(c, 'label', '') or c.text} 未导入：{getattr(exc, 'text', exc)}")
-            continue
-        ok.append(c)
-    return ok, notes
+class ImportBatch(Batch):
+    """A :class:`Batch` that leaves out the commands that cannot be applied (told in :attr:`failed`)
+    instead of stopping half way; what was applied is what undo takes back."""
+
+    def __init__(self, commands: list[Command], text: str):
+        super().__init__(list(commands), text)
+        self.failed: list[str] = []
+        self._checked = False
+
+    def do(self, s: FormSession) -> None:
+        if self._checked:
+            super().do(s)
+            return
+        done: list[Command] = []
+        with s._bulk():
+            for c in self.commands:
+                try:
+                    c.do(s)
+                except (JixiaoError, KeyError, ValueError) as exc:
+                    self.failed.append(f"{getattr(c, 'label', '') or c.text} 未导入：{getattr(exc, 'text', exc)}")
+                    continue
+                done.append(c)
+        self.commands = done
+        self._checked = True
 
 
 def push_import(win: Any, cmds: list[Command], text: str = "从 Excel 导入") -> list[str]:
     """Apply ``cmds`` in the window as one undo step; returns notes on what could not be applied."""
-    ok, notes = workable(win.session, cmds)
-    if ok:
-        win.push(Batch(ok, text))
-    return notes
+    batch = ImportBatch(cmds, text)
+    win.push(batch)
+    return batch.failed
 
 
 # ---------------------------------------------------------------------------------- the menu action
@@ -393,12 +402,14 @@ class MappingDialog(QDialog):
         for r, row in enumerate(rows):
             for c, h in enumerate(headers):
                 self.preview.setItem(r, c, QTableWidgetItem(row.get(h, "")))
-        hh = self.preview.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
         self.preview.resizeColumnsToContents()
-        for c in range(len(headers)):
-            if self.preview.columnWidth(c) > 260:
-                self.preview.setColumnWidth(c, 260)
+        for c in range(self.preview.columnCount()):
+            width = self.preview.columnWidth(c) + 12
+            self.preview.setColumnWidth(c, min(width, 260))
 
     def _table_changed(self) -> None:
         self._fill_combos()
@@ -435,6 +446,7 @@ class MappingDialog(QDialog):
             if h in guess:
                 combo.setCurrentIndex(max(combo.findData(guess[h]), 0))
             combo.setMinimumContentsLength(10)
+            combo.currentIndexChanged.connect(lambda _i: self._mark_preview())
             self.combos[h] = combo
             r, c = divmod(k, per_line)
             name = QLabel(f"{h} →")
@@ -445,6 +457,26 @@ class MappingDialog(QDialog):
             grid.setColumnStretch(c * 2 + 1, 1)
         grid.setRowStretch(grid.rowCount(), 1)
         self.map_area.setWidget(inner)
+        self._mark_preview()
+
+    def _mark_preview(self) -> None:
+        """Preview columns that are imported show their target; the others are greyed."""
+        from PySide6.QtGui import QBrush, QColor
+
+        headers = self.data.headers if self.data is not None else []
+        grey = QBrush(QColor("#9a9a9a"))
+        for c, h in enumerate(headers):
+            combo = self.combos.get(h)
+            target = combo.currentText() if combo is not None and combo.currentData() else ""
+            item = QTableWidgetItem(f"{h}\n→ {target}" if target else f"{h}\n（不导入）")
+            if not target:
+                item.setForeground(grey)
+            self.preview.setHorizontalHeaderItem(c, item)
+            for r in range(self.preview.rowCount()):
+                cell = self.preview.item(r, c)
+                if cell is not None:
+                    cell.setForeground(grey if not target else QBrush())
+        self._fit_preview()
 
     def accept(self) -> None:
         mapping = self.mapping()
