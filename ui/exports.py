@@ -163,6 +163,7 @@ def ask_password(win: Any, user: str, server: str) -> tuple[str, bool] | None:
 
     dlg = QDialog(win)
     dlg.setWindowTitle("邮件服务器密码")
+    dlg.setMinimumWidth(380)
     form = QFormLayout(dlg)
     form.addRow(QLabel(f"登录邮件服务器 {server} 的用户 {user}："))
     edit = QLineEdit()
@@ -195,9 +196,12 @@ def _attachments(win: Any, tmp: str) -> tuple[Path, Path]:
 def send_mail(win: Any) -> Path | None:
     """发送邮件: an .eml opened in the default mail program, or sent through the intranet server when set up."""
     try:
+        from importlib import import_module
+
         from desktop.export.eml import open_in_mail_client, subject_vars_of, write_eml
-        import desktop.export.pdf  # noqa: F401
-        import desktop.export.xlsx  # noqa: F401
+
+        for name in ("desktop.export.pdf", "desktop.export.xlsx", "desktop.export.smtp"):
+            import_module(name)
     except ImportError as exc:
         _missing(win, "发送邮件", exc)
         return None
