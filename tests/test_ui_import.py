@@ -124,7 +124,12 @@ def test_clerk_sheet_through_mapping(app, qtbot, tmp_path, monkeypatch, boxes):
         dialog.set_column("类别", None)  # the clerk decides not to take the 类别
         dialog.set_column("类别", "cls")  # ...and changes their mind
         dialog.mode_buttons["append"].setChecked(True)
-        return QDialog.DialogCode.Accepted
+        dialog.set_column("目标值", "actual")  # two sheet columns into one: refused, the dialog stays open
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted and "每一列只能对应一次" in boxes[-1][1]
+        dialog.set_column("目标值", "target")
+        dialog.accept()
+        return dialog.result()
 
     monkeypatch.setattr(xd.MappingDialog, "exec", drive)
     summary = xd.import_xlsx(win)
@@ -233,3 +238,18 @@ def test_own_export_of_several_projects(app, qtbot, tmp_path, monkeypatch, boxes
     assert ps.raw(addr) == "改过的文字"
     assert [p.to_dict() for p in s.state.doc.parts[:-1]] == others  # the other projects untouched
     win.close()
+
+
+def test_mapping_dialog_for_every_form(app, qtbot, tmp_path, monkeypatch, boxes):
+    from desktop.core.catalog import form_ids
+    from ui.xlsx_import_dialog import MappingDialog
+
+    sheet = clerk_sheet(tmp_path / "表.xlsx")
+    for i, fid in enumerate(form_ids()):
+        win = window(qtbot, tmp_path, fid, f"{i}.jxd")
+        d = MappingDialog(win, sheet, ["指标"])
+        qtbot.addWidget(d)
+        table = win.form.tables[d.table_id()]
+        assert d.mapping(), fid
+        assert set(d.mapping().values()) <= set(table.column_ids)
+        win.close()
