@@ -257,3 +257,25 @@ def test_stacked_rule_is_the_pdf_rule():
     assert ("suzhou-project-selfeval-2023", "budget") in stacked
     assert ("suzhou-project-selfeval-2023", "use") in stacked
     assert all(s.columns >= 3 for f in all_forms() for s in f.sections if prints_stacked(s))
+
+
+def test_typing_over_a_longtext_cell_replaces_it(app, qtbot, tmp_path):
+    win, view = open_form(qtbot, tmp_path, "shenzhen-project-selfeval-2021")
+    ps = win.session.state.parts[0]
+    tv = view.tables["indicators"]
+    rid = ps.data_rows("indicators")[-1]
+    addr = f"indicators/{rid}/reason"
+    old = ps.raw(addr)
+    assert old
+    tv.setFocus()
+    tv.setCurrentIndex(tv.model().index_of(addr))
+    qtbot.keyClick(tv, "o")  # as in Excel: typing on a cell starts it anew
+    from ui.cell_delegates import CellTextEdit
+
+    editor = [w for w in tv.viewport().findChildren(CellTextEdit) if w.isVisible()][-1]
+    qtbot.keyClick(editor, "k")  # the editor has the focus now
+    assert ps.raw(addr) == "ok"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    win.undo_stack.undo()
+    assert ps.raw(addr) == old

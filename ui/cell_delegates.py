@@ -26,6 +26,7 @@ class CellTextEdit(QPlainTextEdit):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
+        self.setObjectName("cellText")  # opaque, so a text taller than its row never shows the row below
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -84,6 +84,10 @@ class CellDelegate(QStyledItemDelegate):
         if isinstance(editor, CellTextEdit):
             editor.cell_height = option.rect.height()
             editor.grow()
+        elif isinstance(editor, QComboBox) and option.rect.height() > 2 * editor.sizeHint().height():
+            r = option.rect  # a dropdown in a tall merged 类别 cell: its own height, centred
+            h = editor.sizeHint().height()
+            editor.setGeometry(r.x(), r.y() + (r.height() - h) // 2, r.width(), h)
 
     def _live(self, index: QPersistentModelIndex, text: str) -> None:
         if index.isValid():
@@ -107,6 +111,9 @@ class CellDelegate(QStyledItemDelegate):
                 editor.setText(text)
         elif isinstance(editor, CellTextEdit):
             editor.set_text(text)
+            if self.view.key_edit:  # typing over a cell replaces its text, as a line edit (and Excel) does
+                self.view.key_edit = False
+                editor.selectAll()
 
     def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         if isinstance(editor, CellTextEdit):
@@ -139,6 +146,7 @@ class FormTableView(QTableView):
         super().__init__(parent)
         self.push = push
         self.enter_pressed = False
+        self.key_edit = False  # an editor is being opened by a typed key
         self.setModel(model)
         model.edit_requested = self._edit_requested  # type: ignore[method-assign]
         self.setItemDelegate(CellDelegate(self))
@@ -255,6 +263,15 @@ class FormTableView(QTableView):
         # Enter: go down like a spreadsheet (SubmitModelCache alone also comes from a click on another row)
         if enter and hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self.go_down()
+
+    def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
+        if trigger is None:
+            return super().edit(index)  # type: ignore[call-arg]
+        self.key_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        try:
+            return super().edit(index, trigger, event)
+        finally:
+            self.key_edit = False
 
     def go_down(self) -> None:
         """The cell below the current one; below a merged 类别 cell that is the row after the group."""

@@ -26,6 +26,7 @@ QLabel[cell="label"] {{ background: {LABEL_BG}; border-right: 1px solid {GRID}; 
     padding: 3px 6px; }}
 QWidget[cell="value"] {{ background: {PAPER}; border-right: 1px solid {GRID}; border-bottom: 1px solid {GRID}; }}
 QLineEdit, QPlainTextEdit {{ border: 1px solid transparent; background: transparent; padding: 2px 4px; }}
+QPlainTextEdit#cellText {{ background: {PAPER}; border: 1px solid #2b6cb0; padding: 0 1px; }}
 QPlainTextEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 1px solid #2b6cb0; background: #fbfdff; }}
 QLineEdit[how="computed"] {{ background: {COMPUTED_BG}; color: #1a3d6d; }}
