@@ -14,12 +14,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.core.document import cell_addr, split_addr
 from desktop.session import Change, FormSession
 from ui import theme
-from ui.cell_delegates import GROUP_TIP
 
 ADDR_ROLE = Qt.ItemDataRole.UserRole + 1
 HOW_ROLE = Qt.ItemDataRole.UserRole + 2
 MARK_ROLE = Qt.ItemDataRole.UserRole + 3  # 'error' | 'warning' | ''
 OVERRIDE_ROLE = Qt.ItemDataRole.UserRole + 4
+GROUP_TIP = ("相同的{label}合并成一格显示（与打印相同）。在合并格里修改只改本组第一行；"
+             "改后其余各行另成一格，可再分别修改。")
 BIG_CHANGE = 64  # more changed cells than this: one dataChanged over their bounding box
 
 _BG = {
