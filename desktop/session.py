@@ -314,19 +314,24 @@ class FormSession:
         self._change.marks.add(key.split("@", 1)[-1])
         self._queue(("set_explanation", part_id, key, text))
 
-    def _insert(self, part_id: str, table: str, it: RowItem) -> None:
+    def _insert(self, part_id: str, table: str, items: list[RowItem]) -> None:
+        """Insert rows (in the order given, each at its index) with one recalculation."""
         ps = self.part(part_id)
-        ps.insert_row(table, it.index, dict(it.cells), it.row_id)
-        self._queue(("insert_row", part_id, table, it.row_id, it.index, dict(it.cells)))
-        for col, raw in it.overrides.items():
-            addr = cell_addr(table, it.row_id, col)
-            ps.set_override(addr, raw)
-            self._queue(("set_override", part_id, addr, raw))
+        ps.insert_rows(table, [(it.index, dict(it.cells), it.row_id) for it in items])
+        for it in items:
+            self._queue(("insert_row", part_id, table, it.row_id, it.index, dict(it.cells)))
+        for it in items:
+            for col, raw in it.overrides.items():
+                addr = cell_addr(table, it.row_id, col)
+                ps.set_override(addr, raw)
+                self._queue(("set_override", part_id, addr, raw))
         self._change.tables.add((part_id, table))
 
-    def _remove(self, part_id: str, table: str, row_id: str) -> None:
-        self.part(part_id).remove_row(table, row_id)
-        self._queue(("remove_row", part_id, table, row_id))
+    def _remove(self, part_id: str, table: str, row_ids: list[str]) -> None:
+        """Remove rows with one recalculation."""
+        self.part(part_id).remove_rows(table, row_ids)
+        for row_id in row_ids:
+            self._queue(("remove_row", part_id, table, row_id))
         self._change.tables.add((part_id, table))
 
     def _move(self, part_id: str, table: str, row_id: str, index: int) -> None:

@@ -97,12 +97,10 @@ class InsertRows(Command):
     text: str = "增加行"
 
     def do(self, s: "FormSession") -> None:
-        for it in self.items:
-            s._insert(self.part_id, self.table, it)
+        s._insert(self.part_id, self.table, self.items)
 
     def undo(self, s: "FormSession") -> None:
-        for it in reversed(self.items):
-            s._remove(self.part_id, self.table, it.row_id)
+        s._remove(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
 
 
 @dataclass
@@ -113,12 +111,10 @@ class RemoveRows(Command):
     text: str = "删除行"
 
     def do(self, s: "FormSession") -> None:
-        for it in reversed(self.items):
-            s._remove(self.part_id, self.table, it.row_id)
+        s._remove(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
 
     def undo(self, s: "FormSession") -> None:
-        for it in self.items:
-            s._insert(self.part_id, self.table, it)
+        s._insert(self.part_id, self.table, self.items)
 
 
 @dataclass

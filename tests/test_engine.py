@@ -567,3 +567,21 @@ def test_override_and_input_when_on_one_column_are_refused_at_load():
     with pytest.raises(DefinitionError) as exc:
         parse_definition(d, "m.json")
     assert "m.json" in exc.value.text and "override" in exc.value.text and "input_when" in exc.value.text
+
+
+def test_bulk_insert_and_remove_equal_one_by_one():
+    """insert_rows / remove_rows recompute once and give what row-by-row edits give."""
+    form = load_form("suzhou-project-selfeval-2023")
+    cells = [{"cls": "产出目标", "name": f"指标{i}", "target": ">=10 个", "actual": f"{8 + i} 个"} for i in range(3)]
+    one = DocumentState(form, load_sample(form.id))
+    many = DocumentState(form, load_sample(form.id))
+    ids = [one.parts[0].insert_row("indicators", 11 + i, c, f"n{i}") for i, c in enumerate(cells)]
+    assert many.parts[0].insert_rows("indicators", [(11 + i, c, f"n{i}") for i, c in enumerate(cells)]) == ids
+    assert many.parts[0].data_rows("indicators") == one.parts[0].data_rows("indicators")
+    assert many.parts[0].text("total_score") == one.parts[0].text("total_score")
+    assert_same_as_fresh(many)
+    many.parts[0].remove_rows("indicators", ids[:2])
+    for rid in ids[:2]:
+        one.parts[0].remove_row("indicators", rid)
+    assert many.parts[0].text("total_score") == one.parts[0].text("total_score")
+    assert_same_as_fresh(many)

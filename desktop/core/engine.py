@@ -514,28 +514,41 @@ class PartState:
 
     def insert_row(self, tid: str, index: int | None = None, cells: dict[str, str] | None = None,
                    row_id: str | None = None) -> str:
+        return self.insert_rows(tid, [(index, cells, row_id)])[0]
+
+    def insert_rows(self, tid: str, rows: list[tuple[int | None, dict[str, str] | None, str | None]]) -> list[str]:
+        """Insert several rows — each (index or None for the end, cells, row id or None) in turn —
+        and recompute once: importing or pasting n rows costs one recalculation, not n."""
         table = self.form.tables[tid]
         if not table.repeat:
             raise ReadOnlyCell(f"“{table.title}”的行是固定的")
-        rows = self.part.rows.setdefault(tid, [])
-        if len(rows) >= table.max_rows:
+        existing = self.part.rows.setdefault(tid, [])
+        if len(existing) + len(rows) > table.max_rows:
             raise ReadOnlyCell(f"“{table.title}”最多 {table.max_rows} 行")
-        row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
-        rows.insert(len(rows) if index is None else max(0, min(index, len(rows))), row)
-        self._structure_changed(table, [row.id])
-        return row.id
+        ids: list[str] = []
+        for index, cells, row_id in rows:
+            row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
+            existing.insert(len(existing) if index is None else max(0, min(index, len(existing))), row)
+            ids.append(row.id)
+        self._structure_changed(table, ids)
+        return ids
 
     def remove_row(self, tid: str, rid: str) -> None:
+        self.remove_rows(tid, [rid])
+
+    def remove_rows(self, tid: str, rids: list[str]) -> None:
+        """Remove rows (their values, overrides and problems) with one recalculation."""
         table = self.form.tables[tid]
-        rows = self.part.rows.get(tid, [])
-        self.part.rows[tid] = [r for r in rows if r.id != rid]
-        for c in table.columns:
-            key = (tid, rid, c.id)
-            self.v.pop(key, None)
-            self.calc.pop(key, None)
-            self.part.overrides.pop(cell_addr(*key), None)
-        prefix = f"{tid}/{rid}/"
-        for k in [k for k in self.problems if k[1].startswith(prefix)]:
+        gone = set(rids)
+        self.part.rows[tid] = [r for r in self.part.rows.get(tid, []) if r.id not in gone]
+        for rid in gone:
+            for c in table.columns:
+                key = (tid, rid, c.id)
+                self.v.pop(key, None)
+                self.calc.pop(key, None)
+                self.part.overrides.pop(cell_addr(*key), None)
+        prefixes = tuple(f"{tid}/{rid}/" for rid in gone)
+        for k in [k for k in self.problems if k[1].startswith(prefixes)]:
             del self.problems[k]
         self._structure_changed(table, [])
 
