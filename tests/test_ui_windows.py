@@ -410,3 +410,27 @@ def test_verify_a_pdf_against_the_open_draft(app, qtbot, tmp_path, monkeypatch):
     text = exports.verify_pdf(win)
     assert text.startswith("不一致") and shown[-1][0] == "differs"
     win.close()
+
+
+def test_printing_keeps_a_version_with_the_drafts_code(app, qtbot, tmp_path, monkeypatch):
+    """A printed copy carries the draft's verification code and is kept as a 版本 of the draft."""
+    pytest.importorskip("pypdfium2")
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    from ui import exports
+
+    win = window(qtbot, tmp_path, "suzhou-project-declare-2020", "打印.jxd")
+    codes = []
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda self: QPrintPreviewDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QPrintPreviewDialog, "setWindowTitle", lambda self, t: codes.append(t))
+    before = len(win.session.draft.snapshots())
+    exports.print_preview(win)
+    assert len(win.session.draft.snapshots()) == before + 1
+    assert win.session.draft.snapshots()[-1].reason == "print"
+    pdf = tmp_path / "同一版本.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    exports.export_pdf(win)
+    from desktop.export.pdf_verify import read_stamp
+
+    assert read_stamp(pdf).code in codes[-1]  # the same draft, the same content: the same code on paper
+    win.close()

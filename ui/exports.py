@@ -98,8 +98,18 @@ def print_preview(win: Any) -> None:
         _missing(win, "打印预览", exc)
         return
     font = user_settings.get("print_font") or None
+
+    def printed(job: Any) -> None:  # a printed copy is a version of the draft, like an exported one
+        draft = win.session.draft
+        if draft is not None and not win.session.readonly:
+            try:
+                win.flush()
+                draft.snapshot("print", "打印")
+            except JixiaoError:
+                pass
+
     try:
-        FormPrinter(win, lambda: win.session.state, font=font).preview()
+        FormPrinter(win, lambda: win.session.state, font=font, draft_id=_draft_id(win), after_print=printed).preview()
     except JixiaoError as exc:
         QMessageBox.warning(win, "打印预览", exc.text)
 
