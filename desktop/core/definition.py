@@ -40,6 +40,7 @@ class Field:
     span: int = 1
     print: bool = True
     yearly: bool = False  # belongs to one year: cleared when a draft is copied for the next year
+    hidden: bool = False  # never printed, not even as a header line (kept for search and new-year copies)
     # compiled at load
     compiled: Compiled | None = None
     compiled_input_when: Compiled | None = None
@@ -216,7 +217,7 @@ class FormDef:
 # ---------------------------------------------------------------------------------------
 
 FIELD_KEYS = {"id", "label", "type", "required", "formula", "override", "input_when", "min", "max",
-              "help", "example", "default", "width", "span", "print", "yearly"}
+              "help", "example", "default", "width", "span", "print", "yearly", "hidden"}
 TABLE_KEYS = {"id", "title", "kind", "columns", "rows", "repeat", "min_rows", "max_rows", "initial_rows",
               "label_column", "group_column", "sum_columns", "row_checks", "unit", "header", "note",
               "page_break"}
@@ -301,7 +302,8 @@ class _Loader:
             min=data.get("min"), max=data.get("max"), help=str(data.get("help", "")),
             example=data.get("example"), default=data.get("default"),
             width=float(self.number(data, "width", 1.0, where)), span=self.number(data, "span", 1, where, True),
-            print=bool(data.get("print", True)), yearly=bool(data.get("yearly", False)),
+            print=bool(data.get("print", True)) and not data.get("hidden", False),
+            yearly=bool(data.get("yearly", False)), hidden=bool(data.get("hidden", False)),
         )
         if f.example is not None:
             try:

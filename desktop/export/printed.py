@@ -46,7 +46,8 @@ def signature_lines(state: DocumentState, ps: PartState) -> SignatureLines:
 def header_fields(form: FormDef) -> list[Field]:
     """Typed fields printed above the body (申报单位名称：…): not in a grid, not in a title."""
     in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
-    return [f for s in form.sections for f in s.fields if not f.print and not f.computed and f.id not in in_titles]
+    return [f for s in form.sections for f in s.fields
+            if not f.print and not f.hidden and not f.computed and f.id not in in_titles]
 
 
 def printed_value(ps: PartState, f: Field, addr: str) -> str:
