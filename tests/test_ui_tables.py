@@ -279,3 +279,12 @@ def test_typing_over_a_longtext_cell_replaces_it(app, qtbot, tmp_path):
     QApplication.processEvents()
     win.undo_stack.undo()
     assert ps.raw(addr) == old
+
+
+def test_a_problem_in_a_merged_cell_focuses_the_merged_cell(app, qtbot, tmp_path):
+    win, view = open_form(qtbot, tmp_path, "suzhou-project-selfeval-2023")
+    tv = view.tables["indicators"]
+    model = tv.model()
+    addr = model.addr(3, model.group_col())  # covered by the 决策目标 cell of rows 0–5
+    assert view.focus_addr(addr)
+    assert tv.currentIndex().row() == 0 and tv.currentIndex().column() == model.group_col()

@@ -260,7 +260,7 @@ class PartView(QScrollArea):
         view = self.tables.get(t)
         if view is None:
             return False
-        idx = view.model().index_of(addr)
+        idx = view.span_top(view.model().index_of(addr))
         if not idx.isValid():
             return False
         self.ensureWidgetVisible(view, 50, 80)

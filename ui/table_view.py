@@ -180,6 +180,15 @@ class FormTableView(QTableView):
                     self.setCurrentIndex(model.index(start, g))
                     break
 
+    def span_top(self, index: QModelIndex) -> QModelIndex:
+        """The merged 类别 cell that covers ``index`` (or ``index`` itself)."""
+        g = self.model().group_col()
+        if index.isValid() and index.column() == g:
+            for start, length in self._runs or []:
+                if start < index.row() < start + length:
+                    return self.model().index(start, g)
+        return index
+
     def seal(self) -> None:
         """The next typing is a new undo step."""
         stack = getattr(self.window(), "undo_stack", None)
