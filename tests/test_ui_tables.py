@@ -251,12 +251,11 @@ def test_e_money_sections_print_labels_above_values(app, qtbot, tmp_path, fields
 
 def test_stacked_rule_is_the_pdf_rule():
     from desktop.core.catalog import all_forms
-    from ui.part_view import prints_stacked
 
-    stacked = [(f.id, s.id) for f in all_forms() for s in f.sections if prints_stacked(s)]
+    stacked = [(f.id, s.id) for f in all_forms() for s in f.sections if s.stacked]
     assert ("suzhou-project-selfeval-2023", "budget") in stacked
     assert ("suzhou-project-selfeval-2023", "use") in stacked
-    assert all(s.columns >= 3 for f in all_forms() for s in f.sections if prints_stacked(s))
+    assert all(s.columns >= 3 for f in all_forms() for s in f.sections if s.stacked)
 
 
 def test_typing_over_a_longtext_cell_replaces_it(app, qtbot, tmp_path):

@@ -17,13 +17,6 @@ from ui.table_view import FormTableView
 PAGE_WIDTH = {"portrait": 940, "landscape": 1280}
 
 
-def prints_stacked(section: Section) -> bool:
-    """A 'fields' section of three or more label/value pairs a line prints as a row of labels above
-    a row of values (form E's 市级预算执行情况).  The same rule as the PDF
-    (desktop.export.pdf_blocks.StoryBuilder.fields_grid: ``columns >= 3``)."""
-    return section.kind == "fields" and max(1, section.columns) >= 3
-
-
 class GridSection(QFrame):
     """A 'fields' section: a bordered grid of shaded label cells and value cells, as on paper."""
 
@@ -34,7 +27,7 @@ class GridSection(QFrame):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
         pairs = max(1, section.columns)
-        if prints_stacked(section):
+        if section.stacked:
             self._stacked(ctx, section, editors, grid, pairs)
             return
         row, col = 0, 0

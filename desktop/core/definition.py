@@ -164,6 +164,12 @@ class Section:
     note: str = ""
     page_break: bool = False
 
+    @property
+    def stacked(self) -> bool:
+        """A 'fields' grid of three or more label/value pairs a line is printed, and shown, as a row of
+        labels above a row of values (form E's 市级预算执行情况), as on paper."""
+        return self.kind == "fields" and max(1, self.columns) >= 3
+
 
 @dataclass
 class Signatures:

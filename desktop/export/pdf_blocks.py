@@ -165,7 +165,7 @@ class StoryBuilder:
         n = max(1, s.columns)
         header: list[GRow] = []
         rows: list[GRow] = []
-        if n >= 3:  # the paper prints a row of labels above a row of values
+        if s.stacked:  # the paper prints a row of labels above a row of values
             widths = [1.0] * n
             for start in range(0, len(fields), n):
                 chunk = fields[start:start + n]

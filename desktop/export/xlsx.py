@@ -228,7 +228,7 @@ class SheetBuilder:
         n = max(1, s.columns)
         if s.title:
             self.title_row(s.title)
-        if n >= 3:  # a row of labels above a row of values
+        if s.stacked:  # a row of labels above a row of values
             bounds = _bounds(spans([1.0] * n, self.G))
             for start in range(0, len(fields), n):
                 chunk = fields[start:start + n]
