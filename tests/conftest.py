@@ -1,4 +1,5 @@
 import os
+import socket
 
 import pytest
 
@@ -12,3 +13,42 @@ def jixiao_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("JIXIAO_HOME", str(home))
     return home
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """What a local SMTP server received."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """An aiosmtpd server on 127.0.0.1 (login clerk / 密码123), started and stopped by the test: (inbox, port)."""
+    pytest.importorskip("aiosmtpd")
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def auth(server, session, envelope, mechanism, data):
+        ok = (data.login, data.password) == (b"clerk", "密码123".encode())
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=auth, auth_require_tls=False,
+                            ready_timeout=5)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

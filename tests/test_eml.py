@@ -7,6 +7,7 @@ import time
 from email import policy
 
 import pytest
+from conftest import free_port
 
 from desktop.core.catalog import load_form, load_sample
 from desktop.core.engine import DocumentState
@@ -138,42 +139,8 @@ def test_cli_eml(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------------------
-# SMTP against a local server
+# SMTP against a local server (the smtp_server fixture is in conftest.py)
 # ---------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult
-
-    def auth(server, session, envelope, mechanism, data):
-        ok = (data.login, data.password) == (b"clerk", "密码123".encode())
-        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=auth, auth_require_tls=False,
-                            ready_timeout=5)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_send_through_local_smtp(smtp_server, files):

@@ -3,10 +3,10 @@ with the server set up in 设置; the password is asked for, never stored."""
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 
 import pytest
+from conftest import free_port
 
 pytest.importorskip("pytestqt")
 pytest.importorskip("aiosmtpd")
@@ -27,38 +27,9 @@ def app(qapp, jixiao_home):
     return make_app()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult
-
-    def auth(server, session, envelope, mechanism, data):
-        return AuthResult(success=(data.login, data.password) == (b"clerk", "密码123".encode()), handled=False)
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=auth, auth_require_tls=False,
-                            ready_timeout=5)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def server(smtp_server):
+    return smtp_server
 
 
 @pytest.fixture
