@@ -75,20 +75,13 @@ def _launch(args: list[str]) -> tuple[float, float | None]:
 
 def _big_draft(folder: Path) -> Path:
     sys.path.insert(0, str(ROOT))
-    from desktop.core.catalog import load_form, load_sample
-    from desktop.core.document import Row
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from stress import big_document
+
     from desktop.store import create_draft_from_document
 
-    form_id = "suzhou-project-selfeval-2023"
-    load_form(form_id)
-    doc = load_sample(form_id)
-    rows = doc.parts[0].rows["indicators"]
-    base = [r for r in rows if r.cells.get("cls") in ("产出目标", "效益目标", "满意度目标")]
-    while len(rows) < 2000:
-        src = base[len(rows) % len(base)]
-        rows.append(Row(f"x{len(rows)}", dict(src.cells, name=f"{src.cells['name']}{len(rows)}")))
     path = folder / "两千行.jxd"
-    create_draft_from_document(path, doc)
+    create_draft_from_document(path, big_document(2000))
     return path
 
 

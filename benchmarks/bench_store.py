@@ -27,22 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from stress import big_document  # noqa: E402
 
 FORM = "suzhou-project-selfeval-2023"
 ROUNDS, PER_ROUND = 7, 40
 
 
 def _big_document(rows: int = 2000):
-    from desktop.core.catalog import load_sample
-    from desktop.core.document import Row
-
-    doc = load_sample(FORM)
-    table = doc.parts[0].rows["indicators"]
-    while len(table) < rows:
-        i = len(table)
-        table.append(Row(f"r{i:05d}", {"cls": "产出目标", "name": f"第{i}项指标：政务云平台可用率", "target": ">=99.9%",
-                                       "actual": "99.95%"}))
-    return doc
+    return big_document(rows)
 
 
 def _raw_commit(path: Path, journal: str, sync: str, n: int) -> float:
