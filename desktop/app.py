@@ -7,7 +7,6 @@ and SQLAlchemy load when a draft is opened or something is exported.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -108,7 +107,7 @@ def _smoke_exit(app: Any, main_window: Any, opened: Any) -> None:
     app.exit(code)
 
 
-def run_from_cli(args: argparse.Namespace) -> int:
+def run_from_cli(args: Any) -> int:
     return run(getattr(args, "file", None))
 
 

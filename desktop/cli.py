@@ -6,10 +6,12 @@ SQLAlchemy or ReportLab.
 """
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
 
 from desktop.core.errors import JixiaoError
 
@@ -58,7 +60,9 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> "argparse.ArgumentParser":
+    import argparse
+
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效填报：预算绩效表单的填报、检查、打印与导出")
     sub = parser.add_subparsers(dest="command")
     for name, (_, help_text, args) in COMMANDS.items():
@@ -68,13 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(spec: str) -> Callable[[argparse.Namespace], int]:
+def _handler(spec: str) -> Callable[[Any], int]:
     module, func = spec.split(":")
     return getattr(importlib.import_module(module), func)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
+    if not (sys.argv[1:] if argv is None else argv):  # plain `jixiao`: start the app at once
+        from desktop.app import run
+
+        return run(None)
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):
