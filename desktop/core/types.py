@@ -23,6 +23,7 @@ class FieldType:
 
     name: ClassVar[str] = "text"
     numeric: ClassVar[bool] = False
+    half_width: ClassVar[bool] = False  # printed in half-width characters (０１０２ → 0102)
     example: ClassVar[str] = "苏州市体育信息中心"
     options_allowed: ClassVar[tuple[str, ...]] = ("max_length",)
     max_length: int = 0
@@ -40,8 +41,9 @@ class FieldType:
         return str(value)
 
     def print_input(self, raw: str, value: Any) -> str:
-        """A typed value as printed: as the clerk typed it, in half-width characters."""
-        return raw.strip() if not self.numeric else reading.normalize(raw)
+        """A typed value as printed: as the clerk typed it — in half-width characters for numbers and
+        for the types that set ``half_width`` (codes, years, phone numbers)."""
+        return reading.normalize(raw) if self.numeric or self.half_width else raw.strip()
 
     @property
     def align(self) -> str:
@@ -77,6 +79,7 @@ class Code(FieldType):
     """Text that must match a pattern, e.g. a 7-digit 主管部门 code."""
 
     name: ClassVar[str] = "code"
+    half_width: ClassVar[bool] = True
     example: ClassVar[str] = "0102017"
     options_allowed: ClassVar[tuple[str, ...]] = ("pattern", "hint", "max_length")
     pattern: str = r"\d{7}"
@@ -87,9 +90,6 @@ class Code(FieldType):
         if not re.fullmatch(self.pattern, text):
             raise ReadError("bad_pattern", text=raw, hint=self.hint)
         return text
-
-    def print_input(self, raw: str, value: Any) -> str:
-        return reading.normalize(raw)
 
 
 @dataclass
@@ -210,26 +210,22 @@ class DateType(FieldType):
 @dataclass
 class Year(FieldType):
     name: ClassVar[str] = "year"
+    half_width: ClassVar[bool] = True
     numeric: ClassVar[bool] = False
     example: ClassVar[str] = "２０２３年"
 
     def read(self, raw: str) -> Any:
         return reading.read_year(raw)
 
-    def print_input(self, raw: str, value: Any) -> str:
-        return reading.normalize(raw)
-
 
 @dataclass
 class Phone(FieldType):
     name: ClassVar[str] = "phone"
+    half_width: ClassVar[bool] = True
     example: ClassVar[str] = "６９１５９５６２"
 
     def read(self, raw: str) -> Any:
         return reading.read_phone(raw)
-
-    def print_input(self, raw: str, value: Any) -> str:
-        return reading.normalize(raw)
 
 
 @dataclass
