@@ -15,6 +15,14 @@ def jixiao_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture
+def app(qapp, jixiao_home):
+    """The app's QApplication (bundled font, style sheet) over pytest-qt's, with a private JIXIAO_HOME."""
+    from desktop.app import make_app
+
+    return make_app()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

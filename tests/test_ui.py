@@ -49,13 +49,6 @@ SCENES = {
 }
 
 
-@pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
 def open_window(qtbot, path):
     from ui.form_window import FormWindow
 

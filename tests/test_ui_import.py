@@ -17,13 +17,6 @@ E = "suzhou-project-selfeval-2023"
 
 
 @pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
-@pytest.fixture
 def boxes(monkeypatch):
     """Message boxes answered at once; what they said is kept."""
     said: list[tuple[str, str]] = []

@@ -21,18 +21,6 @@ E = "suzhou-project-selfeval-2023"
 
 
 @pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
-@pytest.fixture
-def server(smtp_server):
-    return smtp_server
-
-
-@pytest.fixture
 def said(monkeypatch):
     out: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda p, t, text, *a, **k: out.append(("warning", text)))
@@ -76,11 +64,11 @@ def direct(monkeypatch, asked):
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(recipients))
 
 
-def test_send_from_window_through_intranet_server(app, qtbot, tmp_path, monkeypatch, server, said):
+def test_send_from_window_through_intranet_server(app, qtbot, tmp_path, monkeypatch, smtp_server, said):
     from ui import exports
     from ui import settings as user_settings
 
-    inbox, port = server
+    inbox, port = smtp_server
     configure(port)
     assert user_settings.smtp_settings().port == port
     win = window(qtbot, tmp_path)
@@ -105,11 +93,11 @@ def test_send_from_window_through_intranet_server(app, qtbot, tmp_path, monkeypa
     win.close()
 
 
-def test_password_asked_and_kept_for_the_session_only(app, qtbot, tmp_path, monkeypatch, server, said):
+def test_password_asked_and_kept_for_the_session_only(app, qtbot, tmp_path, monkeypatch, smtp_server, said):
     from ui import exports
     from ui import settings as user_settings
 
-    inbox, port = server
+    inbox, port = smtp_server
     configure(port, user="clerk")
     win = window(qtbot, tmp_path)
     asked: list = []

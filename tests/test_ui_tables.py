@@ -15,13 +15,6 @@ from desktop.session import FormSession  # noqa: E402
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
 def open_form(qtbot, tmp_path, form_id):
     from ui.form_window import FormWindow
 

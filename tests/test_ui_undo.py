@@ -27,13 +27,6 @@ def _norm(doc) -> str:
     return json.dumps(d, sort_keys=True, ensure_ascii=False)
 
 
-@pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
 @pytest.mark.parametrize("form_id", form_ids())
 def test_undo_everything_restores_document_and_draft(form_id, app, qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication, QLineEdit

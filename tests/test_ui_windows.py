@@ -16,13 +16,6 @@ C = "shenzhen-project-selfeval-2021"
 E = "suzhou-project-selfeval-2023"
 
 
-@pytest.fixture
-def app(qapp, jixiao_home):
-    from desktop.app import make_app
-
-    return make_app()
-
-
 def type_chars(qtbot, widget, text):
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
