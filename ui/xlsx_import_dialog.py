@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -20,6 +19,7 @@ from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
 from desktop.session import Batch, Command, FormSession, InsertRows, RowItem, SetCell, SetExplanation
 from ui import settings as user_settings
+from ui.exports import _busy
 
 SKIP = "（不导入）"
 PREVIEW_ROWS = 8
@@ -126,14 +126,6 @@ def push_import(win: Any, cmds: list[Command], text: str = "从 Excel 导入") -
 
 
 # ---------------------------------------------------------------------------------- the menu action
-def _busy(fn: Any) -> Any:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return fn()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
 def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
     """从 Excel 导入…: returns a summary of what was done (None when nothing was)."""
     if win.session.readonly:

@@ -79,17 +79,23 @@ def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
     lines: list[str] = []
     cur = ""
     cur_w = 0.0
+
+    def break_anywhere(tok: str) -> None:
+        """A run longer than the line: break it between any two characters."""
+        nonlocal cur, cur_w
+        for ch in tok:
+            cw = char_units(ch, size)
+            if cur_w + cw > capacity and cur:
+                lines.append(cur)
+                cur, cur_w = "", 0.0
+            cur += ch
+            cur_w += cw
+
     for tok in _TOKEN.findall(para):
         w = text_units(tok, size)
         if cur_w + w <= capacity or not cur:
-            if w > capacity and len(tok) > 1:  # a run longer than the line: break it anywhere
-                for ch in tok:
-                    cw = char_units(ch, size)
-                    if cur_w + cw > capacity and cur:
-                        lines.append(cur)
-                        cur, cur_w = "", 0.0
-                    cur += ch
-                    cur_w += cw
+            if w > capacity and len(tok) > 1:
+                break_anywhere(tok)
                 continue
             cur += tok
             cur_w += w
@@ -105,13 +111,7 @@ def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
         cur, cur_w = tok, w
         if w > capacity and len(tok) > 1:
             cur, cur_w = "", 0.0
-            for ch in tok:
-                cw = char_units(ch, size)
-                if cur_w + cw > capacity and cur:
-                    lines.append(cur)
-                    cur, cur_w = "", 0.0
-                cur += ch
-                cur_w += cw
+            break_anywhere(tok)
     lines.append(cur)
     return lines
 
