@@ -83,5 +83,27 @@ def open_session(parent: QWidget, path: str | Path) -> Any:
             QMessageBox.warning(parent, "无法打开草稿", exc2.text)
             return None
     except JixiaoError as exc:
+        if getattr(exc, "key", "") in READ_ONLY_OFFERED:
+            return _offer_read_only(parent, path, exc.text)
+        QMessageBox.warning(parent, "无法打开草稿", exc.text)
+        return None
+
+
+# drafts that cannot be opened for writing but can be read as they are (the file is never changed)
+READ_ONLY_OFFERED = ("bad_journal", "readonly_recover")
+
+
+def _offer_read_only(parent: QWidget, path: str | Path, text: str) -> Any:
+    from desktop.session import FormSession
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "无法以可编辑方式打开草稿", text, parent=parent)
+    readonly = box.addButton("只读打开", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not readonly:
+        return None
+    try:
+        return FormSession.open(path, readonly=True)
+    except JixiaoError as exc:
         QMessageBox.warning(parent, "无法打开草稿", exc.text)
         return None

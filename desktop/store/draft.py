@@ -18,6 +18,7 @@ SQLAlchemy is imported here only inside methods, when a draft is opened.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -98,7 +99,8 @@ class Draft:
             problem = files.writable_problem(path)
             if problem:
                 readonly, notice = True, message(problem, name=path.name)
-        version = files.validate(path)
+        checked = files.validate(path, readonly)
+        notice = "；".join(n for n in (notice, checked.notice) if n)
         lock = None
         if not readonly:
             try:
@@ -108,26 +110,31 @@ class Draft:
                     raise
                 readonly, notice = True, exc.text
         try:
-            return cls._connect(path, version, readonly, lock, notice)
+            return cls._connect(path, checked, readonly, lock, notice)
         except BaseException:
             if lock is not None:
                 lock.release()
+            if checked.memory is not None:
+                checked.memory.close()
             raise
 
     @classmethod
-    def _connect(cls, path: Path, version: int, readonly: bool, lock: DraftLock | None, notice: str) -> "Draft":
+    def _connect(cls, path: Path, checked: "files.Checked", readonly: bool, lock: DraftLock | None,
+                 notice: str) -> "Draft":
         from desktop.store import migrate
         from desktop.store.engine import make_engine
 
         backup = None
-        memory = None
+        memory = checked.memory
         try:
-            if version < SCHEMA_VERSION:
-                if readonly:
-                    memory = migrate.migrated_copy(path, version)
+            if checked.version < SCHEMA_VERSION:
+                if memory is not None:
+                    migrate.migrate(memory, checked.version, path)
+                elif readonly:
+                    memory = migrate.migrated_copy(path, checked.version, immutable=checked.immutable)
                 else:
-                    backup = migrate.migrate_file(path, version)
-            engine = make_engine(path, readonly=readonly, connection=memory)
+                    backup = migrate.migrate_file(path, checked.version)
+            engine = make_engine(path, readonly=readonly, connection=memory, immutable=checked.immutable)
             conn = engine.connect()
         except DraftError:
             raise
@@ -152,7 +159,7 @@ class Draft:
             if path.exists():
                 raise draft_error("exists", path)
             files.build(path, document)
-            return cls._connect(path, SCHEMA_VERSION, False, lock, "")
+            return cls._connect(path, files.Checked(SCHEMA_VERSION), False, lock, "")
         except BaseException:
             lock.release()
             raise
@@ -362,8 +369,13 @@ class Draft:
 
 
 def read_draft_document(path: str | Path) -> Document:
-    """The document in a draft, opened read-only (for check / pdf / xlsx on a draft)."""
+    """The document in a draft, opened read-only (for check / pdf / xlsx on a draft).
+
+    A notice (e.g. a journal beside the file that was not used) is logged as a
+    warning: on the command line it reaches stderr."""
     with Draft.open(path, readonly=True) as draft:
+        if draft.notice:
+            logging.getLogger("jixiao.store").warning(draft.notice)
         return draft.document
 
 

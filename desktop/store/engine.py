@@ -18,17 +18,19 @@ from desktop.store import sqlite as lite
 
 
 def make_engine(path: Path | str, *, readonly: bool = False, connection: sqlite3.Connection | None = None,
-                check: bool = True) -> Engine:
+                check: bool = True, immutable: bool = False) -> Engine:
     """An engine on the draft at ``path``.
 
     ``connection``: use this already-open raw connection (an in-memory copy of
     an old draft, migrated for reading).  ``check=False`` only for a brand-new
-    file whose tables do not exist yet.
+    file whose tables do not exist yet.  ``immutable`` (read-only): SQLite
+    ignores the untrusted journal found beside the file.
     """
     path = Path(path)
 
     def creator() -> sqlite3.Connection:
-        con = connection if connection is not None else lite.connect(path, "ro" if readonly else "rw")
+        con = connection if connection is not None else \
+            lite.connect(path, "ro" if readonly else "rw", immutable=immutable)
         try:
             if check:
                 lite.check_schema(con, path)

@@ -29,6 +29,11 @@ MESSAGES: dict[str, str] = {
     "readonly_file": "草稿“{name}”是只读文件，已以只读方式打开；如需修改，请另存一份",
     "readonly_folder": "草稿“{name}”所在的文件夹不能写入，已以只读方式打开；如需修改，请另存一份",
     "readonly_edit": "草稿“{name}”以只读方式打开，修改没有保存",
+    "bad_journal": "草稿“{name}”旁边有一个不可信的日志文件“{journal}”（{why}），为保护您的文件没有使用它；"
+                   "可以只读方式打开草稿（日志不会被使用），或请发送方重新发一份",
+    "journal_ignored": "草稿“{name}”旁边的日志文件“{journal}”不可信（{why}），已忽略；草稿以只读方式打开，原文件和日志都未改动",
+    "journal_recovered": "草稿“{name}”上次没有正常保存完毕（旁边有日志文件“{journal}”）；已在副本中撤回未完成的修改后只读打开，"
+                         "原文件和日志都未改动",
     "readonly_recover": "草稿“{name}”上次没有正常保存完毕，需要修复，但文件或文件夹是只读的；请把它复制到可写的位置再打开",
     "locked": "草稿“{name}”已在计算机 {computer} 上由 {user} 打开（{since} 起）；可以只读方式打开",
     "locked_here": "草稿“{name}”已在本机的另一个窗口中打开（{since} 起）；可以只读方式打开",

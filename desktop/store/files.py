@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.document import Document
 from desktop.store import sqlite as lite
-from desktop.store.errors import DraftError, draft_error
+from desktop.store.errors import DraftError, draft_error, message
 from desktop.store.layout import APPLICATION_ID, FORMAT, SCHEMA_VERSION
 
 
@@ -61,18 +62,55 @@ def probe(path: Path) -> None:
         raise lite.missing(path)
 
 
-def validate(path: Path) -> int:
-    """Check a draft file before using it; returns its schema version.  Reads only (but see hot journals)."""
-    if lite.has_hot_journal(path):
-        # the last writer stopped mid-transaction: SQLite rolls the journal back on first read
-        if writable_problem(path):
+@dataclass
+class Checked:
+    """What :func:`validate` found: the schema version, a notice for the clerk, and for
+    read-only use of a draft with a hot journal, the privately recovered copy to read instead."""
+
+    version: int
+    notice: str = ""
+    memory: sqlite3.Connection | None = None
+    immutable: bool = False  # read the file with SQLite ignoring the untrusted journal beside it
+
+
+def validate(path: Path, readonly: bool = False) -> Checked:
+    """Check a draft file before using it.  Never lets SQLite replay or delete anything for a
+    read-only use; for writing, replays a journal only after :func:`lite.inspect_journal` passed it."""
+    header = lite.inspect_header(path)
+    journal = lite.inspect_journal(path, header.page_size)
+    if journal is not None and journal.problem:
+        if not readonly:
+            raise draft_error("bad_journal", path, journal=journal.path.name, why=journal.problem)
+        lite.check_header(path, header)
+        notice = message("journal_ignored", name=path.name, journal=journal.path.name, why=journal.problem)
+        return Checked(_checked_version(path, "ro", immutable=True), notice, immutable=True)
+    if journal is None:
+        lite.check_header(path, header)
+        return Checked(_checked_version(path, "ro"))
+    # a genuine hot journal: the last writer stopped mid-transaction
+    notice = message("journal_recovered", name=path.name, journal=journal.path.name)
+    if readonly or writable_problem(path):
+        if not readonly:
             raise draft_error("readonly_recover", path)
-        mode = "rw"
-    else:
-        lite.check_header(path, lite.inspect_header(path))
-        mode = "ro"
+        try:
+            memory = lite.recovered_copy(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise lite.translate(exc, path) from None
+        try:
+            version = lite.check_schema(memory, path)
+            lite.quick_check(memory, path)
+        except BaseException:
+            memory.close()
+            raise
+        return Checked(version, notice, memory)
+    version = _checked_version(path, "rw")  # SQLite rolls the checked journal back here
+    lite.check_header(path, lite.inspect_header(path))
+    return Checked(version)
+
+
+def _checked_version(path: Path, mode: str, immutable: bool = False) -> int:
     try:
-        con = lite.connect(path, mode)
+        con = lite.connect(path, mode, immutable=immutable)
     except sqlite3.Error as exc:
         raise lite.translate(exc, path) from None
     try:
@@ -82,8 +120,6 @@ def validate(path: Path) -> int:
         raise lite.translate(exc, path) from None
     finally:
         con.close()
-    if mode == "rw":
-        lite.check_header(path, lite.inspect_header(path))
     return version
 
 

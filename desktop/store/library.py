@@ -94,7 +94,8 @@ def read_entry(path: str | Path) -> DraftEntry:
         entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
         header = lite.inspect_header(path)
         lite.check_header(path, header)
-        con = lite.connect(path, "ro")
+        # a journal beside a received draft is never replayed: read the file as it is
+        con = lite.connect(path, "ro", immutable=lite.inspect_journal(path, header.page_size) is not None)
         try:
             lite.check_schema(con, path)  # no triggers or views, exactly our tables: then reading is safe
             info = {k: v for k, v in con.execute("SELECT key, value FROM info")}

@@ -134,9 +134,9 @@ def migrate_file(path: Path, version: int) -> Path:
     return backup
 
 
-def migrated_copy(path: Path, version: int) -> sqlite3.Connection:
+def migrated_copy(path: Path, version: int, immutable: bool = False) -> sqlite3.Connection:
     """An in-memory copy of an old draft, migrated; the file is only read."""
-    src = lite.connect(path, "ro")
+    src = lite.connect(path, "ro", immutable=immutable)
     try:
         lite.check_schema(src, path)
         mem = lite.connect(":memory:", "memory")

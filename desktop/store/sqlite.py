@@ -4,6 +4,9 @@
   Windows drive letters and UNC shares).
 * :func:`inspect_header` — reads the 100-byte header: is it SQLite, is it one
   of our drafts (application id), is it complete, which schema version.
+* :func:`inspect_journal` — looks at a ``-journal`` left beside a draft
+  *before* SQLite sees it: SQLite replays a hot journal on open, and a journal
+  whose trailer names a super-journal makes SQLite delete that named file.
 * :func:`connect` — a connection with ``trusted_schema=OFF``; the schema is
   checked (:func:`check_schema`) before any other statement runs.
 * :func:`translate` — any ``sqlite3`` error as a :class:`DraftError` with a
@@ -13,8 +16,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
+import stat
 import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,22 +32,96 @@ MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another instance's transaction
 
 
-def sqlite_uri(path: Path, mode: str) -> str:
+def sqlite_uri(path: Path, mode: str, immutable: bool = False) -> str:
+    """``immutable``: SQLite neither locks the file nor looks at any journal beside it."""
     p = Path(os.path.abspath(path)).as_posix()
     if not p.startswith("/"):
         p = "/" + p  # C:/x → /C:/x
-    return f"file://{quote(p, safe='/:')}?mode={mode}"
+    return f"file://{quote(p, safe='/:')}?mode={mode}" + ("&immutable=1" if immutable else "")
 
 
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + "-journal")
 
 
-def has_hot_journal(path: Path) -> bool:
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A rollback journal found beside a draft; ``problem`` is why it must not be replayed ("" if it may)."""
+
+    path: Path
+    problem: str = ""
+
+
+def inspect_journal(path: Path, page_size: int) -> Journal | None:
+    """The journal beside ``path`` if SQLite would treat it as hot, checked without SQLite.
+
+    Never opens anything but the journal itself, for reading.  A journal is
+    refused (``problem`` set) when it is not a regular file, when its trailer
+    names a super-journal (SQLite would delete the named file after the
+    rollback; this app never attaches databases, so its own journals never
+    name one), or when its header does not belong to this database.
+    """
+    jpath = journal_path(path)
     try:
-        return journal_path(path).stat().st_size > 0
-    except OSError:
-        return False
+        st = os.lstat(jpath)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return Journal(jpath, f"无法检查：{why(exc)}")
+    if not stat.S_ISREG(st.st_mode):
+        return Journal(jpath, "不是普通文件")
+    size = st.st_size
+    if size == 0:
+        return None
+    try:
+        with open(jpath, "rb") as fh:
+            head = fh.read(28)
+            fh.seek(max(0, size - 16))
+            tail = fh.read(16)
+    except OSError as exc:
+        return Journal(jpath, f"无法读取：{why(exc)}")
+    if size >= 16 and tail[8:16] == JOURNAL_MAGIC:
+        (name_len,) = struct.unpack(">I", tail[:4])
+        if 0 < name_len <= size - 16:
+            return Journal(jpath, "其中指定了另一个文件（主日志），回放时会删除该文件")
+    if not head or head[0] == 0:
+        return None  # SQLite does not treat a journal with a zeroed header as hot
+    if len(head) < 28 or head[:8] != JOURNAL_MAGIC:
+        return Journal(jpath, "文件头不是数据库日志")
+    sector, jpage = struct.unpack(">II", head[20:28])
+    if jpage != page_size or sector < 512 or sector > 65536 or sector & (sector - 1):
+        return Journal(jpath, "与草稿的页大小不符，不属于这份草稿")
+    return Journal(jpath)
+
+
+def recovered_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of a draft with a genuine hot journal, rolled back privately.
+
+    The draft and its journal are copied into a private temporary folder where
+    SQLite replays the copy; the originals are only read.  The caller has
+    checked the journal with :func:`inspect_journal`.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="jxd-"))
+    try:
+        copy = folder / "d.jxd"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(journal_path(path), journal_path(copy))
+        again = inspect_journal(copy, inspect_header(copy).page_size)
+        if again is None or again.problem:  # changed between the check and the copy
+            raise draft_error("bad_journal", path, journal=journal_path(path).name, why="复制时内容变了")
+        src = connect(copy, "rw")
+        try:
+            check_schema(src, path)
+            mem = connect(":memory:", "memory")
+            src.backup(mem)
+        finally:
+            src.close()
+        return mem
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -104,13 +184,16 @@ def missing(path: Path) -> DraftError:
     return draft_error("missing_file", path)
 
 
-def connect(path: Path | str, mode: str) -> sqlite3.Connection:
-    """A raw connection (``mode``: ro, rw, rwc, or ``memory``) with untrusted-schema settings; nothing read yet."""
+def connect(path: Path | str, mode: str, immutable: bool = False) -> sqlite3.Connection:
+    """A raw connection (``mode``: ro, rw, rwc, or ``memory``) with untrusted-schema settings; nothing read yet.
+
+    ``immutable`` (read-only only): SQLite ignores any journal beside the file.
+    """
     if mode == "memory":
         con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
-        con = sqlite3.connect(sqlite_uri(Path(path), mode), uri=True, isolation_level=None,
-                              timeout=BUSY_TIMEOUT, check_same_thread=False)
+        con = sqlite3.connect(sqlite_uri(Path(path), mode, immutable and mode == "ro"), uri=True,
+                              isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
     try:
         con.execute("PRAGMA trusted_schema=OFF")
         con.execute("PRAGMA cell_size_check=ON")
