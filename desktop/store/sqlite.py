@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from desktop.core.errors import os_why
 from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
 
@@ -55,6 +56,7 @@ class Header:
 
 def inspect_header(path: Path) -> Header:
     """Check the file's header and size without SQLite; raises :class:`DraftError`."""
+    require_regular(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
@@ -63,10 +65,8 @@ def inspect_header(path: Path) -> Header:
         raise missing(path) from None
     except IsADirectoryError:
         raise draft_error("is_folder", path) from None
-    except PermissionError as exc:
-        raise draft_error("unreadable", path, why=exc.strerror or "没有权限") from None
     except OSError as exc:
-        raise draft_error("unreadable", path, why=exc.strerror or exc) from None
+        raise draft_error("unreadable", path, why=os_why(exc)) from None
     if not head.startswith(MAGIC[: min(len(head), 16)]) or len(head) == 0:
         raise draft_error("not_sqlite", path)
     if len(head) < 100:
@@ -84,6 +84,17 @@ def inspect_header(path: Path) -> Header:
     if size % page_size:
         raise draft_error("truncated", path, size=size, expected=(size // page_size + 1) * page_size)
     return Header(page_size, pages, user_version, app_id, head[18] == 2 or head[19] == 2)
+
+
+def require_regular(path: Path) -> None:
+    """Refuse a named pipe, a device or a socket before anything opens it (it would block for ever)."""
+    from desktop.core.interchange import not_regular
+
+    what = not_regular(path)
+    if what == "文件夹":
+        raise draft_error("is_folder", path)
+    if what:
+        raise draft_error("not_regular", path, what=what)
 
 
 def check_header(path: Path, header: Header) -> None:
@@ -194,22 +205,46 @@ _WHY = {
     "unable to open database file": "无法打开文件，U 盘或网络盘可能已断开",
     "attempt to write a readonly database": "文件是只读的",
     "database is locked": "文件被另一程序占用",
+    "string or blob too big": "其中一项内容过大",
+    "out of memory": "内存不足",
+    "constraint failed": "内容有重复的标识或违反了约束",
+}
+# by SQLite's primary result code, when the text is not one of the above
+_WHY_CODE = {
+    3: "没有权限", 5: "文件被另一程序占用", 6: "文件被另一程序占用", 7: "内存不足", 8: "文件是只读的",
+    10: "磁盘读写出错，U 盘或网络盘可能已断开", 11: "数据库结构损坏", 13: "磁盘已满",
+    14: "无法打开文件，U 盘或网络盘可能已断开", 18: "其中一项内容过大", 19: "内容有重复的标识或违反了约束",
+    23: "没有权限", 26: "文件内容不是有效的数据库",
 }
 
 
 def why(exc: BaseException) -> str:
+    """Why SQLite (or the system) failed, in Chinese; the original words go to ``DraftError.detail``."""
+    if isinstance(exc, OSError):
+        return os_why(exc)
     text = str(exc)
     for en, zh in _WHY.items():
         if en in text:
             return zh
-    return text or exc.__class__.__name__
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _WHY_CODE:
+        return _WHY_CODE[code & 0xFF]
+    if isinstance(exc, MemoryError):
+        return "内存不足"
+    return "读写数据库时出错"
 
 
 def translate(exc: BaseException, path: Path, writing: bool = False) -> DraftError:
-    """A sqlite3 (or SQLAlchemy-wrapped) error as a DraftError naming the file."""
+    """A sqlite3 (or SQLAlchemy-wrapped) error as a DraftError naming the file; its text is in ``detail``."""
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, DraftError):
         return orig
+    err = _translate(orig, path, writing)
+    err.detail = f"{type(orig).__name__}: {orig}"
+    return err
+
+
+def _translate(orig: BaseException, path: Path, writing: bool) -> DraftError:
     text = str(orig)
     code = getattr(orig, "sqlite_errorcode", None)
     if code == 776 or "readonly rollback" in text.lower():  # SQLITE_READONLY_ROLLBACK
