@@ -6,10 +6,11 @@ computed look, override mark and problems.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QTextOption
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox,
                                QPlainTextEdit, QSizePolicy, QWidget)
 
@@ -172,10 +173,29 @@ class LineField(QLineEdit, FieldEditor):
         self.ctx.push(self.ctx.session.set_cell_command(self.ctx.part_id, self.addr, None, True))
 
 
+# a run of this many characters with no place to break a line (no space, no Chinese character)
+_UNBROKEN = "[^\\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+_LONG_RUN = re.compile(f"(?<!{_UNBROKEN}){_UNBROKEN}{{300}}")  # starts only where a run starts: linear
+
+
+def wrap_mode(text: str) -> QTextOption.WrapMode:
+    """How a text box breaks ``text`` into lines, in time linear in its length.
+
+    Qt breaks at word boundaries, and a "word" longer than the line is searched
+    again for every line it fills: a 1 MB text with no space took 47 s to show.
+    Such a text (a run of 300 characters with nowhere to break) wraps anywhere.
+    """
+    if _LONG_RUN.search(text):
+        return QTextOption.WrapMode.WrapAnywhere
+    return QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+
+
 class TextField(QPlainTextEdit, FieldEditor):
-    """A long text that grows as it is typed (no inner scroll bar), like the paper's open boxes."""
+    """A long text that grows as it is typed, like the paper's open boxes, up to ``MAX_LINES`` lines; a longer
+    text scrolls inside its box (a box as tall as a 1 MB text would be laid out whole at every resize)."""
 
     MIN_LINES = 2
+    MAX_LINES = 40
 
     def __init__(self, ctx: Ctx, f: Field, parent: QWidget | None = None):
         super().__init__(parent)
@@ -196,8 +216,13 @@ class TextField(QPlainTextEdit, FieldEditor):
 
     def _grow(self) -> None:
         lines = max(self.MIN_LINES, int(self.document().size().height()))
+        capped = lines > self.MAX_LINES
         fm = QFontMetrics(self.font())
-        h = lines * fm.lineSpacing() + 2 * self.frameWidth() + int(self.document().documentMargin() * 2) + 4
+        h = min(lines, self.MAX_LINES) * fm.lineSpacing() + 2 * self.frameWidth() \
+            + int(self.document().documentMargin() * 2) + 4
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if capped else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if self.verticalScrollBarPolicy() != policy:
+            self.setVerticalScrollBarPolicy(policy)
         if self.height() != h:
             self.setFixedHeight(h)
 
@@ -217,6 +242,9 @@ class TextField(QPlainTextEdit, FieldEditor):
         text = ps.raw(self.addr)
         if self.toPlainText() != text and not self.own and not self.hasFocus():
             self._loading = True
+            mode = wrap_mode(text)
+            if self.wordWrapMode() != mode:
+                self.setWordWrapMode(mode)
             self.setPlainText(text)
             self._loading = False
         self.decorate()
