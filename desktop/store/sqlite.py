@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from desktop.core.errors import os_why
+from desktop.store import ddl
 from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
 
@@ -144,6 +145,11 @@ _EXTRAS = re.compile(r"\b(CHECK|REFERENCES|GENERATED|AS|COLLATE|WITHOUT|STRICT)\
 def check_schema(con: sqlite3.Connection, path: Path) -> int:
     """The draft's schema version, after checking its layout exactly; refuses triggers and views.
 
+    Exactly: the tables' columns (``table_xinfo``), each ``CREATE TABLE`` text as
+    :mod:`desktop.store.ddl` reads it (a hidden ``UNIQUE`` or ``DEFAULT`` would
+    otherwise pass, and later block saving), and exactly the automatic indexes
+    of our primary keys.
+
     Runs first on every connection: reads only ``sqlite_master`` and table
     descriptions, which execute nothing stored in the file.
     """
@@ -156,8 +162,9 @@ def check_schema(con: sqlite3.Connection, path: Path) -> int:
     layout = LAYOUTS.get(version)
     if layout is None:
         raise draft_error("not_draft", path)
-    tables: set[str] = set()
-    for kind, name, _tbl, sql in con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+    tables: dict[str, str] = {}
+    indexes: set[tuple[str, str]] = set()
+    for kind, name, tbl, sql in con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
         if kind == "trigger":
             raise draft_error("unsafe", path, what=f"触发器 {name}")
         if kind == "view":
@@ -167,13 +174,14 @@ def check_schema(con: sqlite3.Connection, path: Path) -> int:
                 raise draft_error("unsafe", path, what=f"多余的表 {name}")
             if _EXTRAS.search((sql or "").upper()):
                 raise draft_error("unsafe", path, what=f"表 {name} 上的约束或表达式")
-            tables.add(name)
+            tables[name] = sql
         elif kind == "index":
             if sql is not None or not name.startswith("sqlite_autoindex_"):
                 raise draft_error("unsafe", path, what=f"索引 {name}")
+            indexes.add((name, tbl))
         else:
             raise draft_error("unsafe", path, what=f"{kind} {name}")
-    missing_tables = set(layout) - tables
+    missing_tables = set(layout) - set(tables)
     if missing_tables:
         if not tables:
             raise draft_error("not_draft", path)
@@ -186,6 +194,12 @@ def check_schema(con: sqlite3.Connection, path: Path) -> int:
             found.append((col, (ctype or "").upper(), notnull, dflt, pk))
         if found != expected:
             raise draft_error("bad_schema", path, what=f"表 {name} 的列不对")
+        if ddl.canonical(tables[name]) != ddl.expected(name, expected):
+            raise draft_error("bad_schema", path, what=f"表 {name} 的约束与本程序建的不同")
+    wanted = {(ix, name) for name, cols in layout.items() for ix in ddl.autoindexes(name, cols)}
+    if indexes != wanted:
+        extra = sorted(ix for ix, _ in indexes - wanted) or sorted(ix for ix, _ in wanted - indexes)
+        raise draft_error("bad_schema", path, what=f"索引 {'、'.join(extra)} 与本程序建的不同")
     return version
 
 
