@@ -22,7 +22,7 @@ from typing import Any, Callable
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core import limits
-from desktop.core.errors import JixiaoError, message
+from desktop.core.errors import JixiaoError, message, os_why
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
 
@@ -431,7 +431,7 @@ class FormSession:
             return False
         except OSError as exc:  # pragma: no cover - the store translates these
             self._resync = True
-            self.error = f"无法写入草稿（{exc.strerror or exc}）；屏幕上的内容仍在，请检查磁盘后重试，或“另存为”新文件"
+            self.error = f"无法写入草稿（{os_why(exc)}）；屏幕上的内容仍在，请检查磁盘后重试，或“另存为”新文件"
             self._set_status("failed")
             return False
         self.error = ""
