@@ -8,9 +8,9 @@ against the same draft with a 1 KB text, measured in the same run:
 * core: ``FormSession.open`` (the draft checked against the limits, read, computed and checked);
 * window: the same plus the form window built, shown and painted once.
 
-Two kinds of 1 MB text (and a 100 KB one, to show the growth): one with no place to break a line (the case that was quadratic:
-Qt searched the whole "word" again for every line) and Chinese prose with a line break every
-200 characters.  Opening is linear when the 1 MB / 1 KB ratio stays near the size ratio or
+Two kinds of 1 MB text (and a 100 KB one, to show the growth): one with no place to break a
+line (the case that was quadratic: Qt searched the whole "word" again for every line) and
+Chinese prose with a line break every 200 characters.  Opening is linear when the 1 MB / 1 KB ratio stays near the size ratio or
 below (most of the time at 1 KB is the fixed cost of the window).
 """
 from __future__ import annotations

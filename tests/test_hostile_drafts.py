@@ -187,7 +187,8 @@ def test_too_many_rows(inbox, jixiao_home):
     n = limits.TABLE_ROWS + 1
     sql(inbox / D, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < "
                    f"{n}) INSERT INTO table_rows SELECT 'p1', 'indicators', 'z' || i, 1000 + i FROM k")
-    run = check_refused(inbox, D, "“项目绩效实现情况(80分)”有 ", f"行，超过上限 {limits.TABLE_ROWS} 行", home=jixiao_home)
+    run = check_refused(inbox, D, "“项目绩效实现情况(80分)”有 ", f"行，超过上限 {limits.TABLE_ROWS} 行",
+                        home=jixiao_home)
     assert int(re.search(r"有 (\d+) 行", run.err).group(1)) > n
 
 
@@ -216,7 +217,18 @@ def test_too_many_values(inbox, jixiao_home):
 
 def test_a_long_identifier(inbox, jixiao_home):
     sql(inbox / D, "UPDATE field_values SET field = printf('%.*c', 100000, 'f') WHERE field = 'overview'")
-    check_refused(inbox, D, "标识过长", home=jixiao_home)
+    check_refused(inbox, D, "草稿内容中有一项的名称过长（上限 200 字）", home=jixiao_home)
+
+
+def test_a_huge_snapshot_label(inbox, jixiao_home):
+    sql(inbox / D, "INSERT INTO snapshots (taken, label, content) VALUES ('2024-01-01', "
+                   "printf('%.*c', 30000000, 'x'), '{}')")
+    check_refused(inbox, D, "版本列表的内容过长", home=jixiao_home)
+
+
+def test_a_binary_identifier(inbox, jixiao_home):
+    sql(inbox / D, "UPDATE field_values SET field = x'00ff' WHERE field = 'overview'")
+    check_refused(inbox, D, "草稿内容中有一项的名称不是文字（是二进制数据）", home=jixiao_home)
 
 
 # ---------------------------------------------------------------------------------- tracebacks before
@@ -282,7 +294,8 @@ def rebuilt(src: Path, dst: Path, table: str, old: str, new: str) -> Path:
     """A copy of ``src`` whose ``table`` was created with ``old`` replaced by ``new`` in its CREATE TABLE."""
     con = sqlite3.connect(src)
     ddl = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
-    app_id, version = con.execute("PRAGMA application_id").fetchone()[0], con.execute("PRAGMA user_version").fetchone()[0]
+    app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    version = con.execute("PRAGMA user_version").fetchone()[0]
     con.close()
     assert old in ddl[table]
     ddl[table] = ddl[table].replace(old, new, 1)

@@ -59,7 +59,8 @@ MESSAGES: dict[str, str] = {
     # --- limits (desktop/core/limits.py) ----------------------------------------------
     "limit_value": "{where}的内容过长（{length} 字，上限 {limit} 字）",
     "limit_value_bytes": "{where}的内容过长（{size} 字节，超过上限 {limit} 字）",
-    "limit_name": "{where}的标识过长（上限 {limit} 字）",
+    "limit_name": "{where}中有一项的名称过长（上限 {limit} 字）",
+    "name_not_text": "{where}中有一项的名称不是文字（是{kind}）",
     "limit_rows": "{where}有 {count} 行，超过上限 {limit} 行",
     "limit_parts": "共有 {count} 个部分，超过上限 {limit} 个",
     "limit_values": "共有 {count} 项内容，超过上限 {limit} 项",

@@ -105,8 +105,8 @@ def _long_values(ps: PartState, w: SheetWriter, sheet: str) -> list[str]:
     for addr, length, rows in w.long:
         if addr in w.cut:
             continue
-        out.append(f"{where}{ps.describe(addr)}有 {length} 字，超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字：表中分在 "
-                   f"{rows} 行显示；完整内容在文件的隐藏数据中，再导入时原样读回")
+        out.append(f"{where}{ps.describe(addr)}有 {length} 字，超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字："
+                   f"表中分在 {rows} 行显示；完整内容在文件的隐藏数据中，再导入时原样读回")
     for addr in dict.fromkeys(w.cut):
         out.append(f"{where}{ps.describe(addr)}超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字，表中显示的内容已截断"
                    "（单元格末尾注明）；完整内容在文件的隐藏数据中，再导入时原样读回")

@@ -31,6 +31,8 @@ TABLES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "fixed_cells": (("part_id", "tbl", "row_id", "col"), "value"),
     "overrides": (("part_id", "addr"), "value"),
     "explanations": (("part_id", "problem"), "text"),
+    # the list of 版本 (its content is checked when one is opened: Draft.snapshot_document)
+    "snapshots": (("taken", "reason", "content_hash"), "label"),
 }
 VALUE_TABLES = ("field_values", "cells", "fixed_cells", "overrides", "explanations")
 LONG_KEYS = ("addr", "problem")  # an address or "check@address": a few identifiers long
@@ -122,10 +124,13 @@ def _describe(con: sqlite3.Connection, path: Path, form: Any, table: str, rowid:
     names: dict[str, str] = {}
     for k in keys:
         kind = _scalar(con, f"SELECT typeof({k}) FROM {table} WHERE rowid = ?", rowid)
-        size = _scalar(con, f"SELECT length({k}) FROM {table} WHERE rowid = ?", rowid) if kind == "text" else None
-        if kind != "text" or size is None or size > key_limit(k):
-            return draft_error("bad_value", path, why=message("limit_name", where=_table_name(table),
-                                                              limit=key_limit(k)))
+        if kind != "text":
+            return draft_error("bad_value", path, why=message("name_not_text", where=_table_name(table),
+                                                              kind=KINDS.get(kind, kind)))
+        size = _scalar(con, f"SELECT length({k}) FROM {table} WHERE rowid = ?", rowid)
+        if size is None or size > key_limit(k):
+            return draft_error("too_big", path, why=message("limit_name", where=_table_name(table),
+                                                            limit=key_limit(k)))
         names[k] = _scalar(con, f"SELECT {k} FROM {table} WHERE rowid = ?", rowid)
     if table in ROW_IDS and ("/" in names["row_id"] or not names["row_id"]):
         where = limits.place(form, table=names["tbl"], part=_part_number(con, names["part_id"]))
@@ -156,15 +161,15 @@ def _blob_size(con: sqlite3.Connection, table: str, column: str, rowid: int) -> 
 
 
 def _table_name(table: str) -> str:
-    return {"info": "草稿信息", "parts": "项目列表"}.get(table, "一项内容")
+    return {"info": "草稿信息", "parts": "项目列表", "snapshots": "版本列表"}.get(table, "草稿内容")
 
 
 def _where(con: sqlite3.Connection, form: Any, table: str, names: dict[str, str]) -> str:
     """The clerk's name for a row of ``table`` whose keys are ``names``."""
     if table == "info":
         return f"草稿信息“{limits.short(names['key'])}”"
-    if table == "parts":
-        return "项目列表"
+    if table in ("parts", "snapshots"):
+        return _table_name(table)
     part = _part_number(con, names["part_id"])
     if table == "field_values":
         return limits.place(form, field=names["field"], part=part)
