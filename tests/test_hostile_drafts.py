@@ -588,3 +588,31 @@ def test_a_long_text_box_stops_growing_and_scrolls(app, qtbot, tmp_path):
     short = win.views[win.session.state.doc.parts[0].id].editors["effect"]
     assert short.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     win.close()
+
+
+@pytest.mark.gui
+def test_pasting_a_text_with_nowhere_to_break_or_beyond_the_limit(app, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QTextOption
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.session import FormSession
+    from ui.form_window import FormWindow
+
+    Draft.create(tmp_path / "d.jxd", load_sample(FORM)).close()
+    win = FormWindow(FormSession.open(tmp_path / "d.jxd"))
+    qtbot.addWidget(win)
+    win.show()
+    box = win.views[win.session.state.doc.parts[0].id].editors["overview"]
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: told.append(a[2])))
+    before = box.toPlainText()
+    data = QMimeData()
+    data.setText("x" * (limits.FIELD_CHARS + 1))
+    box.insertFromMimeData(data)
+    assert box.toPlainText() == before and told and "“项目概况”的内容过长" in told[0]
+    data.setText("y" * 5000)
+    box.insertFromMimeData(data)
+    assert box.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
+    assert "y" * 5000 in win.session.state.parts[0].raw("overview")
+    win.close()

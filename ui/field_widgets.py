@@ -14,7 +14,9 @@ from PySide6.QtGui import QFontMetrics, QTextOption
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox,
                                QPlainTextEdit, QSizePolicy, QWidget)
 
+from desktop.core import limits
 from desktop.core.definition import Field
+from desktop.core.errors import message
 from desktop.core.types import Choice, LongText
 from desktop.session import FormSession, SessionError
 from ui.theme import repolish
@@ -213,6 +215,19 @@ class TextField(QPlainTextEdit, FieldEditor):
         if self._loading or self.isReadOnly():
             return
         self.edited(self.toPlainText())
+
+    def insertFromMimeData(self, source: Any) -> None:
+        """A paste: refused beyond the limit of one value; a text with nowhere to break wraps anywhere
+        from now on (set before Qt lays the pasted text out)."""
+        text = source.text() if source.hasText() else ""
+        if len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(text) > limits.FIELD_CHARS:
+            QMessageBox.information(self, "不能粘贴", message("limit_value", where=self.ctx.ps.describe(self.addr),
+                                                             length=len(self.toPlainText()) + len(text),
+                                                             limit=limits.FIELD_CHARS) + "，未粘贴")
+            return
+        if wrap_mode(text) == QTextOption.WrapMode.WrapAnywhere:
+            self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        super().insertFromMimeData(source)
 
     def _grow(self) -> None:
         lines = max(self.MIN_LINES, int(self.document().size().height()))
