@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_handler(COMMANDS[command][0])(args) or 0)
     except JixiaoError as exc:
         print(f"错误：{exc.text}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 

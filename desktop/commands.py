@@ -13,9 +13,9 @@ from typing import Any
 from desktop.core.catalog import all_forms, load_form, load_sample
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import UnreadableFile, message
 from desktop.core.expr import BAD
-from desktop.core.interchange import read_json, write_json
+from desktop.core.interchange import not_regular, read_json, write_json
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -36,7 +36,10 @@ def load_document(path: str | Path) -> Document:
 
         return read_draft_document(path)
     if not path.exists():
-        raise DocumentError(message("doc_unreadable", path=path, why="文件不存在"))
+        raise UnreadableFile(message("doc_unreadable", path=path, why="文件不存在"))
+    what = not_regular(path)
+    if what:  # before anything opens it: a named pipe would never answer
+        raise UnreadableFile(message("doc_unreadable", path=path, why=f"这是{what}，不是普通文件"))
     if is_draft_file(path):
         from desktop.store import read_draft_document
 

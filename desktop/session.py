@@ -21,7 +21,8 @@ from typing import Any, Callable
 
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
-from desktop.core.errors import JixiaoError
+from desktop.core import limits
+from desktop.core.errors import JixiaoError, message, os_why
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
 
@@ -96,6 +97,12 @@ class Change:
     @property
     def problems(self) -> bool:
         return bool(self.marks) or self.everything or self.parts
+
+
+def _within_limit(where: str, text: str | None) -> None:
+    """A value longer than the limit is not taken (a draft holding it could not be opened again)."""
+    if text is not None and len(text) > limits.FIELD_CHARS:
+        raise SessionError(message("limit_value", where=where, length=len(text), limit=limits.FIELD_CHARS) + "，未填入")
 
 
 # ---------------------------------------------------------------------------------- the session
@@ -182,15 +189,21 @@ class FormSession:
             if how != "input":
                 raise SessionError(f"{ps.describe(addr)} 是计算值或表头，不能填写")
             old = ps.raw(addr)
+        _within_limit(ps.describe(addr), raw)
         return SetCell(part_id, addr, old, raw, override, ps.describe(addr))
 
     def explain_command(self, part_id: str, key: str, text: str | None) -> SetExplanation:
         ps = self.part(part_id)
+        _within_limit("说明", text)
         return SetExplanation(part_id, key, ps.part.explanations.get(key), text or None)
 
     def insert_rows_command(self, part_id: str, table: str, index: int, count: int = 1,
                             cells: list[dict[str, str]] | None = None) -> InsertRows:
         cells = cells or [{} for _ in range(count)]
+        rows = len(self.part(part_id).data_rows(table)) + len(cells)
+        if rows > limits.TABLE_ROWS:
+            where = limits.place(self.form, table=table)
+            raise SessionError(message("limit_rows", where=where, count=rows, limit=limits.TABLE_ROWS) + "，未增加")
         items = [RowItem(new_row_id(), index + i, dict(c)) for i, c in enumerate(cells)]
         return InsertRows(part_id, table, items, f"增加 {len(items)} 行" if len(items) > 1 else "增加行")
 
@@ -418,7 +431,7 @@ class FormSession:
             return False
         except OSError as exc:  # pragma: no cover - the store translates these
             self._resync = True
-            self.error = f"无法写入草稿（{exc.strerror or exc}）；屏幕上的内容仍在，请检查磁盘后重试，或“另存为”新文件"
+            self.error = f"无法写入草稿（{os_why(exc)}）；屏幕上的内容仍在，请检查磁盘后重试，或“另存为”新文件"
             self._set_status("failed")
             return False
         self.error = ""

@@ -140,13 +140,13 @@ def test_check_multi_part_names_each_project(tmp_path, capsys):
 def test_check_refuses_bad_files_with_a_chinese_message(tmp_path, capsys, content, fragment):
     path = tmp_path / "坏文件.json"
     path.write_text(content, encoding="utf-8")
-    assert main(["check", str(path)]) == 2
+    assert main(["check", str(path)]) == 3
     err = capsys.readouterr().err
     assert err.startswith("错误：") and fragment in err
 
 
 def test_check_missing_file(tmp_path, capsys):
-    assert main(["check", str(tmp_path / "没有.json")]) == 2
+    assert main(["check", str(tmp_path / "没有.json")]) == 3
     assert "文件不存在" in capsys.readouterr().err
 
 

@@ -57,7 +57,7 @@ def _refused(path: Path, key: str, capsys=None, listed: bool = True) -> DraftErr
     assert entry.problem or not listed
     assert _fingerprint(path) == before, "the file (or its folder) was changed"
     if capsys is not None:
-        assert main(["check", str(path)]) == 2
+        assert main(["check", str(path)]) == 3
         err = capsys.readouterr().err
         assert err.startswith("错误：") and path.name in err
         assert _fingerprint(path) == before
@@ -154,7 +154,7 @@ def test_missing_folder_or_drive(tmp_path, capsys):
     with pytest.raises(DraftError) as info:
         Draft.create(path, load_sample(FORM))
     assert info.value.key == "missing_folder"
-    assert main(["check", str(path)]) == 2
+    assert main(["check", str(path)]) == 3
     assert not path.parent.exists()
 
 
@@ -315,7 +315,7 @@ def test_extra_column_or_generated_column(good, tmp_path):
 def test_json_saved_as_jxd_goes_through_check(tmp_path, capsys):
     path = tmp_path / "其实是JSON.jxd"
     path.write_text(json.dumps(load_sample(FORM).to_dict(), ensure_ascii=False), encoding="utf-8")
-    assert main(["check", str(path)]) == 2
+    assert main(["check", str(path)]) == 3
     assert "不是草稿文件" in capsys.readouterr().err
 
 

@@ -124,10 +124,12 @@ def export_xlsx(win: Any) -> Path | None:
     if path is None:
         return None
     try:
-        _busy(lambda: do_export(win.session.state, path))
+        result = _busy(lambda: do_export(win.session.state, path))
     except JixiaoError as exc:
         QMessageBox.warning(win, "导出 Excel 失败", exc.text)
         return None
+    if result.warnings:
+        QMessageBox.information(win, "导出 Excel", "\n\n".join(result.warnings))
     win.statusBar().showMessage(f"已导出 {path.name}", 15000)
     return path
 

@@ -6,6 +6,8 @@ lives in one place (the pyxform way).
 """
 from __future__ import annotations
 
+import errno
+
 MESSAGES: dict[str, str] = {
     # --- reading what the clerk typed -------------------------------------------------
     "not_number": "“{text}”不是有效的数字",
@@ -51,6 +53,20 @@ MESSAGES: dict[str, str] = {
     "doc_unknown_form": "未知的表单“{form}”",
     "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}",
     "doc_unreadable": "无法读取文件 {path}：{why}",
+    "doc_too_big": "文件超出了本程序能处理的范围，为安全起见不读取：{why}",
+    "doc_too_deep": "嵌套层数过多，不是本程序的交换文件",
+    "doc_file_too_big": "文件有 {size} 字节，超过交换文件的上限 {limit} 字节",
+    # --- limits (desktop/core/limits.py) ----------------------------------------------
+    "limit_value": "{where}的内容过长（{length} 字，上限 {limit} 字）",
+    "limit_value_bytes": "{where}的内容过长（{size} 字节，超过上限 {limit} 字）",
+    "limit_name": "{where}中有一项的名称过长（上限 {limit} 字）",
+    "name_not_text": "{where}中有一项的名称不是文字（是{kind}）",
+    "limit_rows": "{where}有 {count} 行，超过上限 {limit} 行",
+    "limit_parts": "共有 {count} 个部分，超过上限 {limit} 个",
+    "limit_values": "共有 {count} 项内容，超过上限 {limit} 项",
+    "limit_chars": "内容合计 {count} 字，超过上限 {limit} 字",
+    "not_text": "{where}的内容不是文字（是{kind}）",
+    "bad_row_id": "{where}有一行的标识“{row}”为空、过长或含有“/”",
 }
 
 
@@ -58,12 +74,47 @@ def message(msg_id: str, /, **values: object) -> str:
     return MESSAGES[msg_id].format(**values)
 
 
+_OS_WHY = {
+    errno.ENOENT: "文件不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EISDIR: "这是文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹", errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘是只读的",
+    errno.EIO: "磁盘读写出错，U 盘或网络盘可能已断开", errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EBUSY: "文件被另一程序占用", errno.EEXIST: "文件已存在", errno.ELOOP: "路径中的链接太多（可能是循环链接）",
+    errno.ENXIO: "设备不存在或未连接", errno.ENODEV: "设备不存在", errno.EINVAL: "文件名或参数无效",
+    errno.EMFILE: "同时打开的文件太多", errno.ENFILE: "同时打开的文件太多", errno.ENOMEM: "内存不足",
+    errno.EFBIG: "文件过大", errno.ETIMEDOUT: "网络盘响应超时", errno.EAGAIN: "文件暂时无法访问，请稍后再试",
+}
+_WINERROR_WHY = {32: "文件被另一程序占用", 33: "文件的一部分被另一程序锁定", 21: "设备未就绪（U 盘是否已拔出？）",
+                 53: "找不到网络路径", 64: "网络连接已断开", 112: "磁盘已满", 1392: "文件或目录已损坏"}
+
+
+def os_why(exc: BaseException) -> str:
+    """Why an operating-system call failed, in Chinese (never the system's English or garbled text)."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINERROR_WHY:
+        return _WINERROR_WHY[winerror]
+    code = getattr(exc, "errno", None)
+    if code in _OS_WHY:
+        return _OS_WHY[code]
+    if isinstance(exc, UnicodeError):
+        return "文件名或内容的编码不对"
+    return f"系统错误{f' {code}' if code else ''}"
+
+
+# exit codes of the command line (README, 命令行)
+EXIT_FORM_ERRORS = 1  # jixiao check: the form has errors
+EXIT_FAILED = 2  # wrong usage (argparse), or the command could not be done (an output exists, a refusal)
+EXIT_UNREADABLE = 3  # a file given to the command cannot be read: missing, damaged, hostile, beyond the limits
+
+
 class JixiaoError(Exception):
-    """Base of every error this project raises on purpose."""
+    """Base of every error this project raises on purpose; ``exit_code`` for the command line."""
+
+    exit_code = EXIT_FAILED
 
     def __init__(self, text: str):
         super().__init__(text)
         self.text = text
+        self.detail = ""  # technical detail (Python's or SQLite's words) for logs, never shown to the clerk
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.text
@@ -111,3 +162,10 @@ class ExprError(DefinitionError):
 
 class DocumentError(JixiaoError):
     """A filled-form file (JSON interchange or draft) cannot be used."""
+
+
+class UnreadableFile(DocumentError):
+    """A file given to the program cannot be read at all (missing, not a regular file, not JSON, damaged,
+    beyond the limits): exit code 3 on the command line."""
+
+    exit_code = EXIT_UNREADABLE

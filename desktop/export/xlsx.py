@@ -71,6 +71,7 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
     maps: list[dict[str, Any]] = []
     names: list[str] = []
     total = 0
+    warnings: list[str] = []
     for i, ps in enumerate(state.parts):
         if form.multi:
             wanted = f"{form.part_label}{i + 1}" + (f" {ps.name()}" if ps.name() else "")
@@ -85,6 +86,7 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
         cmap = builder.w.cellmap()
         total += len(cmap)
         maps.append({"sheet": name, "part": ps.part.id, "cells": cmap, "anchors": builder.w.anchors()})
+        warnings += _long_values(ps, builder.w, name if form.multi else "")
     _hidden(wb, state, maps)
     wb.properties.title = form.title
     wb.properties.subject = form.document_title or form.title
@@ -93,7 +95,22 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
     buffer = io.BytesIO()
     wb.save(buffer)
     _write(path, buffer.getvalue())
-    return XlsxResult(sheets=names, cells=total)
+    return XlsxResult(sheets=names, cells=total, warnings=warnings)
+
+
+def _long_values(ps: PartState, w: SheetWriter, sheet: str) -> list[str]:
+    """Notices, naming the field, for values longer than one Excel cell holds (32,767 characters)."""
+    where = f"工作表“{sheet}”中" if sheet else ""
+    out = []
+    for addr, length, rows in w.long:
+        if addr in w.cut:
+            continue
+        out.append(f"{where}{ps.describe(addr)}有 {length} 字，超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字："
+                   f"表中分在 {rows} 行显示；完整内容在文件的隐藏数据中，再导入时原样读回")
+    for addr in dict.fromkeys(w.cut):
+        out.append(f"{where}{ps.describe(addr)}超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字，表中显示的内容已截断"
+                   "（单元格末尾注明）；完整内容在文件的隐藏数据中，再导入时原样读回")
+    return out
 
 
 def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> None:

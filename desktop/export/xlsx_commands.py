@@ -19,6 +19,8 @@ def cmd_xlsx(args: argparse.Namespace) -> int:
     result = export_xlsx(state, args.output)
     sheets = "、".join(result.sheets)
     print(f"已导出 {args.output}：{len(result.sheets)} 个工作表（{sheets}）")
+    for line in result.warnings:
+        print(f"提示：{line}")
     if state.has_errors:
         errors = sum(len(p.errors) for p in state.parts)
         print(f"提示：表中还有 {errors} 个错误（用 jixiao check 查看）")

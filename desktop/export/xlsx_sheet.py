@@ -21,6 +21,7 @@ from desktop.export import xlsx_text as xt
 
 FONT_NAME = "宋体"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+CUT_MARK = "……（Excel 单元格最多 32767 字，以下从略；完整内容在草稿和本文件的隐藏数据中）"
 
 
 @dataclass
@@ -71,6 +72,9 @@ class SheetWriter:
         self.merges: dict[tuple[int, int], Region] = {}
         self.heights: dict[int, float] = {}
         self.placed: list[Placed] = []
+        # values longer than one Excel cell holds: (address, characters, rows shown on); cut: addresses cut short
+        self.long: list[tuple[str, int, int]] = []
+        self.cut: list[str] = []
         self._styles: dict[tuple, tuple] = {}
         thin = Side(style="thin", color="000000")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -118,6 +122,8 @@ class SheetWriter:
                     p.joins.append("\n" if piece[-1][1] else "")
                 self._write(region, c, _join(piece))
             p.written = c.number if c.number is not None else c.text
+            if c.addr and c.number is None and len(c.text) > xt.MAX_CELL_CHARS:
+                self.long.append((c.addr, len(c.text), len(p.regions)))
             out.append(p)
         floor = max(min_pt, xt.row_height(1, self.size))
         heights = [max(h, floor) for h in heights]
@@ -137,7 +143,10 @@ class SheetWriter:
             cell.value = c.number
             cell.number_format = c.fmt
         elif text:
-            text = text[: xt.MAX_CELL_CHARS]
+            if len(text) > xt.MAX_CELL_CHARS:  # Excel would refuse the file: cut, say so in the cell and the notice
+                text = text[: xt.MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+                if c.addr:
+                    self.cut.append(c.addr)
             cell.value = text
             cell.data_type = "s"  # never a formula, whatever the text starts with
             if text.startswith(FORMULA_START):

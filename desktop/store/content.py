@@ -110,7 +110,7 @@ def read_document(conn: Connection) -> Document:
 def _json_dict(raw: str | None) -> dict[str, str]:
     try:
         data = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep: the draft opens without its meta
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 

@@ -64,11 +64,12 @@ class Draft:
         self._lock = lock
         self._out_of_step = False
         self.closed = False
-        from desktop.store import content
+        from desktop.store import bounds, content
 
         self._content = content
         try:
             with conn.begin():
+                bounds.check_content(conn.connection.driver_connection, path)
                 self.info = content.read_info(conn)
                 self.document: Document = content.read_document(conn)
         except Exception as exc:
@@ -338,10 +339,28 @@ class Draft:
 
             from desktop.store import schema as T
 
-            raw = conn.execute(select(T.snapshots.c.content).where(T.snapshots.c.id == snapshot_id)).scalar()
+            from desktop.core import limits
+            from desktop.core.errors import JixiaoError
+            from desktop.core.interchange import document_from_json, parse_json
+            from desktop.store.bounds import capped, too_big
+
+            try:
+                with capped(conn.connection.driver_connection, limits.JSON_BYTES):
+                    raw = conn.execute(select(T.snapshots.c.content).where(T.snapshots.c.id == snapshot_id)).scalar()
+            except Exception as exc:
+                if too_big(getattr(exc, "orig", exc)):
+                    raise draft_error("too_big", self.path, why=f"版本 {snapshot_id} 过大") from None
+                raise
             if raw is None:
                 raise draft_error("no_snapshot", self.path, id=snapshot_id)
-            return Document.from_dict(json.loads(raw))
+            try:
+                doc = document_from_json(parse_json(raw))
+            except JixiaoError as exc:
+                raise draft_error("bad_value", self.path, why=f"版本 {snapshot_id}：{exc.text}") from None
+            problem = limits.document_problem(doc)
+            if problem:
+                raise draft_error("too_big", self.path, why=f"版本 {snapshot_id}：{problem}")
+            return doc
 
         return self._read(q)
 

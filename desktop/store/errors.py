@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import EXIT_FAILED, EXIT_UNREADABLE, JixiaoError
 
 MESSAGES: dict[str, str] = {
     "missing_file": "找不到草稿“{name}”（{path}）",
@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "write_failed": "草稿“{name}”没能保存刚才的修改（{why}）；屏幕上的内容仍在，请检查磁盘或网络后重试，或“另存为”新文件",
     "out_of_step": "草稿“{name}”上一次修改没有保存成功，需先整体重新保存后才能继续",
     "exists": "文件“{name}”已存在，不会覆盖",
+    "bad_content": "内容中有重复的标识（如两行的行号相同），无法保存为草稿“{name}”",
     "bad_name": "草稿文件名应以 .jxd 结尾：“{name}”",
     "unreadable": "无法读取草稿“{name}”：{why}",
     "busy": "草稿“{name}”正被另一程序写入，请稍后再试",
@@ -49,7 +50,17 @@ MESSAGES: dict[str, str] = {
     "no_part": "草稿“{name}”中没有这个项目（{part}）",
     "no_row": "草稿“{name}”的“{table}”中没有这一行（{row}）",
     "closed": "草稿“{name}”已关闭",
+    "too_big": "草稿“{name}”超出了本程序能处理的范围，为安全起见不打开：{why}；原文件未做改动",
+    "bad_value": "草稿“{name}”中有本程序不能读取的内容：{why}；原文件未做改动，请向发送方重新索取",
+    "not_regular": "“{name}”不是普通文件（{what}），不能作为草稿打开",
 }
+
+
+# writing failed, an edit was refused, or the draft is busy elsewhere: every other key means that
+# the draft cannot be read (exit code 3 on the command line)
+NOT_UNREADABLE = {"readonly_edit", "lock_lost", "write_failed", "out_of_step", "exists", "bad_name",
+                  "migrate_failed", "closed", "bad_content", "no_snapshot", "no_part", "no_row", "locked", "locked_here", "busy",
+                  "readonly_file", "readonly_folder"}
 
 
 def message(key: str, **values: object) -> str:
@@ -64,6 +75,10 @@ class DraftError(JixiaoError):
         self.key = key
         self.path = path
         self.detail = ""  # technical detail (SQLite's words), for logs
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return EXIT_FAILED if self.key in NOT_UNREADABLE else EXIT_UNREADABLE
 
 
 def draft_error(key: str, path: Path | str | None = None, **values: object) -> DraftError:

@@ -56,10 +56,12 @@ def writable_problem(path: Path) -> str | None:
 
 
 def probe(path: Path) -> None:
+    """Refuse a folder, a missing file, or anything but a regular file (a pipe would never answer)."""
     if path.is_dir():
         raise draft_error("is_folder", path)
     if not path.exists():
         raise lite.missing(path)
+    lite.require_regular(path)
 
 
 @dataclass
@@ -153,12 +155,12 @@ def build(path: Path, document: Document) -> None:
         fsync_dir(path.parent)
     except DraftError:
         raise
-    except sqlite3.IntegrityError as exc:
-        raise DraftError(f"文件内容有重复的标识，无法保存为草稿（{exc}）", "bad_content", path) from None
     except Exception as exc:
-        orig = getattr(exc, "orig", None)
+        orig = getattr(exc, "orig", None) or exc
         if isinstance(orig, sqlite3.IntegrityError):
-            raise DraftError(f"文件内容有重复的标识，无法保存为草稿（{orig}）", "bad_content", path) from None
+            err = draft_error("bad_content", path)
+            err.detail = str(orig)
+            raise err from None
         raise lite.translate(exc, path, writing=True) from None
     finally:
         for leftover in (tmp, lite.journal_path(tmp)):

@@ -21,7 +21,9 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
+from desktop.core.limits import FIELD_BYTES
 from desktop.store import sqlite as lite
+from desktop.store.bounds import capped
 from desktop.store.errors import DraftError
 
 RECENT_MAX = 30
@@ -98,7 +100,8 @@ def read_entry(path: str | Path) -> DraftEntry:
         con = lite.connect(path, "ro", immutable=lite.inspect_journal(path, header.page_size) is not None)
         try:
             lite.check_schema(con, path)  # no triggers or views, exactly our tables: then reading is safe
-            info = {k: v for k, v in con.execute("SELECT key, value FROM info")}
+            with capped(con, FIELD_BYTES):  # a huge value is refused (SQLITE_TOOBIG), never loaded
+                info = {k: v for k, v in con.execute("SELECT key, value FROM info")}
         finally:
             con.close()
     except DraftError as exc:

@@ -22,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+from desktop.core.errors import os_why
 from desktop.store.errors import DraftLocked, LockHolder, draft_error
 
 
@@ -145,7 +146,7 @@ class DraftLock:
             except FileNotFoundError:
                 raise draft_error("missing_folder", draft, folder=draft.parent) from None
             except OSError as exc:
-                raise draft_error("unreadable", draft, why=exc.strerror or exc) from None
+                raise draft_error("unreadable", draft, why=os_why(exc)) from None
             try:
                 os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
                 os.fsync(fd)
@@ -167,7 +168,7 @@ class DraftLock:
             self._retake()
             return
         except OSError as exc:
-            raise draft_error("write_failed", self.draft, why=exc.strerror or exc) from None
+            raise draft_error("write_failed", self.draft, why=os_why(exc)) from None
         if (st.st_size, st.st_mtime_ns, st.st_ino) == self._stat:
             return
         data = _read_lock(self.path)
@@ -246,4 +247,4 @@ def break_lock(draft: Path) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise draft_error("unreadable", Path(draft), why=exc.strerror or exc) from None
+        raise draft_error("unreadable", Path(draft), why=os_why(exc)) from None

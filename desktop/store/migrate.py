@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from desktop.core.document import Document
+from desktop.core.errors import os_why
 from desktop.store import sqlite as lite
 from desktop.store.errors import draft_error
 from desktop.store.hashing import document_hash
@@ -62,7 +63,7 @@ def _v1_to_v2(con: sqlite3.Connection) -> None:
     for sid, content in con.execute("SELECT id, content FROM snapshots").fetchall():
         try:
             h = document_hash(Document.from_dict(json.loads(content)))
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             h = ""
         con.execute("UPDATE snapshots SET content_hash = ? WHERE id = ?", (h, sid))
     con.execute("INSERT OR IGNORE INTO info (key, value) VALUES ('revision', '0')")
@@ -120,7 +121,7 @@ def migrate_file(path: Path, version: int) -> Path:
     try:
         backup = backup_file(path, version)
     except OSError as exc:
-        raise draft_error("write_failed", path, why=exc.strerror or exc) from None
+        raise draft_error("write_failed", path, why=os_why(exc)) from None
     con = lite.connect(path, "rw")
     try:
         lite.check_schema(con, path)
