@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import JixiaoError
-from desktop.export.filenames import write_file_atomically
+from desktop.export.filenames import safe_filename, write_file_atomically
 
 __all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
            "subject_vars_of", "fill"]
@@ -138,8 +138,9 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
         part.set_payload(data)
         encoders.encode_base64(part)
         # RFC 2047 on Content-Type (Outlook, Foxmail), RFC 2231 on Content-Disposition (the standard)
-        part.set_param("name", Header(f.name, "utf-8").encode(maxlinelen=10**6))
-        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", f.name))
+        name = safe_filename(f.name)  # no bidi controls that would disguise the attachment's type
+        part.set_param("name", Header(name, "utf-8").encode(maxlinelen=10**6))
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         outer.attach(part)
     return email.message_from_bytes(outer.as_bytes(), policy=default)  # type: ignore[return-value]
 

@@ -102,5 +102,4 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
 
 def _write(target: Target, data: bytes) -> None:
     """Write the whole file at once (a half-written PDF is never left behind)."""
-    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"),
-                          "（文件可能正在被其他程序打开）")
+    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"))

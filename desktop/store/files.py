@@ -9,6 +9,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from desktop import osfiles
 from desktop.core.document import Document
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError, draft_error
@@ -113,7 +114,7 @@ def build(path: Path, document: Document) -> None:
             os.fsync(fh.fileno())
         if path.exists():
             raise draft_error("exists", path)
-        os.replace(tmp, path)
+        osfiles.replace(tmp, path)
         fsync_dir(path.parent)
     except DraftError:
         raise

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
+from desktop import osfiles
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError
 
@@ -134,7 +135,7 @@ def _save(name: str, data: object) -> None:
             json.dump(data, fh, ensure_ascii=False, indent=1)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, folder / name)
+        osfiles.replace(tmp, folder / name)
     except OSError:
         pass  # the library is a convenience; never fail the clerk's work for it
 
