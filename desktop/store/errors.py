@@ -6,6 +6,7 @@ do; nothing here imports SQLAlchemy.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "exists": "文件“{name}”已存在，不会覆盖",
     "bad_name": "草稿文件名应以 .jxd 结尾：“{name}”",
     "unreadable": "无法读取草稿“{name}”：{why}",
+    "lock_failed": "无法为修改打开草稿“{name}”：不能在它旁边写入占用标记文件（{why}）；可以只读方式打开，"
+                   "或清理磁盘空间、检查 U 盘或网络盘后重试",
     "busy": "草稿“{name}”正被另一程序写入，请稍后再试",
     "no_snapshot": "草稿“{name}”中没有编号为 {id} 的版本",
     "migrate_failed": "草稿“{name}”从第 {old} 版升级到第 {new} 版时出错（{why}）；原文件未改动，备份在 {backup}",
@@ -45,6 +48,16 @@ MESSAGES: dict[str, str] = {
     "no_row": "草稿“{name}”的“{table}”中没有这一行（{row}）",
     "closed": "草稿“{name}”已关闭",
 }
+
+
+_OS_REASONS = {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+               errno.EROFS: "磁盘是只读的", errno.EIO: "磁盘读写出错，U 盘或网络盘可能已断开",
+               errno.ENOENT: "找不到文件或文件夹", getattr(errno, "EDQUOT", -1): "磁盘配额已用完"}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Chinese (Windows already gives Chinese text; Linux gives English)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 def message(key: str, **values: object) -> str:

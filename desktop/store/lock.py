@@ -6,7 +6,8 @@ and the time.  A second app instance that finds it gets :class:`DraftLocked`
 with that holder and may open the draft read-only.
 
 A lock left behind by a crashed app is *stale*: when it names this computer
-and its process is gone, it is taken over.  A lock from another computer is
+and its process is gone — or a process with that id is running but started at
+another time than the one recorded (Windows reuses ids quickly) — it is taken over.  A lock from another computer is
 never judged stale automatically (its process cannot be seen from here); the
 app may offer to break it (:func:`break_lock`) after asking the clerk.
 """
@@ -22,7 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
-from desktop.store.errors import DraftLocked, LockHolder, draft_error
+from desktop.store.errors import DraftLocked, LockHolder, draft_error, os_reason
 
 
 _HELD: set[str] = set()  # tokens of the locks this process holds now
@@ -43,20 +44,35 @@ def user_name() -> str:
         return os.environ.get("USERNAME") or os.environ.get("USER") or "未知用户"
 
 
+MAX_PID = 2**31 - 1  # a larger "pid" in a (shipped or tampered) lock file names no process
+
+
+def _kernel32():
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.GetProcessTimes.argtypes = (wintypes.HANDLE,) + (ctypes.POINTER(wintypes.FILETIME),) * 4
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    return kernel32
+
+
+_QUERY_LIMITED = 0x1000  # PROCESS_QUERY_LIMITED_INFORMATION
+
+
 def pid_alive(pid: int) -> bool:
     """Is a process with this id running on this computer?"""
-    if pid <= 0:
+    if not 0 < pid <= MAX_PID:
         return False
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        kernel32.OpenProcess.restype = wintypes.HANDLE
-        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
-        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
-        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        kernel32 = _kernel32()
+        handle = kernel32.OpenProcess(_QUERY_LIMITED, False, pid)
         if not handle:
             return ctypes.get_last_error() == 5  # access denied: it exists
         try:
@@ -75,6 +91,35 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def process_started(pid: int) -> str:
+    """When the process ``pid`` started, as an opaque string ('' when it cannot be told).
+
+    Windows reuses process ids quickly: a lock naming a pid that is alive but started at another
+    time was left by a process that is gone.
+    """
+    if not 0 < pid <= MAX_PID:
+        return ""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = _kernel32()
+        handle = kernel32.OpenProcess(_QUERY_LIMITED, False, pid)
+        if not handle:
+            return ""
+        try:
+            times = [wintypes.FILETIME() for _ in range(4)]  # creation, exit, kernel, user
+            if not kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times)):
+                return ""
+            return str((times[0].dwHighDateTime << 32) | times[0].dwLowDateTime)
+        finally:
+            kernel32.CloseHandle(handle)
+    try:  # Linux: field 22 of /proc/PID/stat, clock ticks after boot (the name before it may hold spaces)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -96,19 +141,35 @@ def _read_lock(lp: Path) -> dict | None:
 def _holder(data: dict) -> LockHolder:
     try:
         pid = int(data.get("pid", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         pid = 0
     return LockHolder(str(data.get("computer", "")), str(data.get("user", "")), pid, str(data.get("since", "")))
 
 
 def _hide(path: Path) -> None:
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         try:
             import ctypes
 
             ctypes.WinDLL("kernel32").SetFileAttributesW(str(path), 0x2)  # FILE_ATTRIBUTE_HIDDEN
         except Exception:
             pass
+
+
+def _fill(fd: int, lp: Path, draft: Path, data: dict) -> None:
+    """Write the holder into the new lock file; on failure (a full disk) remove it again."""
+    try:
+        try:
+            os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        try:
+            os.remove(lp)  # an empty lock file would block the next open for seconds
+        except OSError:
+            pass
+        raise draft_error("lock_failed", draft, why=os_reason(exc)) from None
 
 
 class DraftLock:
@@ -128,6 +189,7 @@ class DraftLock:
         for _ in range(5):
             token = uuid.uuid4().hex
             data = {"computer": computer_name(), "user": user_name(), "pid": os.getpid(),
+                    "started": process_started(os.getpid()),
                     "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "token": token, "app": "jixiao"}
             try:
                 fd = os.open(lp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o644)
@@ -145,12 +207,8 @@ class DraftLock:
             except FileNotFoundError:
                 raise draft_error("missing_folder", draft, folder=draft.parent) from None
             except OSError as exc:
-                raise draft_error("unreadable", draft, why=exc.strerror or exc) from None
-            try:
-                os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+                raise draft_error("lock_failed", draft, why=os_reason(exc)) from None
+            _fill(fd, lp, draft, data)
             _hide(lp)
             _HELD.add(token)
             return cls(draft, token, os.stat(lp))
@@ -217,7 +275,10 @@ def _stale(data: dict, lp: Path) -> bool:
         return False
     if holder.pid == os.getpid():
         return data.get("token") not in _HELD  # left behind by this very process
-    return not pid_alive(holder.pid)
+    if not pid_alive(holder.pid):
+        return True
+    started = str(data.get("started") or "")
+    return bool(started) and process_started(holder.pid) not in ("", started)  # the pid was reused
 
 
 def _remove_stale(lp: Path, seen: dict) -> None:
