@@ -47,3 +47,25 @@ def replace(src: str | Path, dst: str | Path, *, budget: float = RETRY_SECONDS) 
 def remove_tree(path: str | Path) -> None:
     """Remove a temporary folder; whatever another program still holds is left, silently."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+ONEDRIVE_VARIABLES = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
+
+
+def _norm(path: str | Path) -> str:
+    text = os.path.abspath(str(path)).replace("\\", "/").rstrip("/")
+    return text.casefold() if os.name == "nt" else text  # Windows paths ignore case
+
+
+def onedrive_folder(path: str | Path) -> Path | None:
+    """The OneDrive folder that syncs ``path`` (from the OneDrive* environment variables), or None.
+
+    A live SQLite draft in a synced folder can come back as a conflict copy (“草稿-PC名.jxd”) when
+    two computers or the sync client and the app write it at once.
+    """
+    target = _norm(path)
+    for name in ONEDRIVE_VARIABLES:
+        root = os.environ.get(name, "").strip()
+        if root and (target + "/").startswith(_norm(root) + "/"):
+            return Path(root)
+    return None

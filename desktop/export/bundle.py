@@ -26,7 +26,7 @@ from typing import Any
 from desktop import osfiles
 from desktop.core.errors import JixiaoError
 from desktop.store.sqlite import sqlite_uri
-from desktop.export.filenames import export_basename, safe_filename
+from desktop.export.filenames import export_basename, free_path, safe_filename
 
 __all__ = ["make_bundle", "BundleError"]
 
@@ -43,7 +43,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     except OSError as exc:
         raise BundleError(f"无法创建文件夹 {out_dir}：{exc.strerror or exc}") from None
     base = export_basename(state.meta(), when)
-    target = _free(out_dir, base, ".zip" if as_zip else "")
+    target = free_path(out_dir, base, ".zip" if as_zip else "")
     try:
         # a short name: the files inside keep paths well under Windows' 260 characters
         tmp = Path(tempfile.mkdtemp(prefix=".jx", dir=out_dir))
@@ -71,15 +71,6 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     finally:
         osfiles.remove_tree(tmp)
     return target
-
-
-def _free(out_dir: Path, base: str, suffix: str) -> Path:
-    path = out_dir / f"{base}{suffix}"
-    n = 2
-    while path.exists():
-        path = out_dir / f"{base}({n}){suffix}"
-        n += 1
-    return path
 
 
 def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pdf: bool,

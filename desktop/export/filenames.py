@@ -67,6 +67,16 @@ def export_basename(meta: dict[str, Any], when: _dt.date | None = None) -> str:
     return safe_filename("_".join(pieces))
 
 
+def free_path(folder: Path, base: str, suffix: str) -> Path:
+    """``folder/base+suffix``, or ``base(2)+suffix``, ``base(3)``… when taken: nothing is overwritten."""
+    path = folder / f"{base}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}({n}){suffix}"
+        n += 1
+    return path
+
+
 def write_file_atomically(target: Any, data: bytes, fail: Callable[[str], Exception]) -> None:
     """Write ``data`` to ``target`` (a path, or a file object) in one go.
 
