@@ -100,7 +100,10 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
         except JixiaoError:
             pass
     kind = "正式版" if final else ("草稿副本（有错误，带“草稿”水印）" if state.has_errors else "副本")
-    win.statusBar().showMessage(f"已导出 {path.name}：{kind}，共 {result.pages} 页，校验码 {result.code}", 15000)
+    for warning in result.warnings:  # e.g. 仿宋_GB2312 is not installed: say which file was used instead
+        QMessageBox.information(win, "导出 PDF", warning)
+    win.statusBar().showMessage(f"已导出 {path.name}：{kind}，共 {result.pages} 页，校验码 {result.code}，"
+                                f"字体 {result.font}", 15000)
     return path
 
 
