@@ -57,7 +57,7 @@ def _norm(path: str | Path) -> str:
     return text.casefold() if os.name == "nt" else text  # Windows paths ignore case
 
 
-def onedrive_folder(path: str | Path) -> Path | None:
+def onedrive_folder(path: str | Path) -> str | None:
     """The OneDrive folder that syncs ``path`` (from the OneDrive* environment variables), or None.
 
     A live SQLite draft in a synced folder can come back as a conflict copy (“草稿-PC名.jxd”) when
@@ -67,5 +67,5 @@ def onedrive_folder(path: str | Path) -> Path | None:
     for name in ONEDRIVE_VARIABLES:
         root = os.environ.get(name, "").strip()
         if root and (target + "/").startswith(_norm(root) + "/"):
-            return Path(root)
+            return root
     return None

@@ -48,12 +48,12 @@ def ensure_venv(command: str = "run") -> Path:
     stamp = VENV / ".jixiao-installed"
     pyproject = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     done = stamp.read_text().split() if stamp.exists() else []
-    if not done or done[0] != pyproject or target not in done[1:]:
+    have = done[1:] if done and done[0] == pyproject else []
+    if target not in have and ".[test]" not in have:  # the test extras include the runtime ones
         print("安装依赖 …", flush=True)
         subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
                        cwd=ROOT, check=True)
-        kept = done[1:] if done and done[0] == pyproject else []
-        stamp.write_text(" ".join([pyproject, *kept, target]))
+        stamp.write_text(" ".join([pyproject, *have, target]))
     return py
 
 

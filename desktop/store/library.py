@@ -32,7 +32,7 @@ def data_dir() -> Path:
     env = os.environ.get("JIXIAO_HOME")
     if env:
         return Path(env)
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
         return Path(base) / "jixiao"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -172,7 +172,7 @@ def remove_recent(path: str | Path) -> None:
 
 def _same(a: str, b: str) -> bool:
     """True when the two paths differ (kept in the list)."""
-    if sys.platform == "win32":  # pragma: no cover
+    if sys.platform == "win32":
         return a.lower() != b.lower()
     return a != b
 
