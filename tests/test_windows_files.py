@@ -382,3 +382,70 @@ def test_creating_on_a_full_disk_is_a_chinese_message_and_leaves_nothing(tmp_pat
         Draft.create(target, load_sample(FORM))
     assert "磁盘已满" in info.value.text and "新草稿.jxd" in info.value.text
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------- Windows: the held byte
+class FakeMsvcrt:
+    """msvcrt.locking with Windows' byte-range semantics: per open file, released on close or death."""
+
+    LK_UNLCK, LK_NBLCK = 0, 2
+
+    def __init__(self):
+        self.locks: dict[tuple[int, int], object] = {}  # (inode, offset) -> holder
+
+    def locking(self, fd, mode, nbytes):
+        key = (os.fstat(fd).st_ino, os.lseek(fd, 0, os.SEEK_CUR))
+        if mode == self.LK_UNLCK:
+            if self.locks.get(key) == fd:
+                del self.locks[key]
+            return
+        if key in self.locks and self.locks[key] != fd:
+            raise PermissionError(13, "Permission denied")
+        self.locks[key] = fd
+
+    def held_elsewhere(self, path: Path) -> None:
+        """Another computer's live process holds the byte of this lock file."""
+        self.locks[(os.stat(path).st_ino, lockmod.HELD_BYTE)] = "其他电脑上的进程"
+
+
+@pytest.fixture
+def msvcrt(monkeypatch, windows_kernel):
+    fake = FakeMsvcrt()
+    windows_kernel({os.getpid(): 555})
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    return fake
+
+
+def test_windows_holds_a_byte_of_the_lock_file_for_the_session(draft_path, msvcrt):
+    d = Draft.open(draft_path)
+    try:
+        data = json.loads(lock_path(draft_path).read_text(encoding="utf-8"))  # readers are not blocked
+        assert data["held"] is True
+        assert list(msvcrt.locks) == [(os.stat(lock_path(draft_path)).st_ino, lockmod.HELD_BYTE)]
+        with pytest.raises(DraftLocked) as info:  # a second window: the byte is held
+            Draft.open(draft_path)
+        assert info.value.key == "locked_here"
+    finally:
+        d.close()
+    assert msvcrt.locks == {} and not lock_path(draft_path).exists()
+
+
+def test_a_crashed_holder_on_another_computer_is_taken_over(draft_path, msvcrt):
+    """The PC on the network drive crashed: Windows released its byte, the lock file stayed."""
+    _ship_lock(draft_path, pid=4242, computer="财务科-PC", held=True)
+    with Draft.open(draft_path) as d:
+        assert not d.readonly
+
+
+def test_a_live_holder_on_another_computer_keeps_its_lock(draft_path, msvcrt):
+    _ship_lock(draft_path, pid=4242, computer="财务科-PC", held=True)
+    msvcrt.held_elsewhere(lock_path(draft_path))
+    with pytest.raises(DraftLocked) as info:
+        Draft.open(draft_path)
+    assert "财务科-PC" in info.value.text
+
+
+def test_an_old_lock_without_a_held_byte_is_judged_as_before(draft_path, msvcrt):
+    _ship_lock(draft_path, pid=4242, computer="财务科-PC")  # an older version of the app: no byte held
+    with pytest.raises(DraftLocked):
+        Draft.open(draft_path)

@@ -7,7 +7,11 @@ with that holder and may open the draft read-only.
 
 A lock left behind by a crashed app is *stale*: when it names this computer
 and its process is gone — or a process with that id is running but started at
-another time than the one recorded (Windows reuses ids quickly) — it is taken over.  A lock from another computer is
+another time than the one recorded (Windows reuses ids quickly) — it is taken over.
+On Windows the holder also keeps the lock file open with one byte locked for the
+whole session; Windows (and the file server, for a network drive) releases that
+byte when the process ends in any way, so a lock whose byte is free is stale
+even when it names another computer.  A lock from another computer is
 never judged stale automatically (its process cannot be seen from here); the
 app may offer to break it (:func:`break_lock`) after asking the clerk.
 """
@@ -156,30 +160,104 @@ def _hide(path: Path) -> None:
             pass
 
 
-def _fill(fd: int, lp: Path, draft: Path, data: dict) -> None:
-    """Write the holder into the new lock file; on failure (a full disk) remove it again."""
+HELD_BYTE = 1 << 20  # Windows: the byte locked while the lock is held; beyond the JSON, so readers are not blocked
+
+
+def _msvcrt():
+    if sys.platform != "win32":
+        return None
+    try:
+        import msvcrt
+    except ImportError:
+        return None
+    return msvcrt
+
+
+def _hold(fd: int) -> bool:
+    """Windows: lock one byte of the open lock file for the session.  Windows releases it when the
+    process ends in any way (a crash, 结束任务, a power cut of the PC — the file server notices)."""
+    msvcrt = _msvcrt()
+    if msvcrt is None:
+        return False
+    try:
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.lseek(fd, 0, os.SEEK_SET)
+
+
+def _still_held(lp: Path) -> bool | None:
+    """Windows: is the lock file's byte locked by a live holder (on any computer)?  None: cannot tell."""
+    msvcrt = _msvcrt()
+    if msvcrt is None:
+        return None
+    try:
+        fd = os.open(lp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return True
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _fill(fd: int, lp: Path, draft: Path, data: dict) -> int | None:
+    """Write the holder into the new lock file; on failure (a full disk) remove it again.
+
+    Returns the descriptor when it stays open to hold the lock (Windows), else None (closed)."""
+    held = _hold(fd)
+    data["held"] = held
     try:
         try:
             os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
             os.fsync(fd)
         finally:
-            os.close(fd)
+            if not held:
+                os.close(fd)
     except OSError as exc:
+        if held:
+            _let_go(fd)
         try:
             os.remove(lp)  # an empty lock file would block the next open for seconds
         except OSError:
             pass
         raise draft_error("lock_failed", draft, why=os_reason(exc)) from None
+    return fd if held else None
+
+
+def _let_go(fd: int | None) -> None:
+    if fd is None:
+        return
+    msvcrt = _msvcrt()
+    try:
+        if msvcrt is not None:
+            os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class DraftLock:
     """The lock this process holds on one draft."""
 
-    def __init__(self, draft: Path, token: str, stat: os.stat_result):
+    def __init__(self, draft: Path, token: str, stat: os.stat_result, fd: int | None = None):
         self.draft = draft
         self.path = lock_path(draft)
         self.token = token
         self._stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        self._fd = fd  # Windows: the open lock file whose byte is locked for the session
         self.released = False
 
     @classmethod
@@ -208,10 +286,10 @@ class DraftLock:
                 raise draft_error("missing_folder", draft, folder=draft.parent) from None
             except OSError as exc:
                 raise draft_error("lock_failed", draft, why=os_reason(exc)) from None
-            _fill(fd, lp, draft, data)
+            kept = _fill(fd, lp, draft, data)
             _hide(lp)
             _HELD.add(token)
-            return cls(draft, token, os.stat(lp))
+            return cls(draft, token, os.stat(lp), kept)
         holder = read_holder(draft) or LockHolder("", "", 0, "")
         raise DraftLocked(draft, holder)
 
@@ -240,13 +318,16 @@ class DraftLock:
     def _retake(self) -> None:
         other = DraftLock.acquire(self.draft)
         _HELD.discard(self.token)
-        self.token, self._stat = other.token, other._stat
+        _let_go(self._fd)
+        self.token, self._stat, self._fd = other.token, other._stat, other._fd
 
     def release(self) -> None:
         if self.released:
             return
         self.released = True
         _HELD.discard(self.token)
+        _let_go(self._fd)  # Windows cannot remove a file this process still has open
+        self._fd = None
         data = _read_lock(self.path)
         if data is not None and data.get("token") == self.token:
             for attempt in range(3):
@@ -271,10 +352,14 @@ def _stale(data: dict, lp: Path) -> bool:
             return time.time() - os.stat(lp).st_mtime > HALF_WRITTEN_AGE
         except OSError:
             return False
+    if holder.computer == computer_name() and holder.pid == os.getpid():
+        return data.get("token") not in _HELD  # left behind by this very process
+    if data.get("held"):
+        held = _still_held(lp)  # Windows: released by the system when the holder died, on any computer
+        if held is not None:
+            return not held
     if holder.computer != computer_name():
         return False
-    if holder.pid == os.getpid():
-        return data.get("token") not in _HELD  # left behind by this very process
     if not pid_alive(holder.pid):
         return True
     started = str(data.get("started") or "")
