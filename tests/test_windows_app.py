@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import email
 import importlib.util
 import io
-import logging
 import os
 import subprocess
 import sys
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -350,8 +347,6 @@ class Recorder:
     def __init__(self, real):
         self.real = real
         self.calls: list[tuple[float, bool]] = []
-        self.alive = 0
-        self.peak = 0
 
     def __call__(self, pdf, index, dpi, grey=False):
         self.calls.append((dpi, grey))

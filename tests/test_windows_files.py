@@ -245,7 +245,7 @@ def test_bidi_controls_leave_file_and_attachment_names(tmp_path, state, monkeypa
     assert not set(BIDI) & set(out.name)
     with zipfile.ZipFile(out) as zf:
         assert not any(set(BIDI) & set(n) for n in zf.namelist())
-    att = tmp_path / f"附件\u202egpj.pdf"
+    att = tmp_path / "附件\u202egpj.pdf"
     att.write_bytes(b"%PDF-1.4")
     msg = build_eml(att, None)
     names = [p.get_filename() for p in msg.iter_attachments()]
