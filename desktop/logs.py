@@ -83,4 +83,9 @@ def install_excepthook(show: Callable[[str], None]) -> None:
         finally:
             _showing.active = False
 
+    def thread_hook(args: threading.ExceptHookArgs) -> None:  # e.g. the mail thread: logged, no window
+        log.error("线程 %s 中未处理的错误\n%s", getattr(args.thread, "name", "?"),
+                  "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)))
+
     sys.excepthook = hook
+    threading.excepthook = thread_hook

@@ -14,6 +14,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,7 @@ def fresh_log(monkeypatch, tmp_path):
 
     monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     before = list(logs.log.handlers)
     yield logs
     for h in logs.log.handlers[:]:
@@ -104,6 +106,20 @@ def test_uncaught_error_is_logged_and_shown_in_chinese(fresh_log):
     assert "ValueError: 内部错误 42" in text and "Traceback" in text
     assert len(shown) == 1 and "意外错误" in shown[0] and str(logs.log_file()) in shown[0]
     assert logs.log_file().parent == Path(os.environ["JIXIAO_HOME"]) / "logs"
+
+
+def test_an_error_in_a_background_thread_is_logged(fresh_log):
+    logs = fresh_log
+    logs.install_excepthook(lambda text: pytest.fail("no window from a thread"))
+
+    def mail():
+        raise OSError("MAPI 出错")
+
+    t = threading.Thread(target=mail, name="jixiao-mail")
+    t.start()
+    t.join()
+    text = logs.log_file().read_text(encoding="utf-8")
+    assert "jixiao-mail" in text and "MAPI 出错" in text
 
 
 def test_an_error_while_showing_is_only_logged(fresh_log):
