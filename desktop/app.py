@@ -66,7 +66,24 @@ def open_file_window(path: str | Path, parent_main: Any = None) -> Any:
     return win
 
 
+def _no_console_streams() -> None:
+    """A windowed program (no console) has no stdout/stderr: give stray prints somewhere to go."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
+def _show_crash(text: str) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    QMessageBox.critical(QApplication.activeWindow(), APP_NAME, text)
+
+
 def run(file: str | None = None, argv: Sequence[str] | None = None) -> int:
+    _no_console_streams()
+    from desktop import logs
+
+    logs.install_excepthook(_show_crash)
     app = make_app(argv)
     from ui.main_window import MainWindow
 
@@ -74,12 +91,14 @@ def run(file: str | None = None, argv: Sequence[str] | None = None) -> int:
     main_window.show()
     opened = None
     if file:
-        if not Path(file).exists():
+        if not Path(file).is_file():
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.warning(main_window, APP_NAME, f"找不到文件：{file}")
+            logs.log.info("找不到要打开的文件 %s", file)
+            QMessageBox.warning(main_window, APP_NAME, f"找不到文件：{file}（U 盘是否已拔出？网络盘是否已连接？）")
         else:
             opened = main_window.open_path(file)
+            logs.log.info("打开 %s：%s", file, "成功" if opened is not None else "未打开")
     if os.environ.get("JIXIAO_EXIT_AFTER_SHOWN"):
         from PySide6.QtCore import QTimer
 

@@ -1,12 +1,14 @@
 """The ``jixiao`` command line.
 
-With no arguments it starts the app.  Every subcommand's handler is imported
+With no arguments it starts the app; with a file as the only argument it opens
+that file in the app (``jixiao 草稿.jxd``, as Windows passes a file to 打开方式).  Every subcommand's handler is imported
 only when that subcommand runs, so ``jixiao forms`` does not pay for Qt,
 SQLAlchemy or ReportLab.
 """
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -72,6 +74,20 @@ def build_parser() -> "argparse.ArgumentParser":
     return parser
 
 
+def bare_file(args: Sequence[str]) -> bool:
+    """Is the only argument a file to open (打开方式, drag-and-drop onto the program, a .jxd association)?
+
+    An existing file, or a name that looks like one of ours (``.jxd``/``.json``, or with a folder in
+    it): the window then says it cannot be found rather than the command line refusing it.
+    """
+    if len(args) != 1 or args[0] in COMMANDS or args[0].startswith("-"):
+        return False
+    arg = args[0]
+    if os.path.isfile(arg):
+        return True
+    return arg.lower().endswith((".jxd", ".json")) or "/" in arg or "\\" in arg
+
+
 def _handler(spec: str) -> Callable[[Any], int]:
     module, func = spec.split(":")
     return getattr(importlib.import_module(module), func)
@@ -79,10 +95,11 @@ def _handler(spec: str) -> Callable[[Any], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
-    if not (sys.argv[1:] if argv is None else argv):  # plain `jixiao`: start the app at once
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not given or bare_file(given):  # plain `jixiao`, or `jixiao 草稿.jxd` as Explorer passes it
         from desktop.app import run
 
-        return run(None)
+        return run(given[0] if given else None)
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):

@@ -1,5 +1,6 @@
-"""Smoke test of the one-folder build: build it, start the built app offscreen, open a sample
-draft, export its PDF, exit 0.  Also reports the folder's size.
+"""Smoke test of the one-folder build: build it once, start the built command-line program and the
+windowed 绩效填报 program offscreen, open a sample draft (the windowed one given only the file, as
+Explorer passes it), export its PDF, exit 0.  Also reports the folder's size.
 
 Skipped when PyInstaller is not installed (``pip install -e .[build]``); the build
 takes about 20 s here.
@@ -38,6 +39,13 @@ def built(tmp_path_factory) -> Path:
     return exe
 
 
+@pytest.fixture(scope="module")
+def windowed(built: Path) -> Path:
+    exe = built.with_name("绩效填报.exe" if os.name == "nt" else "绩效填报")
+    assert exe.exists(), sorted(p.name for p in built.parent.iterdir())
+    return exe
+
+
 def _run(exe: Path, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **env)
     return subprocess.run([str(exe), *args], cwd=cwd, env=environment, capture_output=True, text=True,
@@ -57,6 +65,19 @@ def test_built_app_opens_a_sample_draft_and_exports_its_pdf(built: Path, tmp_pat
     # the bundled resources are found from the bundle: every form is listed
     forms = _run(built, "forms", cwd=tmp_path)
     assert forms.returncode == 0 and forms.stdout.count("\n") == 5, forms.stdout + forms.stderr
+
+
+def test_windowed_app_opens_a_bare_file_path(built: Path, windowed: Path, tmp_path: Path):
+    draft = tmp_path / "深圳 自评表.jxd"
+    assert _run(built, "sample", "shenzhen-project-selfeval-2021", "-o", str(draft), cwd=tmp_path).returncode == 0
+    pdf = tmp_path / "打开方式.pdf"
+    home = tmp_path / "home"
+    shown = _run(windowed, str(draft), cwd=tmp_path, JIXIAO_EXIT_AFTER_SHOWN="1", JIXIAO_SMOKE_PDF=str(pdf),
+                 JIXIAO_HOME=str(home))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")  # the draft was opened: its pages were exported
+    log = (home / "logs" / "jixiao.log").read_text(encoding="utf-8")
+    assert f"打开 {draft}：成功" in log
 
 
 def test_built_app_checks_from_the_command_line(built: Path, tmp_path: Path):

@@ -237,8 +237,8 @@ def spy(monkeypatch):
     calls: list[str] = []
     real = lite.connect
 
-    def connect(path, mode):
-        con = real(path, mode)
+    def connect(path, mode, **kwargs):
+        con = real(path, mode, **kwargs)
         con.create_function("pwned", 0, lambda: calls.append("ran") or 1)
         return con
 

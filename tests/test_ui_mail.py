@@ -138,7 +138,7 @@ def test_without_server_the_mail_program_is_used(app, qtbot, tmp_path, monkeypat
     win = window(qtbot, tmp_path)
     monkeypatch.setattr(exports, "ask_how", lambda *a: pytest.fail("no choice without a server"))
     opened = []
-    monkeypatch.setattr("desktop.export.eml.open_in_mail_client", lambda p: opened.append(p))
+    monkeypatch.setattr("desktop.export.eml.open_in_mail_client", lambda p, files=None: opened.append(p))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("a@b.cn", True)))
     monkeypatch.setattr("ui.settings.export_folder", lambda: tmp_path)
     out = exports.send_mail(win)

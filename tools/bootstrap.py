@@ -4,8 +4,9 @@
     python tools/bootstrap.py test     # set up and run every test
 
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
-``.venv`` beside the project, installs the project with its test extras, and
-re-installs only when pyproject.toml changed.  On Linux as root (a CI machine)
+``.venv`` beside the project, installs the project (``run``, ``setup``: the runtime
+dependencies only; ``test``: with its test extras), and re-installs only when
+pyproject.toml changed or the extras are not there yet.  On Linux as root (a CI machine)
 ``test`` also installs the few Debian packages the screen tests use when apt is
 there; without them those tests skip with a message.
 """
@@ -32,18 +33,27 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
-def ensure_venv() -> Path:
+def install_target(command: str) -> str:
+    """What pip installs for a command: the app's runtime dependencies only to run it (an intranet
+    mirror may carry nothing else), the test extras (pytest, PyInstaller…) to test it."""
+    return ".[test]" if command == "test" else "."
+
+
+def ensure_venv(command: str = "run") -> Path:
     py = venv_python()
     if not py.exists():
         print("创建虚拟环境 .venv …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+    target = install_target(command)
     stamp = VENV / ".jixiao-installed"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text() != want:
+    pyproject = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    done = stamp.read_text().split() if stamp.exists() else []
+    have = done[1:] if done and done[0] == pyproject else []
+    if target not in have and ".[test]" not in have:  # the test extras include the runtime ones
         print("安装依赖 …", flush=True)
-        subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]"],
+        subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
                        cwd=ROOT, check=True)
-        stamp.write_text(want)
+        stamp.write_text(" ".join([pyproject, *have, target]))
     return py
 
 
@@ -69,7 +79,7 @@ def main(argv: list[str]) -> int:
     if command not in ("run", "test", "setup"):
         print(__doc__)
         return 2
-    py = ensure_venv()
+    py = ensure_venv(command)
     if command == "setup":
         return 0
     if command == "run":

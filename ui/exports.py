@@ -39,6 +39,16 @@ def _missing(win: Any, what: str, exc: Exception) -> None:
     QMessageBox.information(win, what, f"本程序的“{what}”功能尚未安装（{exc}）。")
 
 
+def _os_failed(win: Any, title: str, exc: OSError) -> None:
+    """A file operation the exporters did not translate (a folder, a temporary file): say it in Chinese."""
+    from desktop import osfiles
+    from desktop.core.errors import os_why
+
+    where = f"“{exc.filename}”" if exc.filename else "文件"
+    hint = osfiles.BUSY_HINT if osfiles.is_busy(exc) or isinstance(exc, PermissionError) else ""
+    QMessageBox.warning(win, title, f"无法写入{where}：{os_why(exc)}{hint}")
+
+
 def _busy(fn: Any) -> Any:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
@@ -80,6 +90,9 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
     except JixiaoError as exc:
         QMessageBox.warning(win, "导出 PDF 失败", exc.text)
         return None
+    except OSError as exc:
+        _os_failed(win, "导出 PDF 失败", exc)
+        return None
     if final and win.session.draft is not None and not win.session.readonly:
         try:
             win.flush()
@@ -87,7 +100,10 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
         except JixiaoError:
             pass
     kind = "正式版" if final else ("草稿副本（有错误，带“草稿”水印）" if state.has_errors else "副本")
-    win.statusBar().showMessage(f"已导出 {path.name}：{kind}，共 {result.pages} 页，校验码 {result.code}", 15000)
+    for warning in result.warnings:  # e.g. 仿宋_GB2312 is not installed: say which file was used instead
+        QMessageBox.information(win, "导出 PDF", warning)
+    win.statusBar().showMessage(f"已导出 {path.name}：{kind}，共 {result.pages} 页，校验码 {result.code}，"
+                                f"字体 {result.font}", 15000)
     return path
 
 
@@ -127,6 +143,9 @@ def export_xlsx(win: Any) -> Path | None:
         result = _busy(lambda: do_export(win.session.state, path))
     except JixiaoError as exc:
         QMessageBox.warning(win, "导出 Excel 失败", exc.text)
+        return None
+    except OSError as exc:
+        _os_failed(win, "导出 Excel 失败", exc)
         return None
     if result.warnings:
         QMessageBox.information(win, "导出 Excel", "\n\n".join(result.warnings))
@@ -210,7 +229,7 @@ def send_mail(win: Any) -> Path | None:
     try:
         from importlib import import_module
 
-        from desktop.export.eml import open_in_mail_client, subject_vars_of, write_eml
+        from desktop.export.eml import keeps_attachments, open_in_mail_client, subject_vars_of, write_eml
 
         for name in ("desktop.export.pdf", "desktop.export.xlsx", "desktop.export.smtp"):
             import_module(name)
@@ -230,19 +249,38 @@ def send_mail(win: Any) -> Path | None:
     if to is None:
         return None
     state = win.session.state
-    out = user_settings.export_folder() / f"{_basename(win)}.eml"
+    folder = user_settings.export_folder()
+    base = _basename(win)
+    sender = smtp.sender if smtp is not None else ""
+
+    def make() -> tuple[Path, list[Path]]:
+        if keeps_attachments():  # Windows: the compose window (or Explorer) needs the files to stay
+            from desktop.export.filenames import free_path
+
+            where = free_path(folder, f"{base}_邮件", "")
+            where.mkdir(parents=True)
+            pdf, xlsx = _attachments(win, str(where))
+            return write_eml(where / f"{base}.eml", pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
+                             sender=sender), [pdf, xlsx]
+        with tempfile.TemporaryDirectory(prefix="jixiao-eml-", ignore_cleanup_errors=True) as tmp:
+            pdf, xlsx = _attachments(win, tmp)
+            return write_eml(folder / f"{base}.eml", pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
+                             sender=sender), []
     try:
-        def make() -> Path:
-            with tempfile.TemporaryDirectory(prefix="jixiao-eml-") as tmp:
-                pdf, xlsx = _attachments(win, tmp)
-                return write_eml(out, pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
-                                 sender=smtp.sender if smtp is not None else "")
-        path = _busy(make)
-        open_in_mail_client(path)
+        out, files = _busy(make)
+        how = open_in_mail_client(out, files)
     except JixiaoError as exc:
         QMessageBox.warning(win, "发送邮件", exc.text)
         return None
-    win.statusBar().showMessage(f"已生成邮件 {out}（带 PDF 和 Excel 附件）", 15000)
+    except OSError as exc:
+        _os_failed(win, "发送邮件", exc)
+        return None
+    if how == "windows":
+        text = (f"正在打开邮件程序的新邮件窗口（附件在 {out.parent}）；没有邮件程序时会打开该文件夹并选中附件，"
+                "可拖到网页邮箱中")
+    else:
+        text = f"已生成邮件 {out}（带 PDF 和 Excel 附件）"
+    win.statusBar().showMessage(text, 20000)
     return out
 
 
@@ -268,7 +306,7 @@ def send_direct(win: Any, smtp: Any) -> list[str] | None:
     state = win.session.state
     try:
         def make_and_send() -> list[str]:
-            with tempfile.TemporaryDirectory(prefix="jixiao-mail-") as tmp:
+            with tempfile.TemporaryDirectory(prefix="jixiao-mail-", ignore_cleanup_errors=True) as tmp:
                 pdf, xlsx = _attachments(win, tmp)
                 msg = build_eml(pdf, xlsx, to=to, subject_vars=subject_vars_of(state), sender=smtp.sender)
             return send(msg, smtp.host, smtp.port, smtp.user, password, use_tls=smtp.use_tls, use_ssl=smtp.use_ssl,
@@ -281,6 +319,9 @@ def send_direct(win: Any, smtp: Any) -> list[str] | None:
         return None
     except JixiaoError as exc:
         QMessageBox.warning(win, "邮件未发出", exc.text)
+        return None
+    except OSError as exc:
+        _os_failed(win, "邮件未发出", exc)
         return None
     win.statusBar().showMessage(f"已通过 {server} 发送给 {'、'.join(accepted)}（带 PDF 和 Excel 附件）", 20000)
     return accepted
@@ -300,6 +341,9 @@ def bundle(win: Any) -> Path | None:
         path = _busy(lambda: make_bundle(win.session.state, win.session.path, folder))
     except JixiaoError as exc:
         QMessageBox.warning(win, "打包失败", exc.text)
+        return None
+    except OSError as exc:
+        _os_failed(win, "打包失败", exc)
         return None
     win.statusBar().showMessage(f"已打包到 {path}", 15000)
     return path

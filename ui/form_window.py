@@ -59,6 +59,11 @@ class FormWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("saveStatus")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.place_label = QLabel()
+        self.place_label.setObjectName("placeWarning")
+        self.place_label.setStyleSheet("color: #9a5b00;")
+        self.statusBar().addPermanentWidget(self.place_label)
+        self._warn_place()
         self._actions()
         session.listeners.append(self._changed)
         session.status_listeners.append(self._status)
@@ -199,6 +204,19 @@ class FormWindow(QMainWindow):
         self._flush_timer.stop()
         return self.session.flush()
 
+    def _warn_place(self) -> None:
+        """Warn, for as long as the window is open, when the draft lives in a folder OneDrive syncs."""
+        from desktop.osfiles import onedrive_folder
+
+        path = self.session.path
+        root = onedrive_folder(path) if path is not None else None
+        text = "" if root is None else "此草稿在 OneDrive 同步的文件夹中"
+        self.place_label.setText(text)
+        self.place_label.setToolTip("" if root is None else (
+            f"草稿位于 OneDrive 同步的文件夹 {root} 中。同步时草稿可能被另存出冲突副本（文件名带电脑名），"
+            "在另一台电脑上同时打开时尤其如此。建议把草稿放在不同步的本机文件夹，填好后再复制过去。"))
+        self.place_label.setVisible(root is not None)
+
     def _status(self, status: str, text: str) -> None:
         self.status_label.setText(text)
         self.status_label.setToolTip(text)
@@ -210,6 +228,8 @@ class FormWindow(QMainWindow):
         elif status == "saved":
             self._told_failure = False
         self.setWindowTitle(self._title())
+        if hasattr(self, "place_label"):
+            self._warn_place()  # the path changes with 另存为
 
     def _tell_failure(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "保存失败", self.session.status_text, parent=self)

@@ -50,8 +50,15 @@ def draft_folder() -> Path:
     folder = get("draft_folder")
     if folder and Path(folder).is_dir():
         return Path(folder)
-    docs = Path.home() / "Documents"
-    return docs if docs.is_dir() else Path.home()
+    return documents_folder()
+
+
+def documents_folder() -> Path:
+    """The clerk's 文档 folder as Windows knows it (redirected to OneDrive or a server by policy)."""
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
 def export_folder() -> Path:

@@ -30,7 +30,13 @@ class SettingsDialog(QDialog):
         for key, label in FOLDERS:
             form.addRow(label, self._chooser(key, folder=True))
         form.addRow("打印字体", self._chooser("print_font", folder=False))
-        self.edits["print_font"].setPlaceholderText("留空：使用程序自带的思源宋体")
+        self.edits["print_font"].setPlaceholderText("留空：使用程序自带的思源宋体；或填 宋体、仿宋、仿宋_GB2312、黑体、楷体")
+        self.font_file = QLabel()
+        self.font_file.setObjectName("fontFile")
+        self.font_file.setWordWrap(True)
+        form.addRow("", self.font_file)
+        self.edits["print_font"].textChanged.connect(self._show_font_file)
+        self._show_font_file(self.edits["print_font"].text())
         mail_to = QLineEdit(user_settings.get("mail_to"))
         mail_to.setPlaceholderText("发送邮件时默认的收件人，多个地址用逗号分开")
         self.edits["mail_to"] = mail_to
@@ -43,6 +49,19 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(620, 0)
+
+    def _show_font_file(self, text: str) -> None:
+        """Say which font file the setting means (仿宋_GB2312 may be absent and replaced by 仿宋)."""
+        try:
+            from desktop.export.pdf_font import FontError, resolve_font
+        except ImportError:
+            return
+        try:
+            choice = resolve_font(text or None)
+            shown = f"将使用：{choice.label}" + (f"\n{choice.warning}" if choice.warning else "")
+        except FontError as exc:
+            shown = exc.text
+        self.font_file.setText(shown)
 
     def _chooser(self, key: str, folder: bool) -> QWidget:
         box = QWidget()

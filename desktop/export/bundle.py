@@ -8,7 +8,10 @@ Files are named ``单位_表单_项目_日期`` (Windows-safe, Chinese kept).  T
 draft is copied with SQLite's backup API (a consistent copy even while the app
 has it open); without a draft the document goes in as its JSON interchange
 file.  Nothing is left half-written: the bundle is built in a temporary
-folder and moved into place at the end.
+folder with a short name (short file names inside, so paths stay under
+Windows' 260 characters) and moved into place at the end; the move is retried
+while an antivirus scanner holds a new file, and the temporary folder is removed
+even when a scanner keeps a file in it open.
 """
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from desktop import osfiles
 from desktop.core.errors import JixiaoError
-from desktop.export.filenames import export_basename, safe_filename
+from desktop.store.sqlite import sqlite_uri
+from desktop.export.filenames import export_basename, free_path, safe_filename
 
 __all__ = ["make_bundle", "BundleError"]
 
@@ -38,59 +43,61 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     except OSError as exc:
         raise BundleError(f"无法创建文件夹 {out_dir}：{exc.strerror or exc}") from None
     base = export_basename(state.meta(), when)
-    target = _free(out_dir, base, ".zip" if as_zip else "")
-    with tempfile.TemporaryDirectory(prefix="jixiao-bundle-", dir=out_dir) as tmp:
-        folder = Path(tmp) / target.stem if as_zip else Path(tmp) / target.name
-        folder.mkdir()
-        files = _fill(folder, state, draft_path, base, pdf)
+    target = free_path(out_dir, base, ".zip" if as_zip else "")
+    try:
+        # a short name: the files inside keep paths well under Windows' 260 characters
+        tmp = Path(tempfile.mkdtemp(prefix=".jx", dir=out_dir))
+    except OSError as exc:
+        raise BundleError(f"无法写入 {out_dir}：{exc.strerror or exc}{osfiles.BUSY_HINT}") from None
+    try:
+        folder = tmp if as_zip else tmp / "d"  # "d": an ordinary folder (mkdtemp's is private to the user)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise BundleError(f"无法写入 {out_dir}：{exc.strerror or exc}") from None
+        files = _fill(folder, state, draft_path, base, pdf, short=as_zip)
         try:
             if as_zip:
-                part = Path(tmp) / (target.name + ".part")
+                part = tmp / "b.zip"
                 with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    for f in files:
-                        zf.write(f, arcname=f"{folder.name}/{f.name}")  # UTF-8 names (flag 0x800)
-                part.replace(target)
+                    for f, name in files:
+                        zf.write(f, arcname=f"{target.stem}/{name}")  # UTF-8 names (flag 0x800)
+                osfiles.replace(part, target)
             else:
-                shutil.move(str(folder), str(target))
+                osfiles.replace(folder, target)
         except OSError as exc:
-            raise BundleError(f"无法写入 {target}：{exc.strerror or exc}") from None
+            hint = osfiles.BUSY_HINT if osfiles.is_busy(exc) else ""
+            raise BundleError(f"无法写入 {target}：{exc.strerror or exc}{hint}") from None
+    finally:
+        osfiles.remove_tree(tmp)
     return target
 
 
-def _free(out_dir: Path, base: str, suffix: str) -> Path:
-    path = out_dir / f"{base}{suffix}"
-    n = 2
-    while path.exists():
-        path = out_dir / f"{base}({n}){suffix}"
-        n += 1
-    return path
-
-
-def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pdf: bool) -> list[Path]:
+def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pdf: bool,
+          short: bool) -> list[tuple[Path, str]]:
+    """Write the files into ``folder``: [(file, its name in the bundle)].  ``short``: short names on disk."""
     from desktop.export.xlsx import export_xlsx
 
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []
+
+    def place(name: str) -> Path:
+        path = folder / (f"{len(files) + 1}{Path(name).suffix}" if short else name)
+        files.append((path, name))
+        return path
+
     if pdf:
         from desktop.export.pdf import export_pdf
 
-        p = folder / f"{base}.pdf"
-        export_pdf(state, p)
-        files.append(p)
-    x = folder / f"{base}.xlsx"
-    export_xlsx(state, x)
-    files.append(x)
+        export_pdf(state, place(f"{base}.pdf"))
+    export_xlsx(state, place(f"{base}.xlsx"))
     if draft_path is not None:
         src = Path(draft_path)
         suffix = src.suffix.lower() if src.suffix.lower() in (".jxd", ".json") else ".jxd"
-        d = folder / safe_filename(f"{base}{suffix}")
-        _copy_draft(src, d)
-        files.append(d)
+        _copy_draft(src, place(safe_filename(f"{base}{suffix}")))
     else:
         from desktop.core.interchange import write_json
 
-        j = folder / f"{base}.json"
-        write_json(state.doc, j)
-        files.append(j)
+        write_json(state.doc, place(f"{base}.json"))
     return files
 
 
@@ -103,7 +110,8 @@ def _copy_draft(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
         return
     try:
-        source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        # the store's URI builder: UNC paths of network drives become file:////server/share/…
+        source = sqlite3.connect(sqlite_uri(src, "ro"), uri=True, timeout=5)
         try:
             copy = sqlite3.connect(str(dst))
             try:

@@ -22,7 +22,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"提示：{w}")
     kind = "正式版" if final else ("草稿副本（有错误，带“草稿”水印）" if state.has_errors else "副本")
-    print(f"已导出 {args.output}：{kind}，共 {result.pages} 页，校验码 {result.code}")
+    print(f"已导出 {args.output}：{kind}，共 {result.pages} 页，校验码 {result.code}，字体 {result.font}")
     if final and is_draft:
         label = _snapshot(source)
         if label:

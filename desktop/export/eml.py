@@ -4,7 +4,7 @@ Public API::
 
     build_eml(pdf_path, xlsx_path, *, to, subject_vars, template=None, sender='') -> EmailMessage
     write_eml(path, pdf_path, xlsx_path, *, to, subject_vars, template=None, sender='') -> Path
-    open_in_mail_client(eml_path) -> None      # never blocks
+    open_in_mail_client(eml_path, attachments) -> str   # never blocks (Windows: Simple MAPI)
     subject_vars_of(state) -> dict             # unit, form, year, project, date
 
 The subject is UTF-8 (RFC 2047).  Attachment names are Chinese: the
@@ -16,7 +16,6 @@ new message ready to send.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import JixiaoError
-from desktop.export.filenames import write_file_atomically
+from desktop.export.filenames import safe_filename, write_file_atomically
 
 __all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
            "subject_vars_of", "fill"]
@@ -138,8 +137,9 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
         part.set_payload(data)
         encoders.encode_base64(part)
         # RFC 2047 on Content-Type (Outlook, Foxmail), RFC 2231 on Content-Disposition (the standard)
-        part.set_param("name", Header(f.name, "utf-8").encode(maxlinelen=10**6))
-        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", f.name))
+        name = safe_filename(f.name)  # no bidi controls that would disguise the attachment's type
+        part.set_param("name", Header(name, "utf-8").encode(maxlinelen=10**6))
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         outer.attach(part)
     return email.message_from_bytes(outer.as_bytes(), policy=default)  # type: ignore[return-value]
 
@@ -177,16 +177,49 @@ def write_eml(path: str | Path, pdf_path: str | Path | None, xlsx_path: str | Pa
     return path
 
 
-def open_in_mail_client(eml_path: str | Path) -> None:
-    """Open the .eml with the system's mail program (Outlook, Foxmail, Thunderbird…); returns at once."""
-    path = str(Path(eml_path).resolve())
+def keeps_attachments() -> bool:
+    """Does :func:`open_in_mail_client` need the attachments as files that stay (Windows: MAPI, Explorer)?"""
+    return sys.platform.startswith("win")
+
+
+def open_in_mail_client(eml_path: str | Path, attachments: list[Path] | None = None) -> str:
+    """Offer the message for sending; returns at once.
+
+    Windows: a new-message window of the default mail program with ``attachments`` attached
+    (Simple MAPI), or, without a MAPI mail program, the attachments shown selected in Explorer
+    (in the background: the compose window is modal to the thread that opened it).  Elsewhere the
+    .eml is opened with the system's mail program.  Returns 'windows' or 'default'.
+    """
+    path = Path(eml_path).resolve()
+    if sys.platform.startswith("win"):
+        from desktop.export import mapi
+
+        to, subject, body = _fields_of(path)
+        files = [Path(f) for f in attachments or []]
+        _in_background(lambda: mapi.compose_or_show(files, to, subject, body, fallback=path))
+        return "windows"
     try:
-        if sys.platform.startswith("win"):
-            os.startfile(path)  # type: ignore[attr-defined]
-            return
-        cmd = ["open", path] if sys.platform == "darwin" else ["xdg-open", path]
+        cmd = ["open", str(path)] if sys.platform == "darwin" else ["xdg-open", str(path)]
         subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True, close_fds=True)
     except OSError as exc:
         raise EmlError(f"无法用邮件程序打开 {path}：{exc.strerror or exc}。可以手工双击该文件，"
                        "或把其中的附件添加到邮件中") from None
+    return "default"
+
+
+def _fields_of(path: Path) -> tuple[list[str], str, str]:
+    """Recipients, subject and text of our own .eml (for the compose window)."""
+    try:
+        msg = email.message_from_bytes(path.read_bytes(), policy=default)
+    except OSError as exc:
+        raise EmlError(f"无法读取邮件文件 {path}：{exc.strerror or exc}") from None
+    to = [addr for _, addr in getaddresses([str(msg.get("To", ""))]) if addr]
+    body = msg.get_body(("plain",))
+    return to, str(msg.get("Subject", "")), body.get_content() if body is not None else ""
+
+
+def _in_background(job: Any) -> None:
+    import threading
+
+    threading.Thread(target=job, name="jixiao-mail", daemon=True).start()

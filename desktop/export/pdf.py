@@ -53,6 +53,7 @@ class PdfResult:
     final: bool = False
     warnings: list[str] = field(default_factory=list)
     missing: list[tuple[str, list[str]]] = field(default_factory=list)  # allowed missing characters
+    font: str = ""  # which font (and file) the pages are printed in
 
 
 def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font: str | Path | None = None,
@@ -97,10 +98,9 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
     _write(target, buffer.getvalue())
     warnings = [chosen.warning] if chosen.warning else []
     return PdfResult(pages=info.pages[-1] if info.pages else 0, code=code, hash=content_hash, final=final,
-                     warnings=warnings, missing=missing)
+                     warnings=warnings, missing=missing, font=chosen.label)
 
 
 def _write(target: Target, data: bytes) -> None:
     """Write the whole file at once (a half-written PDF is never left behind)."""
-    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"),
-                          "（文件可能正在被其他程序打开）")
+    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"))

@@ -18,21 +18,26 @@ from typing import Any
 from desktop.core.errors import JixiaoError
 from desktop.fonts import font_path, missing_chars, register_reportlab_font
 
-# names a clerk may give -> file names in the Windows Fonts folder
+# names a clerk may give -> font file names (Windows' Fonts folder or the user's own)
 SYSTEM_FONTS: dict[str, tuple[str, ...]] = {
     "宋体": ("simsun.ttc", "simsun.ttf"),
     "simsun": ("simsun.ttc", "simsun.ttf"),
     "新宋体": ("simsun.ttc",),
     "仿宋": ("simfang.ttf",),
-    "仿宋_gb2312": ("simfang.ttf",),
     "fangsong": ("simfang.ttf",),
     "simfang": ("simfang.ttf",),
+    # not part of Windows since Vista: installed by the clerk, usually per user, under one of these names
+    "仿宋_gb2312": ("仿宋_GB2312.ttf", "FS_GB2312.ttf", "fs_gb2312.ttf", "FangSong_GB2312.ttf", "simfang_gb2312.ttf"),
+    "fangsong_gb2312": ("仿宋_GB2312.ttf", "FS_GB2312.ttf", "fs_gb2312.ttf", "FangSong_GB2312.ttf"),
     "黑体": ("simhei.ttf",),
     "simhei": ("simhei.ttf",),
     "楷体": ("simkai.ttf",),
+    "楷体_gb2312": ("楷体_GB2312.ttf", "KT_GB2312.ttf", "simkai_gb2312.ttf"),
     "kaiti": ("simkai.ttf",),
     "simkai": ("simkai.ttf",),
 }
+# when the named font is absent: the nearest Windows font, used with a warning that names its file
+SUBSTITUTES = {"仿宋_gb2312": "仿宋", "fangsong_gb2312": "仿宋", "楷体_gb2312": "楷体"}
 MAX_LISTED = 20
 
 
@@ -67,29 +72,70 @@ def windows_fonts_dir() -> Path:
     return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
 
 
-def _candidates(name: str) -> list[Path]:
-    files = SYSTEM_FONTS.get(name.strip().lower(), ())
+def user_fonts_dir() -> Path | None:
+    """Windows 10/11 install a font "for me only" here (where 仿宋_GB2312 usually lands)."""
+    local = os.environ.get("LOCALAPPDATA")
+    return Path(local) / "Microsoft" / "Windows" / "Fonts" if local else None
+
+
+def font_dirs() -> list[Path]:
     dirs = [windows_fonts_dir()]
+    user = user_fonts_dir()
+    if user is not None:
+        dirs.append(user)
     if sys.platform != "win32":
-        dirs += [Path.home() / ".fonts", Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts")]
-    return [d / f for d in dirs for f in files]
+        dirs += [Path.home() / ".fonts", Path.home() / ".local" / "share" / "fonts",
+                 Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts")]
+    return dirs
+
+
+def _find(name: str) -> Path | None:
+    files = SYSTEM_FONTS.get(name.strip().lower(), ())
+    for d in font_dirs():
+        for f in files:
+            if (d / f).is_file():
+                return d / f
+    return None
+
+
+@dataclass
+class FontChoice:
+    """Which file a font setting means, before anything is registered."""
+
+    path: Path | None  # None: the bundled font
+    label: str
+    warning: str = ""
+
+
+def resolve_font(font: str | Path | None) -> FontChoice:
+    """The file the setting ``font`` (None, a path, or 宋体/仿宋/仿宋_GB2312/…) stands for, said plainly."""
+    bundled = FontChoice(None, "Noto Serif SC（内置）")
+    if font is None or str(font).strip() in ("", "bundled", "内置"):
+        return bundled
+    text = str(font).strip()
+    key = text.lower()
+    if key in SYSTEM_FONTS:
+        found = _find(key)
+        if found is not None:
+            return FontChoice(found, f"{text}（{found}）")
+        sub = SUBSTITUTES.get(key)
+        found = _find(sub) if sub else None
+        if found is not None:
+            return FontChoice(found, f"{sub}（{found}）",
+                              warning=f"本机没有字体“{text}”，改用“{sub}”（文件 {found}），字形与“{text}”略有不同")
+        return FontChoice(None, bundled.label, warning=f"本机没有字体“{text}”，已改用内置的 Noto Serif SC")
+    path = Path(text)
+    if not path.is_file():
+        raise FontError(f"找不到字体文件 {text}（可填字体文件路径，或 宋体、仿宋、仿宋_GB2312、黑体、楷体）")
+    return FontChoice(path, f"{path.name}（{path}）")
 
 
 def choose_font(font: str | Path | None = None) -> PdfFont:
-    """The font to print with: None → bundled; a path; or a Windows font name such as 宋体."""
-    if font is None or str(font).strip() in ("", "bundled", "内置"):
-        return PdfFont(register_reportlab_font(), font_path(), "Noto Serif SC（内置）")
-    text = str(font).strip()
-    path = Path(text)
-    if text.lower() in SYSTEM_FONTS:
-        found = next((p for p in _candidates(text) if p.is_file()), None)
-        if found is None:
-            return PdfFont(register_reportlab_font(), font_path(), "Noto Serif SC（内置）",
-                           warning=f"本机没有字体“{text}”，已改用内置的 Noto Serif SC")
-        path = found
-    elif not path.is_file():
-        raise FontError(f"找不到字体文件 {text}（可填字体文件路径，或 宋体、仿宋、黑体、楷体）")
-    return PdfFont(_register(path), path, path.name)
+    """The font to print with: None → bundled; a path; or a font name such as 宋体 or 仿宋_GB2312."""
+    choice = resolve_font(font)
+    if choice.path is None:
+        return PdfFont(register_reportlab_font(), font_path(), choice.label, warning=choice.warning)
+    return PdfFont(_register(choice.path), choice.path, choice.label, warning=choice.warning)
 
 
 def _register(path: Path) -> str:

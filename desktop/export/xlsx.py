@@ -131,8 +131,7 @@ def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> N
 
 
 def _write(target: Target, data: bytes) -> None:
-    write_file_atomically(target, data, lambda reason: XlsxWriteError(f"无法写入 Excel 文件 {target}：{reason}"),
-                          "（文件可能正在被 Excel 或其他程序打开）")
+    write_file_atomically(target, data, lambda reason: XlsxWriteError(f"无法写入 Excel 文件 {target}：{reason}"))
 
 
 class SheetBuilder:

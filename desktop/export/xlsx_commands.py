@@ -133,7 +133,7 @@ def cmd_eml(args: argparse.Namespace) -> int:
 
     state = load_state(args.file)
     base = export_basename(state.meta())
-    with tempfile.TemporaryDirectory(prefix="jixiao-eml-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="jixiao-eml-", ignore_cleanup_errors=True) as tmp:  # a scanner may hold one
         folder = Path(tmp)
         xlsx = folder / f"{base}.xlsx"
         export_xlsx(state, xlsx)

@@ -107,7 +107,7 @@ class Draft:
             try:
                 lock = DraftLock.acquire(path)
             except DraftError as exc:
-                if exc.key != "readonly_folder":
+                if exc.key not in ("readonly_folder", "lock_failed"):  # a full disk: read-only, said why
                     raise
                 readonly, notice = True, exc.text
         try:

@@ -44,6 +44,8 @@ MESSAGES: dict[str, str] = {
     "bad_content": "内容中有重复的标识（如两行的行号相同），无法保存为草稿“{name}”",
     "bad_name": "草稿文件名应以 .jxd 结尾：“{name}”",
     "unreadable": "无法读取草稿“{name}”：{why}",
+    "lock_failed": "无法为修改打开草稿“{name}”：不能在它旁边写入占用标记文件（{why}）；可以只读方式打开，"
+                   "或清理磁盘空间、检查 U 盘或网络盘后重试",
     "busy": "草稿“{name}”正被另一程序写入，请稍后再试",
     "no_snapshot": "草稿“{name}”中没有编号为 {id} 的版本",
     "migrate_failed": "草稿“{name}”从第 {old} 版升级到第 {new} 版时出错（{why}）；原文件未改动，备份在 {backup}",
@@ -60,7 +62,7 @@ MESSAGES: dict[str, str] = {
 # the draft cannot be read (exit code 3 on the command line)
 NOT_UNREADABLE = {"readonly_edit", "lock_lost", "write_failed", "out_of_step", "exists", "bad_name",
                   "migrate_failed", "closed", "bad_content", "no_snapshot", "no_part", "no_row", "locked", "locked_here", "busy",
-                  "readonly_file", "readonly_folder"}
+                  "readonly_file", "readonly_folder", "lock_failed"}
 
 
 def message(key: str, **values: object) -> str:

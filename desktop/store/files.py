@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop import osfiles
 from desktop.core.document import Document
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError, draft_error, message
@@ -151,7 +152,7 @@ def build(path: Path, document: Document) -> None:
             os.fsync(fh.fileno())
         if path.exists():
             raise draft_error("exists", path)
-        os.replace(tmp, path)
+        osfiles.replace(tmp, path)
         fsync_dir(path.parent)
     except DraftError:
         raise

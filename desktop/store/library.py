@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from desktop.core.limits import FIELD_BYTES
+from desktop import osfiles
 from desktop.store import sqlite as lite
 from desktop.store.bounds import capped
 from desktop.store.errors import DraftError
@@ -33,7 +34,7 @@ def data_dir() -> Path:
     env = os.environ.get("JIXIAO_HOME")
     if env:
         return Path(env)
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
         return Path(base) / "jixiao"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -138,7 +139,7 @@ def _save(name: str, data: object) -> None:
             json.dump(data, fh, ensure_ascii=False, indent=1)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, folder / name)
+        osfiles.replace(tmp, folder / name)
     except OSError:
         pass  # the library is a convenience; never fail the clerk's work for it
 
@@ -175,7 +176,7 @@ def remove_recent(path: str | Path) -> None:
 
 def _same(a: str, b: str) -> bool:
     """True when the two paths differ (kept in the list)."""
-    if sys.platform == "win32":  # pragma: no cover
+    if sys.platform == "win32":
         return a.lower() != b.lower()
     return a != b
 

@@ -6,7 +6,12 @@ and the time.  A second app instance that finds it gets :class:`DraftLocked`
 with that holder and may open the draft read-only.
 
 A lock left behind by a crashed app is *stale*: when it names this computer
-and its process is gone, it is taken over.  A lock from another computer is
+and its process is gone — or a process with that id is running but started at
+another time than the one recorded (Windows reuses ids quickly) — it is taken over.
+On Windows the holder also keeps the lock file open with one byte locked for the
+whole session; Windows (and the file server, for a network drive) releases that
+byte when the process ends in any way, so a lock whose byte is free is stale
+even when it names another computer.  A lock from another computer is
 never judged stale automatically (its process cannot be seen from here); the
 app may offer to break it (:func:`break_lock`) after asking the clerk.
 """
@@ -44,20 +49,35 @@ def user_name() -> str:
         return os.environ.get("USERNAME") or os.environ.get("USER") or "未知用户"
 
 
+MAX_PID = 2**31 - 1  # a larger "pid" in a (shipped or tampered) lock file names no process
+
+
+def _kernel32():
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.GetProcessTimes.argtypes = (wintypes.HANDLE,) + (ctypes.POINTER(wintypes.FILETIME),) * 4
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    return kernel32
+
+
+_QUERY_LIMITED = 0x1000  # PROCESS_QUERY_LIMITED_INFORMATION
+
+
 def pid_alive(pid: int) -> bool:
     """Is a process with this id running on this computer?"""
-    if pid <= 0:
+    if not 0 < pid <= MAX_PID:
         return False
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        kernel32.OpenProcess.restype = wintypes.HANDLE
-        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
-        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
-        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        kernel32 = _kernel32()
+        handle = kernel32.OpenProcess(_QUERY_LIMITED, False, pid)
         if not handle:
             return ctypes.get_last_error() == 5  # access denied: it exists
         try:
@@ -76,6 +96,35 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def process_started(pid: int) -> str:
+    """When the process ``pid`` started, as an opaque string ('' when it cannot be told).
+
+    Windows reuses process ids quickly: a lock naming a pid that is alive but started at another
+    time was left by a process that is gone.
+    """
+    if not 0 < pid <= MAX_PID:
+        return ""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = _kernel32()
+        handle = kernel32.OpenProcess(_QUERY_LIMITED, False, pid)
+        if not handle:
+            return ""
+        try:
+            times = [wintypes.FILETIME() for _ in range(4)]  # creation, exit, kernel, user
+            if not kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times)):
+                return ""
+            return str((times[0].dwHighDateTime << 32) | times[0].dwLowDateTime)
+        finally:
+            kernel32.CloseHandle(handle)
+    try:  # Linux: field 22 of /proc/PID/stat, clock ticks after boot (the name before it may hold spaces)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -97,13 +146,13 @@ def _read_lock(lp: Path) -> dict | None:
 def _holder(data: dict) -> LockHolder:
     try:
         pid = int(data.get("pid", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         pid = 0
     return LockHolder(str(data.get("computer", "")), str(data.get("user", "")), pid, str(data.get("since", "")))
 
 
 def _hide(path: Path) -> None:
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         try:
             import ctypes
 
@@ -112,14 +161,104 @@ def _hide(path: Path) -> None:
             pass
 
 
+HELD_BYTE = 1 << 20  # Windows: the byte locked while the lock is held; beyond the JSON, so readers are not blocked
+
+
+def _msvcrt():
+    if sys.platform != "win32":
+        return None
+    try:
+        import msvcrt
+    except ImportError:
+        return None
+    return msvcrt
+
+
+def _hold(fd: int) -> bool:
+    """Windows: lock one byte of the open lock file for the session.  Windows releases it when the
+    process ends in any way (a crash, 结束任务, a power cut of the PC — the file server notices)."""
+    msvcrt = _msvcrt()
+    if msvcrt is None:
+        return False
+    try:
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.lseek(fd, 0, os.SEEK_SET)
+
+
+def _still_held(lp: Path) -> bool | None:
+    """Windows: is the lock file's byte locked by a live holder (on any computer)?  None: cannot tell."""
+    msvcrt = _msvcrt()
+    if msvcrt is None:
+        return None
+    try:
+        fd = os.open(lp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return True
+        os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _fill(fd: int, lp: Path, draft: Path, data: dict) -> int | None:
+    """Write the holder into the new lock file; on failure (a full disk) remove it again.
+
+    Returns the descriptor when it stays open to hold the lock (Windows), else None (closed)."""
+    held = _hold(fd)
+    data["held"] = held
+    try:
+        try:
+            os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            if not held:
+                os.close(fd)
+    except OSError as exc:
+        if held:
+            _let_go(fd)
+        try:
+            os.remove(lp)  # an empty lock file would block the next open for seconds
+        except OSError:
+            pass
+        raise draft_error("lock_failed", draft, why=os_why(exc)) from None
+    return fd if held else None
+
+
+def _let_go(fd: int | None) -> None:
+    if fd is None:
+        return
+    msvcrt = _msvcrt()
+    try:
+        if msvcrt is not None:
+            os.lseek(fd, HELD_BYTE, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class DraftLock:
     """The lock this process holds on one draft."""
 
-    def __init__(self, draft: Path, token: str, stat: os.stat_result):
+    def __init__(self, draft: Path, token: str, stat: os.stat_result, fd: int | None = None):
         self.draft = draft
         self.path = lock_path(draft)
         self.token = token
         self._stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        self._fd = fd  # Windows: the open lock file whose byte is locked for the session
         self.released = False
 
     @classmethod
@@ -129,6 +268,7 @@ class DraftLock:
         for _ in range(5):
             token = uuid.uuid4().hex
             data = {"computer": computer_name(), "user": user_name(), "pid": os.getpid(),
+                    "started": process_started(os.getpid()),
                     "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "token": token, "app": "jixiao"}
             try:
                 fd = os.open(lp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o644)
@@ -146,15 +286,11 @@ class DraftLock:
             except FileNotFoundError:
                 raise draft_error("missing_folder", draft, folder=draft.parent) from None
             except OSError as exc:
-                raise draft_error("unreadable", draft, why=os_why(exc)) from None
-            try:
-                os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+                raise draft_error("lock_failed", draft, why=os_why(exc)) from None
+            kept = _fill(fd, lp, draft, data)
             _hide(lp)
             _HELD.add(token)
-            return cls(draft, token, os.stat(lp))
+            return cls(draft, token, os.stat(lp), kept)
         holder = read_holder(draft) or LockHolder("", "", 0, "")
         raise DraftLocked(draft, holder)
 
@@ -183,13 +319,16 @@ class DraftLock:
     def _retake(self) -> None:
         other = DraftLock.acquire(self.draft)
         _HELD.discard(self.token)
-        self.token, self._stat = other.token, other._stat
+        _let_go(self._fd)
+        self.token, self._stat, self._fd = other.token, other._stat, other._fd
 
     def release(self) -> None:
         if self.released:
             return
         self.released = True
         _HELD.discard(self.token)
+        _let_go(self._fd)  # Windows cannot remove a file this process still has open
+        self._fd = None
         data = _read_lock(self.path)
         if data is not None and data.get("token") == self.token:
             for attempt in range(3):
@@ -214,11 +353,18 @@ def _stale(data: dict, lp: Path) -> bool:
             return time.time() - os.stat(lp).st_mtime > HALF_WRITTEN_AGE
         except OSError:
             return False
+    if holder.computer == computer_name() and holder.pid == os.getpid():
+        return data.get("token") not in _HELD  # left behind by this very process
+    if data.get("held"):
+        held = _still_held(lp)  # Windows: released by the system when the holder died, on any computer
+        if held is not None:
+            return not held
     if holder.computer != computer_name():
         return False
-    if holder.pid == os.getpid():
-        return data.get("token") not in _HELD  # left behind by this very process
-    return not pid_alive(holder.pid)
+    if not pid_alive(holder.pid):
+        return True
+    started = str(data.get("started") or "")
+    return bool(started) and process_started(holder.pid) not in ("", started)  # the pid was reused
 
 
 def _remove_stale(lp: Path, seen: dict) -> None:
