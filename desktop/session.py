@@ -238,8 +238,9 @@ class FormSession:
             self._queue(edits.SetValueOp(part_id, addr, raw or ""))
         change.part_ids.add(part_id)
         t, r, c = split_addr(addr)
-        if r is not None and c == self.form.tables[t].label_column:
-            change.tables.add((part_id, t))  # row names appear in messages
+        if r is not None and c == self.form.tables[t].label_column:  # row names appear in the row's messages
+            row = f"{t}/{r}/"
+            change.marks |= {p.addr for p in ps.problems.values() if p.addr.startswith(row)}
         if addr == (self.form.part_name_field or self.form.meta.get("project")):
             change.parts = True  # the tab title shows the project name
 
