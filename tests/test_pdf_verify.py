@@ -7,7 +7,8 @@ from pypdf import PdfReader
 from desktop.cli import main
 from desktop.core.catalog import load_sample
 from desktop.core.interchange import write_json
-from desktop.export.pdf_verify import qr_payload, read_stamp, short_code, verify
+from desktop.export.pdf_verify import qr_payload, read_stamp, short_code
+from desktop.verification import verify
 from desktop.store import Draft, create_draft_from_document
 
 FORM = "suzhou-project-selfeval-2023"

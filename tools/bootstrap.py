@@ -1,7 +1,7 @@
 """Set everything up, then start the app or run the tests.
 
     python tools/bootstrap.py run      # set up and start 绩效填报
-    python tools/bootstrap.py test     # set up and run every test
+    python tools/bootstrap.py test     # set up, check the code (ruff, layer contracts), run every test
 
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
 ``.venv`` beside the project, installs the project with its test extras, and
@@ -47,6 +47,24 @@ def ensure_venv() -> Path:
     return py
 
 
+def venv_script(name: str) -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / f"{name}.exe"
+    return VENV / "bin" / name
+
+
+def check_code(py: Path) -> int:
+    """ruff (syntax errors, pyflakes) and the import contracts of pyproject.toml (docs/architecture.md)."""
+    for what, cmd in (("ruff", [str(py), "-m", "ruff", "check", "."]),
+                      ("lint-imports", [str(venv_script("lint-imports")), "--no-cache"])):
+        print(f"检查代码：{what} …", flush=True)
+        rc = subprocess.call(cmd, cwd=ROOT)
+        if rc != 0:
+            print(f"{what} 未通过（退出码 {rc}），不运行测试", flush=True)
+            return rc
+    return 0
+
+
 def ensure_system_packages() -> None:
     """Debian packages for the Xvfb and PDF-to-PNG tests (CI machines; best effort)."""
     if sys.platform != "linux" or not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
@@ -75,6 +93,9 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return subprocess.call([str(py), "-m", "desktop", *extra], cwd=ROOT)
     ensure_system_packages()
+    rc = check_code(py)
+    if rc != 0:
+        return rc
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     return subprocess.call([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra], cwd=ROOT, env=env)
 

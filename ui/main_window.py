@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         return self.show_session(session) if session is not None else None
 
     def import_json(self, path: str | Path) -> Any:
-        from desktop.commands import load_document
+        from desktop.store.loading import load_document
         from desktop.session import FormSession
 
         try:

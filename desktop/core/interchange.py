@@ -24,6 +24,18 @@ from desktop.core.document import Document
 from desktop.core.errors import DocumentError, message
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every draft (.jxd) file
+
+
+def is_draft_file(path: str | Path) -> bool:
+    """Whether the file at ``path`` starts like a draft (an SQLite database), whatever its name."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
 def _version_key(v: str) -> tuple:
     out = []
     for piece in v.replace("-", ".").split("."):

@@ -97,7 +97,7 @@ def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pd
 def _copy_draft(src: Path, dst: Path) -> None:
     if not src.is_file():
         raise BundleError(f"草稿文件 {src} 不存在")
-    from desktop.commands import is_draft_file
+    from desktop.core.interchange import is_draft_file
 
     if not is_draft_file(src):
         shutil.copy2(src, dst)

@@ -26,7 +26,7 @@ from desktop.core.document import Document, Part
 from desktop.store import files
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError, draft_error, message
-from desktop.store.hashing import document_hash
+from desktop.core.hashing import document_hash
 from desktop.store.layout import SCHEMA_VERSION
 from desktop.store.lock import DraftLock
 

@@ -26,7 +26,7 @@ from typing import Callable
 from desktop.core.document import Document
 from desktop.store import sqlite as lite
 from desktop.store.errors import draft_error
-from desktop.store.hashing import document_hash
+from desktop.core.hashing import document_hash
 from desktop.store.layout import APPLICATION_ID, SCHEMA_VERSION
 from desktop.store.meta import meta_spec, search_meta
 
