@@ -22,7 +22,7 @@ from desktop.core import edits
 from desktop.core.change import Change
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
 
@@ -108,7 +108,7 @@ class FormSession:
         for i, p in enumerate(self.state.doc.parts):
             if p.id == part_id:
                 return i
-        raise SessionError(f"没有这个项目（{part_id}）")
+        raise SessionError(Code.UNKNOWN_PART, part=part_id)
 
     def part(self, part_id: str) -> PartState:
         return self.state.parts[self.part_index(part_id)]
@@ -121,11 +121,11 @@ class FormSession:
             override = how != "input"
         if override:
             if not ps.overridable(addr) and not ps.is_overridden(addr):
-                raise SessionError(f"{ps.describe(addr)} 是计算值或表头，不能填写")
+                raise SessionError(Code.CELL_NOT_INPUT, where=ps.describe(addr), addr=addr)
             old = ps.part.overrides.get(addr)
         else:
             if how != "input":
-                raise SessionError(f"{ps.describe(addr)} 是计算值或表头，不能填写")
+                raise SessionError(Code.CELL_NOT_INPUT, where=ps.describe(addr), addr=addr)
             old = ps.raw(addr)
         return SetCell(part_id, addr, old, raw, override, ps.describe(addr))
 
@@ -181,14 +181,14 @@ class FormSession:
 
     def add_part_command(self, index: int | None = None, part: Part | None = None) -> AddPart:
         if not self.form.multi:
-            raise SessionError(f"“{self.form.title}”只有一份，不能增加{self.form.part_label}")
+            raise SessionError(Code.SINGLE_PART_ADD, form=self.form.title, part_label=self.form.part_label)
         part = part or Part()
         index = len(self.state.parts) if index is None else index
         return AddPart(index, part.to_dict(), f"增加{self.form.part_label}")
 
     def remove_part_command(self, part_id: str) -> RemovePart:
         if len(self.state.parts) <= 1:
-            raise SessionError(f"至少要保留一个{self.form.part_label}")
+            raise SessionError(Code.KEEP_ONE_PART, part_label=self.form.part_label)
         i = self.part_index(part_id)
         return RemovePart(i, self.state.doc.parts[i].to_dict(), f"删除{self.form.part_label}")
 
@@ -208,7 +208,7 @@ class FormSession:
 
     def _run(self, fn: Callable[["FormSession"], None]) -> Change:
         if self.readonly:
-            raise SessionError(self.draft.notice or "草稿以只读方式打开，不能修改")
+            raise SessionError(self.draft.notice) if self.draft.notice else SessionError(Code.DRAFT_READONLY)
         change = self._change = Change()
         try:
             fn(self)

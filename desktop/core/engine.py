@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from desktop.core.change import Change
 from desktop.core.definition import Check, FormDef, Table
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
-from desktop.core.errors import JixiaoError, ReadError, message
+from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
 from desktop.core.graph import Node
 
@@ -550,7 +550,7 @@ class PartState:
         """The clerk typed ``raw`` into the input at ``addr``; returns the :class:`Change`."""
         how = self.how(addr)
         if how != "input":
-            raise ReadOnlyCell(f"{self.describe(addr)} 是计算值或表头，不能直接填写")
+            raise ReadOnlyCell(Code.CELL_NOT_INPUT, where=self.describe(addr), addr=addr)
         t, r, c = split_addr(addr)
         if r is None:
             self.part.fields[t] = raw
@@ -589,7 +589,7 @@ class PartState:
     def set_override(self, addr: str, raw: str | None) -> None:
         """Type over a computed value (kept and shown as such), or ``None`` to go back to it."""
         if raw is not None and not self.overridable(addr):
-            raise ReadOnlyCell(f"{self.describe(addr)} 不能手工改写")
+            raise ReadOnlyCell(Code.CELL_NOT_OVERRIDABLE, where=self.describe(addr), addr=addr)
         assert self._edit is not None
         self._edit.cells.add(addr)
         glob: set = set()
@@ -618,10 +618,10 @@ class PartState:
         and recompute once: importing or pasting n rows costs one recalculation, not n."""
         table = self.form.tables[tid]
         if not table.repeat:
-            raise ReadOnlyCell(f"“{table.title}”的行是固定的")
+            raise ReadOnlyCell(Code.ROWS_FIXED, table=table.title, table_id=tid)
         existing = self.part.rows.setdefault(tid, [])
         if len(existing) + len(rows) > table.max_rows:
-            raise ReadOnlyCell(f"“{table.title}”最多 {table.max_rows} 行")
+            raise ReadOnlyCell(Code.ROWS_MAX, table=table.title, table_id=tid, max_rows=table.max_rows)
         ids: list[str] = []
         for index, cells, row_id in rows:
             row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
@@ -779,7 +779,7 @@ class DocumentState:
 
     def __init__(self, form: FormDef, doc: Document):
         if doc.form_id != form.id:
-            raise JixiaoError(message("doc_unknown_form", form=doc.form_id))
+            raise JixiaoError(Code.DOC_UNKNOWN_FORM, form=doc.form_id, suggestion=suggest(doc.form_id, [form.id]))
         self.form = form
         self.doc = doc
         if not doc.parts:
@@ -792,7 +792,7 @@ class DocumentState:
 
     def add_part(self, index: int | None = None, part: Part | None = None) -> PartState:
         if not self.form.multi and self.parts:
-            raise ReadOnlyCell(f"“{self.form.title}”只有一份")
+            raise ReadOnlyCell(Code.SINGLE_PART, form=self.form.title)
         part = part or Part()
         index = len(self.parts) if index is None else index
         self.doc.parts.insert(index, part)
@@ -802,7 +802,7 @@ class DocumentState:
 
     def remove_part(self, index: int) -> Part:
         if len(self.parts) <= 1:
-            raise ReadOnlyCell("至少要保留一个项目")
+            raise ReadOnlyCell(Code.KEEP_ONE_PART, part_label=self.form.part_label)
         self.parts.pop(index)
         return self.doc.parts.pop(index)
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Protocol
 
-from desktop.core.errors import ExprError, message
+from desktop.core.errors import ExprError, message, suggest
 from desktop.core.reading import PartialDate, round_half_up
 
 
@@ -554,11 +554,15 @@ class _Compiler:
             if name in scope.fields:
                 self.deps.add(("F", name))
                 return lambda ctx, row: ctx.field(name)
-            raise self.err(node, message("def_unknown_ref", ref=name))
+            known = set(scope.fields) | set(scope.tables)
+            if scope.row_table is not None:
+                known |= scope.tables[scope.row_table].columns
+            raise self.err(node, message("def_unknown_ref", ref=name, suggestion=suggest(name, known)))
         table = scope.tables.get(name)
         if table is None or node.col not in table.columns:
             shown = f"{name}[{node.row}].{node.col}" if node.row else f"{name}.{node.col}"
-            raise self.err(node, message("def_unknown_ref", ref=shown))
+            hint = suggest(name, scope.tables) if table is None else suggest(node.col, table.columns)
+            raise self.err(node, message("def_unknown_ref", ref=shown, suggestion=hint))
         col = node.col
         if node.row is None:
             raise self.err(node, message("expr_column_only_in_aggregate", ref=f"{name}.{col}"))
@@ -576,7 +580,8 @@ class _Compiler:
             if node.col is not None:
                 table = self.scope.tables.get(node.name)
                 if table is None or node.col not in table.columns:
-                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}"))
+                    hint = suggest(node.name, self.scope.tables) if table is None else suggest(node.col, table.columns)
+                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}", suggestion=hint))
                 return node.name, node.col
         raise self.err(node, "应为表格的一列（如 表.列）")
 
@@ -618,7 +623,7 @@ class _Compiler:
     def c_Call(self, node: Call, agg: str | None) -> Fn:
         name = node.name
         if name not in FUNCTIONS:
-            raise self.err(node, message("expr_unknown_func", name=name))
+            raise self.err(node, message("expr_unknown_func", name=name, suggestion=suggest(name, FUNCTIONS)))
         lo, hi = FUNCTIONS[name]
         n = len(node.args)
         if n < lo or (hi is not None and n > hi):

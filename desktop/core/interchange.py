@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.document import Document
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import Code, DocumentError
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every draft (.jxd) file
@@ -45,13 +45,13 @@ def _version_key(v: str) -> tuple:
 
 def document_from_json(data: Any, known_version: str | None = None) -> Document:
     if not isinstance(data, dict) or "form" not in data or not isinstance(data.get("parts", []), list):
-        raise DocumentError(message("doc_bad", why="缺少 form 或 parts"))
+        raise DocumentError(Code.DOC_BAD, why="缺少 form 或 parts")
     try:
         doc = Document.from_dict(data)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        raise DocumentError(message("doc_bad", why=exc)) from None
+        raise DocumentError(Code.DOC_BAD, why=exc) from None
     if known_version and doc.form_version and _version_key(doc.form_version) > _version_key(known_version):
-        raise DocumentError(message("doc_newer_version", version=doc.form_version, known=known_version))
+        raise DocumentError(Code.DOC_NEWER_VERSION, version=doc.form_version, known=known_version)
     return doc
 
 
@@ -60,13 +60,13 @@ def read_json(path: str | Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise DocumentError(message("doc_unreadable", path=path, why=exc.strerror or exc)) from None
+        raise DocumentError(Code.DOC_UNREADABLE, path=path, why=exc.strerror or exc) from None
     except UnicodeDecodeError as exc:
-        raise DocumentError(message("doc_not_json", why=exc)) from None
+        raise DocumentError(Code.DOC_NOT_JSON, why=exc) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DocumentError(message("doc_not_json", why=f"第 {exc.lineno} 行：{exc.msg}")) from None
+        raise DocumentError(Code.DOC_NOT_JSON, why=f"第 {exc.lineno} 行：{exc.msg}") from None
     from desktop.core.catalog import load_form
 
     doc = document_from_json(data)

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import export_basename, safe_filename
 
 __all__ = ["make_bundle", "BundleError"]
@@ -36,7 +36,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BundleError(f"无法创建文件夹 {out_dir}：{exc.strerror or exc}") from None
+        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=exc.strerror or exc) from None
     base = export_basename(state.meta(), when)
     target = _free(out_dir, base, ".zip" if as_zip else "")
     with tempfile.TemporaryDirectory(prefix="jixiao-bundle-", dir=out_dir) as tmp:
@@ -53,7 +53,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
             else:
                 shutil.move(str(folder), str(target))
         except OSError as exc:
-            raise BundleError(f"无法写入 {target}：{exc.strerror or exc}") from None
+            raise BundleError(Code.BUNDLE_WRITE, path=target, why=exc.strerror or exc) from None
     return target
 
 
@@ -96,7 +96,7 @@ def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pd
 
 def _copy_draft(src: Path, dst: Path) -> None:
     if not src.is_file():
-        raise BundleError(f"草稿文件 {src} 不存在")
+        raise BundleError(Code.BUNDLE_NO_DRAFT, path=src)
     from desktop.core.interchange import is_draft_file
 
     if not is_draft_file(src):
@@ -113,4 +113,4 @@ def _copy_draft(src: Path, dst: Path) -> None:
         finally:
             source.close()
     except sqlite3.Error as exc:
-        raise BundleError(f"无法复制草稿 {src.name}：{exc}") from None
+        raise BundleError(Code.BUNDLE_COPY, name=src.name, path=src, why=exc) from None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from desktop.core.errors import DocumentError
+from desktop.core.errors import Code, DocumentError
 from desktop.core.hashing import document_hash
 
 __all__ = ["HASH_PREFIX", "PdfStamp", "VerifyResult", "check", "document_hash", "keywords", "qr_payload",
@@ -68,10 +68,10 @@ def read_stamp(path: str | Path) -> PdfStamp:
         kw = str(meta.get("/Keywords", "") or "")
         pages = len(reader.pages)
     except (OSError, PdfReadError, ValueError) as exc:
-        raise DocumentError(f"无法读取 PDF 文件 {path}：{exc}") from None
+        raise DocumentError(Code.PDF_UNREADABLE, path=path, why=exc) from None
     found = dict(_KW.findall(kw))
     if "hash" not in found:
-        raise DocumentError(f"{Path(path).name} 不是本程序导出的 PDF，或其中没有校验信息")
+        raise DocumentError(Code.PDF_NO_STAMP, name=Path(path).name, path=path)
     draft = found.get("draft", "-")
     return PdfStamp(form_id=found.get("form", ""), draft_id="" if draft == "-" else draft, content_hash=found["hash"],
                     code=found.get("code", ""), final=found.get("copy") == "final", pages=pages)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from desktop.core.catalog import load_form
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import Code, DocumentError
 from desktop.core.hashing import document_hash
 from desktop.core.interchange import SQLITE_MAGIC, is_draft_file, read_json, write_json
 
@@ -28,7 +28,7 @@ def load_document(path: str | Path) -> Document:
 
         return read_draft_document(path)
     if not path.exists():
-        raise DocumentError(message("doc_unreadable", path=path, why="文件不存在"))
+        raise DocumentError(Code.DOC_UNREADABLE, path=path, why="文件不存在")
     return read_json(path)
 
 
