@@ -67,6 +67,9 @@ def open_file_window(path: str | Path, parent_main: Any = None) -> Any:
 
 
 def run(file: str | None = None, argv: Sequence[str] | None = None) -> int:
+    from desktop.logs import setup_logging
+
+    setup_logging()
     app = make_app(argv)
     from ui.main_window import MainWindow
 

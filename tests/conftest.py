@@ -84,3 +84,17 @@ def smtp_server():
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_log_files():
+    """The command line and the app add a log file in the (per-test) data folder: take it away after the test."""
+    import logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()

@@ -81,6 +81,10 @@ MESSAGES: dict[str, str] = {
     "mail_bad_address": "收件人地址“{address}”格式不对（应如 name@example.gov.cn）",
     "mail_no_attachment": "附件 {path} 不存在",
     "mail_attachment_unreadable": "无法读取附件 {path}：{why}",
+    # --- settings ---------------------------------------------------------------------
+    "setting_invalid": "“{value}”无效：{why}",
+    "setting_invalid_for": "设置“{label}”的值“{value}”无效：{why}",
+    "setting_unknown": "没有“{name}”这项设置{suggestion}",
     # --- drafts (the store; DraftError.key is the code's value) -----------------------
     "missing_file": "找不到草稿“{name}”（{path}）",
     "missing_folder": "草稿所在的磁盘或文件夹不存在：{folder}（U 盘是否已拔出？网络盘是否已连接？）",
