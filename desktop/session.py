@@ -15,6 +15,7 @@ without Qt, the UI wraps the same commands in a ``QUndoStack``.  No Qt here.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,6 +26,8 @@ from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import Code, JixiaoError
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
+
+log = logging.getLogger(__name__)
 
 __all__ = ["AddPart", "Batch", "Change", "Command", "FormSession", "History", "InsertRows", "MovePart", "MoveRow",
            "RemovePart", "RemoveRows", "RowItem", "SessionError", "SetCell", "SetExplanation"]
@@ -369,7 +372,7 @@ class FormSession:
             try:
                 old.close()
             except Exception:  # noqa: BLE001 - the old file may be gone; nothing to keep there
-                pass
+                log.warning("旧草稿 %s 关闭时出错（已另存为 %s）", old.path, new.path, exc_info=True)
         self._set_status("saved")
         return Path(new.path)
 

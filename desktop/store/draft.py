@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+import logging
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +30,8 @@ from desktop.store.errors import DraftError, draft_error, message
 from desktop.core.hashing import document_hash
 from desktop.store.layout import SCHEMA_VERSION
 from desktop.store.lock import DraftLock
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".jxd"
 AUTO_REASONS = ("export", "print")
@@ -165,8 +168,8 @@ class Draft:
         try:
             self._conn.close()
             self._engine.dispose()
-        except Exception:
-            pass
+        except Exception:  # noqa: BLE001 - closing goes on: the lock below must be released
+            log.warning("草稿 %s 关闭数据库连接时出错", self.path, exc_info=True)
         if self._lock is not None:
             self._lock.release()
 
