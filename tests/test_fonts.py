@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from desktop import fonts
 
@@ -118,7 +119,7 @@ def test_import_does_not_pull_qt_or_fonttools():
 @pytest.fixture
 def gui_app():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qtwidgets = pytest.importorskip("PySide6.QtWidgets")
+    qtwidgets = require("PySide6", module="PySide6.QtWidgets")
     app = qtwidgets.QApplication.instance() or qtwidgets.QApplication([])
     yield app
 

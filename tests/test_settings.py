@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 
 import pytest
+from conftest import require
 
 from desktop import settings
 from desktop.cli import main as cli
@@ -72,7 +73,7 @@ def test_command_line_options_left_out_take_the_settings(jixiao_home):
 
 
 def test_old_qsettings_values_are_migrated_once(jixiao_home):
-    QtCore = pytest.importorskip("PySide6.QtCore")
+    QtCore = require("PySide6", module="PySide6.QtCore")
     old = QtCore.QSettings(str(jixiao_home / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     old.setValue("user/unit", "旧单位")
     old.setValue("user/smtp_port", "465")

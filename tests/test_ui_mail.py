@@ -6,10 +6,11 @@ import email
 from email import policy
 
 import pytest
+from conftest import require
 from conftest import free_port
 
-pytest.importorskip("pytestqt")
-pytest.importorskip("aiosmtpd")
+require("pytest-qt", module="pytestqt")
+require("aiosmtpd", module="aiosmtpd")
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox  # noqa: E402
 

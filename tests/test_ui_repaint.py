@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
+require("pytest-qt", module="pytestqt")
 
 from desktop.core.catalog import load_sample  # noqa: E402
 from desktop.core.document import cell_addr  # noqa: E402

@@ -6,8 +6,9 @@
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
 ``.venv`` beside the project, installs the project with its test extras, and
 re-installs only when pyproject.toml changed.  On Linux as root (a CI machine)
-``test`` also installs the few Debian packages the screen tests use when apt is
-there; without them those tests skip with a message.
+``test`` also installs the Debian packages the tests use (Xvfb, poppler, LibreOffice
+Calc, PostgreSQL) when apt is there; without them those tests skip with a message —
+or fail, when the environment variable ``CI`` is set (tests/conftest.py ``require``).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ VENV = ROOT / ".venv"
 DEBIAN_PACKAGES = ["xvfb", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxkbcommon-x11-0",
                    "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "libxcb-shape0", "x11-apps",
                    "poppler-utils", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3"]
+# big ones, without their recommendations: about 100 MB to download on a bare Debian 12
+DEBIAN_PACKAGES_LEAN = ["libreoffice-calc", "postgresql"]
+TOOLS = ("Xvfb", "pdftoppm", "soffice", "psql")  # all there: nothing to install
 
 
 def venv_python() -> Path:
@@ -69,7 +73,7 @@ def ensure_system_packages() -> None:
     """Debian packages for the Xvfb and PDF-to-PNG tests (CI machines; best effort)."""
     if sys.platform != "linux" or not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
-    if shutil.which("Xvfb") and shutil.which("pdftoppm"):
+    if all(shutil.which(tool) for tool in TOOLS):
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
@@ -77,8 +81,10 @@ def ensure_system_packages() -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], env=env, check=False, timeout=600,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES_LEAN], env=env,
+                       check=False, timeout=600, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
-        print("（未能安装 Xvfb / poppler，相关测试将跳过）", flush=True)
+        print("（未能安装 Xvfb / poppler / LibreOffice / PostgreSQL，相关测试将跳过）", flush=True)
 
 
 def main(argv: list[str]) -> int:
