@@ -147,7 +147,7 @@ class FormSession:
         order = ps.data_rows(table)
         items = []
         for rid in sorted(set(row_ids) & set(order), key=order.index):
-            row = ps._row(table, rid)
+            row = ps.row(table, rid)
             prefix = f"{table}/{rid}/"
             ovr = {a[len(prefix):]: raw for a, raw in ps.part.overrides.items() if a.startswith(prefix)}
             items.append(RowItem(rid, order.index(rid), dict(row.cells) if row else {}, ovr))

@@ -170,6 +170,10 @@ class PartState:
             row = index.get(rid)
         return row
 
+    def row(self, tid: str, rid: str) -> Row | None:
+        """A data row of a repeating table (None for a fixed row or an unknown id)."""
+        return self._row(tid, rid)
+
     def raw(self, addr: str) -> str:
         t, r, c = split_addr(addr)
         if r is None:
