@@ -195,7 +195,7 @@ class DefinitionError(JixiaoError):
             where = f"{where} › {inner}"
         elif inner:
             where = inner
-        out = type(self)(self.problem, where, file or self.file)
+        out = DefinitionError(self.problem, where, file or self.file)
         out.code, out.data = self.code, self.data
         return out
 
