@@ -309,6 +309,8 @@ class FormSession:
         """``with session.bulk():`` many edits of one command: written as one whole document if they are many."""
         return FormSession._BulkCtx(self)
 
+    _bulk = bulk  # the old private name, for code written before it was public
+
     def _queue(self, op: edits.Op) -> None:
         if self.draft is None:
             return
