@@ -88,6 +88,8 @@ def test_unknown_names_get_a_suggestion():
     with pytest.raises(ExprError) as info:
         compile_expr("a_intial + 1", scope)
     assert "您是不是想写“a_initial”" in info.value.text
+    assert info.value.code is Code.EXPR_SYNTAX and info.value.data["source"] == "a_intial + 1"
+    assert info.value.data["pos"] == 1
     with pytest.raises(ExprError) as info:
         compile_expr("sum(indicators.wieght)", scope)
     assert "您是不是想写“weight”" in info.value.text
