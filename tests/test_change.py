@@ -89,3 +89,37 @@ def test_update_merges_changes(ps):
     two = ps.set_value("b_adjust", "2")
     merged = one.update(two)
     assert {"a_initial", "b_adjust"} <= merged.cells
+
+
+class _Writer:
+    """A draft stand-in that records the typed operations' calls."""
+
+    readonly = False
+    notice = ""
+    out_of_step = False
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args: self.calls.append((name, args))
+
+
+def test_edits_reach_the_store_as_typed_operations():
+    from desktop.core import edits
+    from desktop.session import FormSession
+
+    form = load_form(E)
+    writer = _Writer()
+    s = FormSession(DocumentState(form, load_sample(E)), writer, autoflush=False)
+    pid = s.state.doc.parts[0].id
+    for text in ("1", "12", "123"):  # typing on in one cell: one write of the last text
+        s.execute(s.set_cell_command(pid, "a_initial", text))
+    s.execute(s.insert_rows_command(pid, "indicators", 0))
+    assert [type(op) for op in s.pending] == [edits.SetValueOp, edits.InsertRowOp]
+    assert s.pending[0] == edits.SetValueOp(pid, "a_initial", "123")
+    assert s.flush()
+    assert [name for name, _ in writer.calls] == ["set_value", "insert_row"]
+    assert writer.calls[0][1] == (pid, "a_initial", "123")
