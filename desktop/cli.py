@@ -8,6 +8,7 @@ SQLAlchemy or ReportLab.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -56,6 +57,9 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
         (("--map",), {"help": "列对应，如 “指标名称=name,目标值=target”"}),
         (("--into",), {"help": "导入到已有的草稿或 JSON 文件"}),
     ]),
+    "settings": ("desktop.settings:cmd_settings", "显示或修改设置（数据文件夹中的 settings.json）", [
+        (("name",), {"nargs": "?", "help": "设置名称，如 smtp_host"}), (("value",), {"nargs": "?", "help": "新的值"}),
+    ]),
     "eml": ("desktop.export.commands:cmd_eml", "生成带 PDF 和 Excel 附件的邮件（.eml）", [
         (("file",), {}), (("-o", "--output"), {"required": True}), (("--to",), {"default": ""}),
     ]),
@@ -101,16 +105,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(given[0] if given else None)
     args = build_parser().parse_args(argv)
+    from desktop.logs import notices_to_stderr, setup_logging
+
+    setup_logging()
+    notices_to_stderr()
+    _defaults_from_settings(args)
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):
         args.file = None
     try:
         return int(_handler(COMMANDS[command][0])(args) or 0)
     except JixiaoError as exc:
+        logging.getLogger("desktop.cli").warning("%s: %s (%s)", command, exc.text, getattr(exc, "code", None))
         print(f"错误：{exc.text}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+
+
+# options left out on the command line take the value the clerk set in the window (desktop/settings.py)
+SETTING_DEFAULTS = {"font": "print_font", "to": "mail_to"}
+
+
+def _defaults_from_settings(args: Any) -> None:
+    missing = [a for a in SETTING_DEFAULTS if hasattr(args, a) and not getattr(args, a)]
+    if not missing:
+        return
+    from desktop.settings import get_text
+
+    for arg in missing:
+        setattr(args, arg, get_text(SETTING_DEFAULTS[arg]) or getattr(args, arg))
 
 
 def _utf8_console() -> None:

@@ -1,67 +1,21 @@
 """Command-line handlers of the form engine: ``forms``, ``sample``, ``check``.
 
-``load_document`` opens either kind of file a clerk has — the JSON
-interchange or a draft — and is what every other command uses.
+Opening a document from a path lives in :mod:`desktop.store.loading`; its names are re-exported here for
+callers written before it moved.
 """
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
-from desktop.core.catalog import all_forms, load_form, load_sample
-from desktop.core.document import Document
+from desktop.core.catalog import all_forms, load_sample
 from desktop.core.engine import DocumentState
-from desktop.core.errors import UnreadableFile, message
 from desktop.core.expr import BAD
-from desktop.core.interchange import not_regular, read_json, write_json
+from desktop.store.loading import SQLITE_MAGIC, is_draft_file, load_document, load_state, save_document
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def is_draft_file(path: str | Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
-
-
-def load_document(path: str | Path) -> Document:
-    """A JSON interchange file or a draft, read-only; raises DocumentError / DraftError."""
-    path = Path(path)
-    if path.suffix.lower() == ".jxd":  # the store's messages know about USB sticks and network drives
-        from desktop.store import read_draft_document
-
-        return read_draft_document(path)
-    if not path.exists():
-        raise UnreadableFile(message("doc_unreadable", path=path, why="文件不存在"))
-    what = not_regular(path)
-    if what:  # before anything opens it: a named pipe would never answer
-        raise UnreadableFile(message("doc_unreadable", path=path, why=f"这是{what}，不是普通文件"))
-    if is_draft_file(path):
-        from desktop.store import read_draft_document
-
-        return read_draft_document(path)
-    return read_json(path)
-
-
-def load_state(path: str | Path) -> DocumentState:
-    doc = load_document(path)
-    return DocumentState(load_form(doc.form_id), doc)
-
-
-def save_document(doc: Document, path: str | Path) -> None:
-    """Write a JSON interchange file, or a new draft when the name ends in .jxd."""
-    path = Path(path)
-    if path.suffix.lower() == ".jxd":
-        from desktop.store import create_draft_from_document
-
-        create_draft_from_document(path, doc)
-    else:
-        write_json(doc, path)
-
+__all__ = ["SQLITE_MAGIC", "cmd_check", "cmd_forms", "cmd_sample", "is_draft_file", "load_document", "load_state",
+           "report", "save_document"]
 
 def cmd_forms(args: argparse.Namespace) -> int:
     for form in all_forms():

@@ -1,6 +1,6 @@
 """The app's log file and its last-resort error handler.
 
-:func:`setup` sends the ``jixiao`` logger to a rotating file in the app data folder
+:func:`setup` (also called :func:`setup_logging`) sends every logger to a rotating file in the app data folder
 (``%APPDATA%\\jixiao\\logs\\jixiao.log`` on Windows, ``~/.local/share/jixiao/logs`` on
 Linux, ``$JIXIAO_HOME/logs`` when set): at most 1 MB, three older files kept.
 
@@ -25,6 +25,7 @@ MAX_BYTES = 1_000_000
 BACKUPS = 3
 
 log = logging.getLogger(LOGGER)
+NOTICE = "jixiao.notice"  # what the command line also prints on stderr (e.g. a journal not used)
 
 
 def log_dir() -> Path:
@@ -40,7 +41,8 @@ def log_file() -> Path:
 def setup() -> Path | None:
     """Log to the rotating file (once per process); returns its path, None when it cannot be written."""
     path = log_file()
-    for handler in log.handlers:
+    root = logging.getLogger()
+    for handler in root.handlers:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
             return path
     try:
@@ -49,9 +51,23 @@ def setup() -> Path | None:
     except OSError:
         return None  # a read-only profile: run without a log rather than not at all
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
     return path
+
+
+setup_logging = setup
+
+
+def notices_to_stderr() -> None:
+    """On the command line, notices for the clerk (logged on ``jixiao.notice``) are printed too."""
+    notice = logging.getLogger(NOTICE)
+    if not any(getattr(h, "_jixiao_stderr", False) for h in notice.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("注意：%(message)s"))
+        handler._jixiao_stderr = True  # type: ignore[attr-defined]
+        notice.addHandler(handler)
 
 
 def crash_text(path: Path | None) -> str:

@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 RETRY_SECONDS = 2.0  # total time to wait for a scanner to let go of a file
 _FIRST_WAIT = 0.02
@@ -69,3 +70,13 @@ def onedrive_folder(path: str | Path) -> str | None:
         if root and (target + "/").startswith(_norm(root) + "/"):
             return root
     return None
+
+
+def sqlite_uri(path: Path, mode: str, immutable: bool = False) -> str:
+    """A ``file:`` URI SQLite accepts for any path: Chinese names, spaces, drive letters, UNC shares
+    (``\\\\server\\share\\x`` → ``file:////server/share/x``).  ``immutable``: SQLite neither locks the file nor
+    looks at any journal beside it."""
+    p = Path(os.path.abspath(path)).as_posix()
+    if not p.startswith("/"):
+        p = "/" + p  # C:/x → /C:/x
+    return f"file://{quote(p, safe='/:')}?mode={mode}" + ("&immutable=1" if immutable else "")

@@ -15,16 +15,20 @@ without Qt, the UI wraps the same commands in a ``QUndoStack``.  No Qt here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from desktop.core import edits
+from desktop.core.change import Change
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core import limits
-from desktop.core.errors import JixiaoError, message, os_why
+from desktop.core.errors import Code, JixiaoError, message, os_why
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
+
+log = logging.getLogger(__name__)
 
 __all__ = ["AddPart", "Batch", "Change", "Command", "FormSession", "History", "InsertRows", "MovePart", "MoveRow",
            "RemovePart", "RemoveRows", "RowItem", "SessionError", "SetCell", "SetExplanation"]
@@ -44,61 +48,6 @@ class SessionError(JixiaoError):
     """An edit that cannot be made (read-only draft, computed cell)."""
 
 
-# ---------------------------------------------------------------------------------- change tracking
-class _Recorder(dict):
-    """A dict that remembers which keys were written (the engine's value and problem maps)."""
-
-    __slots__ = ("touched",)
-    ALL = object()
-
-    def __init__(self, data: dict):
-        super().__init__(data)
-        self.touched: set = set()
-
-    def __setitem__(self, k: Any, v: Any) -> None:
-        self.touched.add(k)
-        dict.__setitem__(self, k, v)
-
-    def __delitem__(self, k: Any) -> None:
-        self.touched.add(k)
-        dict.__delitem__(self, k)
-
-    def pop(self, k: Any, *default: Any) -> Any:
-        self.touched.add(k)
-        return dict.pop(self, k, *default)
-
-    def clear(self) -> None:
-        self.touched.add(_Recorder.ALL)
-        dict.clear(self)
-
-
-def _instrument(ps: PartState) -> None:
-    for name in ("v", "calc", "problems"):
-        cur = getattr(ps, name)
-        if not isinstance(cur, _Recorder):
-            setattr(ps, name, _Recorder(cur))
-
-
-def _addr(key: Any) -> str:
-    return key if isinstance(key, str) else cell_addr(*key)
-
-
-@dataclass
-class Change:
-    """What one edit changed, for targeted repaints."""
-
-    part_ids: set[str] = field(default_factory=set)
-    cells: set[str] = field(default_factory=set)  # addresses whose value or text may differ
-    marks: set[str] = field(default_factory=set)  # addresses whose problems changed
-    tables: set[tuple[str, str]] = field(default_factory=set)  # (part id, table) whose rows changed
-    everything: bool = False  # a part was recomputed in full
-    parts: bool = False  # the list of parts changed
-
-    @property
-    def problems(self) -> bool:
-        return bool(self.marks) or self.everything or self.parts
-
-
 def _within_limit(where: str, text: str | None) -> None:
     """A value longer than the limit is not taken (a draft holding it could not be opened again)."""
     if text is not None and len(text) > limits.FIELD_CHARS:
@@ -112,7 +61,7 @@ class FormSession:
         self.form = state.form
         self.draft = draft
         self.autoflush = autoflush
-        self.pending: list[tuple] = []
+        self.pending: list[edits.Op] = []
         self.status = "memory" if draft is None else ("readonly" if draft.readonly else "saved")
         self.error = ""
         self._resync = False
@@ -120,8 +69,7 @@ class FormSession:
         self.listeners: list[Callable[[Change], None]] = []
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
-        for ps in state.parts:
-            _instrument(ps)
+        self._change: Change | None = None  # what the command being applied changed so far
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -170,7 +118,7 @@ class FormSession:
         for i, p in enumerate(self.state.doc.parts):
             if p.id == part_id:
                 return i
-        raise SessionError(f"没有这个项目（{part_id}）")
+        raise SessionError(Code.UNKNOWN_PART, part=part_id)
 
     def part(self, part_id: str) -> PartState:
         return self.state.parts[self.part_index(part_id)]
@@ -183,11 +131,11 @@ class FormSession:
             override = how != "input"
         if override:
             if not ps.overridable(addr) and not ps.is_overridden(addr):
-                raise SessionError(f"{ps.describe(addr)} 是计算值或表头，不能填写")
+                raise SessionError(Code.CELL_NOT_INPUT, where=ps.describe(addr), addr=addr)
             old = ps.part.overrides.get(addr)
         else:
             if how != "input":
-                raise SessionError(f"{ps.describe(addr)} 是计算值或表头，不能填写")
+                raise SessionError(Code.CELL_NOT_INPUT, where=ps.describe(addr), addr=addr)
             old = ps.raw(addr)
         _within_limit(ps.describe(addr), raw)
         return SetCell(part_id, addr, old, raw, override, ps.describe(addr))
@@ -212,7 +160,7 @@ class FormSession:
         order = ps.data_rows(table)
         items = []
         for rid in sorted(set(row_ids) & set(order), key=order.index):
-            row = ps._row(table, rid)
+            row = ps.row(table, rid)
             prefix = f"{table}/{rid}/"
             ovr = {a[len(prefix):]: raw for a, raw in ps.part.overrides.items() if a.startswith(prefix)}
             items.append(RowItem(rid, order.index(rid), dict(row.cells) if row else {}, ovr))
@@ -249,14 +197,14 @@ class FormSession:
 
     def add_part_command(self, index: int | None = None, part: Part | None = None) -> AddPart:
         if not self.form.multi:
-            raise SessionError(f"“{self.form.title}”只有一份，不能增加{self.form.part_label}")
+            raise SessionError(Code.SINGLE_PART_ADD, form=self.form.title, part_label=self.form.part_label)
         part = part or Part()
         index = len(self.state.parts) if index is None else index
         return AddPart(index, part.to_dict(), f"增加{self.form.part_label}")
 
     def remove_part_command(self, part_id: str) -> RemovePart:
         if len(self.state.parts) <= 1:
-            raise SessionError(f"至少要保留一个{self.form.part_label}")
+            raise SessionError(Code.KEEP_ONE_PART, part_label=self.form.part_label)
         i = self.part_index(part_id)
         return RemovePart(i, self.state.doc.parts[i].to_dict(), f"删除{self.form.part_label}")
 
@@ -276,97 +224,82 @@ class FormSession:
 
     def _run(self, fn: Callable[["FormSession"], None]) -> Change:
         if self.readonly:
-            raise SessionError(self.draft.notice or "草稿以只读方式打开，不能修改")
-        for ps in self.state.parts:
-            _instrument(ps)
-            for rec in (ps.v, ps.calc, ps.problems):
-                rec.touched.clear()
-        self._change = Change()
+            raise SessionError(self.draft.notice) if self.draft.notice else SessionError(Code.DRAFT_READONLY)
+        change = self._change = Change()
         try:
             fn(self)
         finally:
-            change = self._collect(self._change)
+            self._change = None
         self._queued()
         for cb in list(self.listeners):
             cb(change)
         return change
 
-    def _collect(self, change: Change) -> Change:
-        for ps in self.state.parts:
-            v, calc, probs = ps.v, ps.calc, ps.problems
-            if not (v.touched or calc.touched or probs.touched):
-                continue
-            change.part_ids.add(ps.part.id)
-            if _Recorder.ALL in v.touched or _Recorder.ALL in probs.touched:
-                change.everything = True
-            change.cells.update(_addr(k) for k in v.touched if k is not _Recorder.ALL)
-            change.cells.update(_addr(k) for k in calc.touched if k is not _Recorder.ALL)
-            change.marks.update(k[1] for k in probs.touched if k is not _Recorder.ALL)
-        return change
+    # -------------------------------------------------------------- the edits commands are made of
+    # Each applies one engine edit, folds the engine's Change into the command's and queues the store
+    # operation.  Commands call them from do/undo, inside apply/revert (which repaint and flush).
+    def _note(self, change: Change) -> Change:
+        if self._change is None:
+            raise RuntimeError("session edits run inside FormSession.apply or revert")
+        return self._change.update(change)
 
-    def _set(self, part_id: str, addr: str, raw: str | None, override: bool) -> None:
+    def set_cell(self, part_id: str, addr: str, raw: str | None, override: bool) -> None:
+        """Type ``raw`` into an input, or (``override``) over a computed value; ``None`` = back to computed."""
         ps = self.part(part_id)
-        self._change.part_ids.add(part_id)
-        self._change.cells.add(addr)
-        self._change.marks.add(addr)
         if override:
-            ps.set_override(addr, raw)
-            self._queue(("set_override", part_id, addr, raw))
+            change = self._note(ps.set_override(addr, raw))
+            self._queue(edits.SetOverrideOp(part_id, addr, raw))
         else:
-            ps.set_value(addr, raw or "")
-            self._queue(("set_value", part_id, addr, raw or ""))
+            change = self._note(ps.set_value(addr, raw or ""))
+            self._queue(edits.SetValueOp(part_id, addr, raw or ""))
+        change.part_ids.add(part_id)
         t, r, c = split_addr(addr)
-        if r is not None and c == self.form.tables[t].label_column:
-            self._change.tables.add((part_id, t))  # row names appear in messages
+        if r is not None and c == self.form.tables[t].label_column:  # row names appear in the row's messages
+            row = f"{t}/{r}/"
+            change.marks |= {p.addr for p in ps.problems.values() if p.addr.startswith(row)}
         if addr == (self.form.part_name_field or self.form.meta.get("project")):
-            self._change.parts = True  # the tab title shows the project name
+            change.parts = True  # the tab title shows the project name
 
-    def _explain(self, part_id: str, key: str, text: str | None) -> None:
-        self.part(part_id).set_explanation(key, text)
-        self._change.part_ids.add(part_id)
-        self._change.marks.add(key.split("@", 1)[-1])
-        self._queue(("set_explanation", part_id, key, text))
+    def set_explanation(self, part_id: str, key: str, text: str | None) -> None:
+        self._note(self.part(part_id).set_explanation(key, text))
+        self._queue(edits.SetExplanationOp(part_id, key, text))
 
-    def _insert(self, part_id: str, table: str, items: list[RowItem]) -> None:
+    def insert_rows(self, part_id: str, table: str, items: list[RowItem]) -> None:
         """Insert rows (in the order given, each at its index) with one recalculation."""
         ps = self.part(part_id)
-        ps.insert_rows(table, [(it.index, dict(it.cells), it.row_id) for it in items])
+        self._note(ps.insert_rows(table, [(it.index, dict(it.cells), it.row_id) for it in items]))
         for it in items:
-            self._queue(("insert_row", part_id, table, it.row_id, it.index, dict(it.cells)))
+            self._queue(edits.InsertRowOp(part_id, table, it.row_id, it.index, dict(it.cells)))
         for it in items:
             for col, raw in it.overrides.items():
                 addr = cell_addr(table, it.row_id, col)
-                ps.set_override(addr, raw)
-                self._queue(("set_override", part_id, addr, raw))
-        self._change.tables.add((part_id, table))
+                self._note(ps.set_override(addr, raw))
+                self._queue(edits.SetOverrideOp(part_id, addr, raw))
 
-    def _remove(self, part_id: str, table: str, row_ids: list[str]) -> None:
+    def remove_rows(self, part_id: str, table: str, row_ids: list[str]) -> None:
         """Remove rows with one recalculation."""
-        self.part(part_id).remove_rows(table, row_ids)
+        self._note(self.part(part_id).remove_rows(table, row_ids))
         for row_id in row_ids:
-            self._queue(("remove_row", part_id, table, row_id))
-        self._change.tables.add((part_id, table))
+            self._queue(edits.RemoveRowOp(part_id, table, row_id))
 
-    def _move(self, part_id: str, table: str, row_id: str, index: int) -> None:
-        self.part(part_id).move_row(table, row_id, index)
-        self._queue(("move_row", part_id, table, row_id, index))
-        self._change.tables.add((part_id, table))
+    def move_row(self, part_id: str, table: str, row_id: str, index: int) -> None:
+        self._note(self.part(part_id).move_row(table, row_id, index))
+        self._queue(edits.MoveRowOp(part_id, table, row_id, index))
 
-    def _add_part(self, index: int, part: Part) -> None:
-        ps = self.state.add_part(index, part)
-        _instrument(ps)
-        self._queue(("add_part", index, part.copy()))
-        self._change.parts = True
+    def add_part(self, index: int, part: Part) -> None:
+        self.state.add_part(index, part)
+        self._note(Change(part_ids={part.id}, parts=True))
+        self._queue(edits.AddPartOp(index, part.copy()))
 
-    def _remove_part(self, part_id: str) -> None:
+    def remove_part(self, part_id: str) -> None:
         self.state.remove_part(self.part_index(part_id))
-        self._queue(("remove_part", part_id))
-        self._change.parts = True
+        self._note(Change(parts=True))
+        self._queue(edits.RemovePartOp(part_id))
 
-    def _move_part(self, part_id: str, index: int) -> None:
+    def move_part(self, part_id: str, index: int) -> None:
         self.state.move_part(self.part_index(part_id), index)
-        self._queue(("move_part", part_id, index))
-        self._change.parts = True
+        self._note(Change(parts=True))
+        self._queue(edits.MovePartOp(part_id, index))
 
     # -------------------------------------------------------------- the store
     class _BulkCtx:
@@ -383,18 +316,19 @@ class FormSession:
             s._bulk_depth -= 1
             if s._bulk_depth == 0 and len(s.pending) - s._bulk_start > BULK_OPS:
                 del s.pending[s._bulk_start:]
-                s.pending.append(("replace",))
+                s.pending.append(edits.ReplaceOp(s.state.doc))
 
-    def _bulk(self) -> "_BulkCtx":
+    def bulk(self) -> "_BulkCtx":
+        """``with session.bulk():`` many edits of one command: written as one whole document if they are many."""
         return FormSession._BulkCtx(self)
 
-    def _queue(self, op: tuple) -> None:
+    _bulk = bulk  # the old private name, for code written before it was public
+
+    def _queue(self, op: edits.Op) -> None:
         if self.draft is None:
             return
-        last = self.pending[-1] if self.pending else None
-        if (last is not None and op[0] in ("set_value", "set_override") and last[0] == op[0]
-                and last[1:3] == op[1:3] and self._bulk_depth == 0):
-            self.pending[-1] = op  # typing on in the same cell: only the last text matters
+        if self.pending and self._bulk_depth == 0 and op.replaces(self.pending[-1]):
+            self.pending[-1] = op
         else:
             self.pending.append(op)
 
@@ -416,13 +350,13 @@ class FormSession:
 
         self._set_status("saving")
         try:
-            if self._resync or self.draft.out_of_step or any(op[0] == "replace" for op in self.pending):
+            if (self._resync or self.draft.out_of_step
+                    or any(isinstance(op, edits.ReplaceOp) for op in self.pending)):
                 self.draft.replace_document(self.state.doc)
                 self.pending.clear()
                 self._resync = False
             while self.pending:
-                op = self.pending[0]
-                getattr(self.draft, op[0])(*op[1:])
+                self.pending[0].apply(self.draft)
                 self.pending.pop(0)
         except DraftError as exc:
             self._resync = True
@@ -453,7 +387,7 @@ class FormSession:
             try:
                 old.close()
             except Exception:  # noqa: BLE001 - the old file may be gone; nothing to keep there
-                pass
+                log.warning("旧草稿 %s 关闭时出错（已另存为 %s）", old.path, new.path, exc_info=True)
         self._set_status("saved")
         return Path(new.path)
 

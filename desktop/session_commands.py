@@ -1,7 +1,7 @@
 """The edits of a form session as undoable commands (see :mod:`desktop.session`).
 
-Each command has ``do`` and ``undo``, applied through the session's private
-methods (engine first, then the store queue); :class:`History` is a plain
+Each command has ``do`` and ``undo``, made of the session's public edits
+(``set_cell``, ``insert_rows``, ... : engine first, then the store queue); :class:`History` is a plain
 undo list for code without Qt, the UI wraps the same commands in a QUndoStack.
 No Qt here.
 """
@@ -54,10 +54,10 @@ class SetCell(Command):
         return None if self.override else ("cell", self.part_id, self.addr)
 
     def do(self, s: "FormSession") -> None:
-        s._set(self.part_id, self.addr, self.new, self.override)
+        s.set_cell(self.part_id, self.addr, self.new, self.override)
 
     def undo(self, s: "FormSession") -> None:
-        s._set(self.part_id, self.addr, self.old, self.override)
+        s.set_cell(self.part_id, self.addr, self.old, self.override)
 
     def merge(self, other: Command) -> bool:
         if isinstance(other, SetCell) and other.merge_key == self.merge_key and not self.sealed:
@@ -75,10 +75,10 @@ class SetExplanation(Command):
     text: str = "填写说明"
 
     def do(self, s: "FormSession") -> None:
-        s._explain(self.part_id, self.key, self.new)
+        s.set_explanation(self.part_id, self.key, self.new)
 
     def undo(self, s: "FormSession") -> None:
-        s._explain(self.part_id, self.key, self.old)
+        s.set_explanation(self.part_id, self.key, self.old)
 
 
 @dataclass
@@ -97,10 +97,10 @@ class InsertRows(Command):
     text: str = "增加行"
 
     def do(self, s: "FormSession") -> None:
-        s._insert(self.part_id, self.table, self.items)
+        s.insert_rows(self.part_id, self.table, self.items)
 
     def undo(self, s: "FormSession") -> None:
-        s._remove(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
+        s.remove_rows(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
 
 
 @dataclass
@@ -111,10 +111,10 @@ class RemoveRows(Command):
     text: str = "删除行"
 
     def do(self, s: "FormSession") -> None:
-        s._remove(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
+        s.remove_rows(self.part_id, self.table, [it.row_id for it in reversed(self.items)])
 
     def undo(self, s: "FormSession") -> None:
-        s._insert(self.part_id, self.table, self.items)
+        s.insert_rows(self.part_id, self.table, self.items)
 
 
 @dataclass
@@ -127,10 +127,10 @@ class MoveRow(Command):
     text: str = "移动行"
 
     def do(self, s: "FormSession") -> None:
-        s._move(self.part_id, self.table, self.row_id, self.new_index)
+        s.move_row(self.part_id, self.table, self.row_id, self.new_index)
 
     def undo(self, s: "FormSession") -> None:
-        s._move(self.part_id, self.table, self.row_id, self.old_index)
+        s.move_row(self.part_id, self.table, self.row_id, self.old_index)
 
 
 @dataclass
@@ -141,12 +141,12 @@ class Batch(Command):
     text: str = "粘贴"
 
     def do(self, s: "FormSession") -> None:
-        with s._bulk():
+        with s.bulk():
             for c in self.commands:
                 c.do(s)
 
     def undo(self, s: "FormSession") -> None:
-        with s._bulk():
+        with s.bulk():
             for c in reversed(self.commands):
                 c.undo(s)
 
@@ -158,10 +158,10 @@ class AddPart(Command):
     text: str = "增加项目"
 
     def do(self, s: "FormSession") -> None:
-        s._add_part(self.index, Part.from_dict(self.data))
+        s.add_part(self.index, Part.from_dict(self.data))
 
     def undo(self, s: "FormSession") -> None:
-        s._remove_part(self.data["id"])
+        s.remove_part(self.data["id"])
 
 
 @dataclass
@@ -171,10 +171,10 @@ class RemovePart(Command):
     text: str = "删除项目"
 
     def do(self, s: "FormSession") -> None:
-        s._remove_part(self.data["id"])
+        s.remove_part(self.data["id"])
 
     def undo(self, s: "FormSession") -> None:
-        s._add_part(self.index, Part.from_dict(self.data))
+        s.add_part(self.index, Part.from_dict(self.data))
 
 
 @dataclass
@@ -185,10 +185,10 @@ class MovePart(Command):
     text: str = "移动项目"
 
     def do(self, s: "FormSession") -> None:
-        s._move_part(self.part_id, self.new_index)
+        s.move_part(self.part_id, self.new_index)
 
     def undo(self, s: "FormSession") -> None:
-        s._move_part(self.part_id, self.old_index)
+        s.move_part(self.part_id, self.old_index)
 
 
 class History:

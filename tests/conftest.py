@@ -1,9 +1,33 @@
+import importlib
+import importlib.util
 import os
+import shutil
 import socket
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def require(tool: str, module: str | None = None, why: str = ""):
+    """A program (on PATH) or, with ``module``, an importable extra the tests below need.
+
+    Missing: the test (or, at module level, the whole file) is skipped — except when the environment variable
+    ``CI`` is set, where ``tools/bootstrap.py test`` installs everything and a missing tool is a failure, not a
+    silent skip.  Returns the imported module when ``module`` is given, else the program's path."""
+    found = None
+    if module is not None:
+        if importlib.util.find_spec(module.split(".")[0]) is not None:
+            found = importlib.import_module(module)
+    else:
+        found = shutil.which(tool)
+    if found is None:
+        text = f"{tool} is not installed" + (f" ({why})" if why else "")
+        if os.environ.get("CI"):
+            pytest.fail(f"{text}; CI is set, so this is a failure: tools/bootstrap.py test installs it",
+                        pytrace=False)
+        pytest.skip(text, allow_module_level=True)
+    return found
 
 
 @pytest.fixture
@@ -43,7 +67,7 @@ class Inbox:
 @pytest.fixture
 def smtp_server():
     """An aiosmtpd server on 127.0.0.1 (login clerk / 密码123), started and stopped by the test: (inbox, port)."""
-    pytest.importorskip("aiosmtpd")
+    require("aiosmtpd", module="aiosmtpd")
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -60,3 +84,17 @@ def smtp_server():
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_log_files():
+    """The command line and the app add a log file in the (per-test) data folder: take it away after the test."""
+    import logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ def _folder_size(path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    pytest.importorskip("PyInstaller")
+    require("PyInstaller", module="PyInstaller")
     out = tmp_path_factory.mktemp("build")
     proc = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",

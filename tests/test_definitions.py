@@ -241,10 +241,14 @@ def test_five_forms_are_shipped():
 
 @pytest.mark.parametrize("form_id", form_ids())
 def test_every_field_reads_its_own_examples(form_id):
+    """A field's example reads to a value, and that value printed as typed reads back to itself."""
     form = load_form(form_id)
-    for f in form.all_fields():
-        if f.example is not None:
-            f.type.read(str(f.example))
+    examples = [f for f in form.all_fields() if f.example is not None]
+    assert examples, "every shipped form shows at least one example"
+    for f in examples:
+        value = f.type.read(str(f.example))
+        assert value is not None, f.id
+        assert f.type.read(f.type.format(value, False)) == value, f.id
 
 
 @pytest.mark.parametrize("form_id", form_ids())
@@ -255,7 +259,9 @@ def test_every_field_type_in_the_form_reads_the_type_example(form_id):
         example = type(f.type).example
         if not example or getattr(f.type, "options", None):
             continue  # a closed choice's example is one of its own options (tested below)
-        f.type.read(example)
+        value = f.type.read(example)
+        assert value is not None, (f.id, example)
+        assert f.type.read(f.type.format(value, False)) == value, (f.id, example)
 
 
 @pytest.mark.parametrize("form_id", form_ids())

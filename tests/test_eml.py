@@ -101,18 +101,26 @@ def test_open_in_mail_client_does_not_block(monkeypatch, tmp_path):
 
     calls = []
 
-    class FakePopen:
+    class FakePopen:  # a mail client that never exits: waiting for it would hang the window
         def __init__(self, cmd, **kwargs):
             calls.append((cmd, kwargs))
 
+        def wait(self, *a, **k):
+            raise AssertionError("waited for the mail client")
+
+        communicate = wait
+
     monkeypatch.setattr(subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(subprocess, "run", FakePopen.wait)
+    monkeypatch.setattr(subprocess, "call", FakePopen.wait)
     monkeypatch.setattr(sys, "platform", "linux")
     path = tmp_path / "信.eml"
     path.write_bytes(b"x")
-    start = time.monotonic()
     open_in_mail_client(path)
-    assert time.monotonic() - start < 1
-    assert calls[0][0][0] == "xdg-open" and calls[0][1]["start_new_session"]
+    assert len(calls) == 1
+    cmd, kwargs = calls[0]
+    assert cmd[0] == "xdg-open" and str(path) in map(str, cmd)
+    assert kwargs["start_new_session"]  # detached: closing the app does not close the mail client
 
     def missing(cmd, **kwargs):
         raise FileNotFoundError(2, "No such file")

@@ -576,7 +576,8 @@ def test_bulk_insert_and_remove_equal_one_by_one():
     one = DocumentState(form, load_sample(form.id))
     many = DocumentState(form, load_sample(form.id))
     ids = [one.parts[0].insert_row("indicators", 11 + i, c, f"n{i}") for i, c in enumerate(cells)]
-    assert many.parts[0].insert_rows("indicators", [(11 + i, c, f"n{i}") for i, c in enumerate(cells)]) == ids
+    change = many.parts[0].insert_rows("indicators", [(11 + i, c, f"n{i}") for i, c in enumerate(cells)])
+    assert [rid for _, _, rid in change.rows_added] == ids
     assert many.parts[0].data_rows("indicators") == one.parts[0].data_rows("indicators")
     assert many.parts[0].text("total_score") == one.parts[0].text("total_score")
     assert_same_as_fresh(many)

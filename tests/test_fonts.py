@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from desktop import fonts
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the seed forms' texts (A–E)
 RARE_NAME_CHARS = "喆堃淼犇赟昇珺玥琇㛃䶮"
 
 
@@ -57,10 +58,9 @@ def test_missing_chars_explicit_font_file():
         fonts.missing_chars("预算", font_file="/nonexistent/font.ttf")
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed texts not available")
 def test_seed_texts_fully_covered():
     files = sorted(SEEDS.glob("*.txt"))
-    assert files
+    assert len(files) == 5
     for f in files:
         assert fonts.missing_chars(f.read_text(encoding="utf-8")) == [], f.name
 
@@ -86,12 +86,21 @@ def test_register_reportlab_font_idempotent_and_renders():
 
 
 def test_register_reportlab_font_paragraph_bold_markup():
-    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.platypus import Paragraph
+    from reportlab.lib.styles import ParagraphStyle
 
     name = fonts.register_reportlab_font()
+    # <b> and <i> map to the one bundled face (it has no bold or italic): no "can't map bold/italic"
+    assert {tt2ps(name, b, i) for b in (0, 1) for i in (0, 1)} == {name}
     para = Paragraph("<b>项目名称</b>：<i>测试</i>", ParagraphStyle("t", fontName=name))
-    para.wrap(400, 100)  # must not raise "can't map bold/italic"
+    width, height = para.wrap(400, 100)
+    assert height > 0
+    words = [w for line in para.blPara.lines for w in line.words]
+    assert "".join(w.text for w in words) == "项目名称：测试"
+    assert {w.fontName for w in words} == {name}
+    assert pdfmetrics.getFont(name).stringWidth("项目名称：测试", 12) > 0
 
 
 def test_import_does_not_pull_qt_or_fonttools():
@@ -110,7 +119,7 @@ def test_import_does_not_pull_qt_or_fonttools():
 @pytest.fixture
 def gui_app():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qtwidgets = pytest.importorskip("PySide6.QtWidgets")
+    qtwidgets = require("PySide6", module="PySide6.QtWidgets")
     app = qtwidgets.QApplication.instance() or qtwidgets.QApplication([])
     yield app
 

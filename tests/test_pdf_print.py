@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import require
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest.importorskip("pypdfium2")
-pytest.importorskip("PySide6.QtPrintSupport")
+require("pypdfium2", module="pypdfium2")
+require("PySide6.QtPrintSupport", module="PySide6.QtPrintSupport")
 
 from pypdf import PdfReader  # noqa: E402
 

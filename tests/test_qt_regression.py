@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import require
 
-pytest.importorskip("PySide6")
+require("PySide6", module="PySide6")
 
 CALLS = 100_000
 

@@ -8,7 +8,7 @@ import pytest
 from desktop.core.definition import parse_definition
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
-from desktop.core.expr import Scope, TableScope, compile_expr
+from desktop.core.expr import Scope, compile_expr
 from desktop.core.reading import read_number, round_half_up
 from desktop.core.types import make_type
 

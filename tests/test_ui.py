@@ -3,8 +3,9 @@ answer a 提示, undo/redo, paste from Excel, add/delete rows, close, reopen, fi
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
+require("pytest-qt", module="pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLineEdit  # noqa: E402

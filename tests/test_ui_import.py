@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
-pytest.importorskip("openpyxl")
+require("pytest-qt", module="pytestqt")
+require("openpyxl", module="openpyxl")
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
 

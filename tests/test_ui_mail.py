@@ -6,10 +6,11 @@ import email
 from email import policy
 
 import pytest
+from conftest import require
 from conftest import free_port
 
-pytest.importorskip("pytestqt")
-pytest.importorskip("aiosmtpd")
+require("pytest-qt", module="pytestqt")
+require("aiosmtpd", module="aiosmtpd")
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox  # noqa: E402
 
@@ -112,8 +113,9 @@ def test_password_asked_and_kept_for_the_session_only(app, qtbot, tmp_path, monk
         assert exports.send_direct(win, user_settings.smtp_settings()) == ["zhang@czj.suzhou.gov.cn"]
         assert [a for a in asked if a[0] == "password"] == [("password", "clerk")] * 2  # not a third time
         assert len(inbox.envelopes) == 2
-        ini = tmp_path / "jixiao-home" / "settings.ini"
-        assert "smtp_host" in ini.read_text("utf-8") and "密码123" not in ini.read_text("utf-8")
+        home = tmp_path / "jixiao-home"
+        assert "smtp_host" in (home / "settings.json").read_text("utf-8")
+        assert not any("密码123" in f.read_text("utf-8", errors="replace") for f in home.iterdir() if f.is_file())
     finally:
         user_settings.remember_password("127.0.0.1", "clerk", None)
     win.close()

@@ -3,8 +3,9 @@ and form E's label-above-value grids (offscreen, pytest-qt)."""
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
+require("pytest-qt", module="pytestqt")
 
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
+require("pytest-qt", module="pytestqt")
 
 from desktop.core.catalog import form_ids, load_sample  # noqa: E402
 from desktop.session import FormSession  # noqa: E402

@@ -3,8 +3,9 @@ the main window (catalogue, new draft with the unit from the settings, recent dr
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
-pytest.importorskip("pytestqt")
+require("pytest-qt", module="pytestqt")
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
 
@@ -407,7 +408,7 @@ def test_verify_a_pdf_against_the_open_draft(app, qtbot, tmp_path, monkeypatch):
 
 def test_printing_keeps_a_version_with_the_drafts_code(app, qtbot, tmp_path, monkeypatch):
     """A printed copy carries the draft's verification code and is kept as a 版本 of the draft."""
-    pytest.importorskip("pypdfium2")
+    require("pypdfium2", module="pypdfium2")
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     from ui import exports

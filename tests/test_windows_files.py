@@ -218,7 +218,7 @@ def test_bundle_copies_a_draft_on_a_unc_network_path(tmp_path, state, monkeypatc
 def test_store_uri_builder_handles_unc(monkeypatch):
     import ntpath
 
-    from desktop.store import sqlite as lite
+    from desktop import osfiles as lite  # the store's URI builder (desktop.store.sqlite re-exports it)
 
     monkeypatch.setattr(lite.os, "path", ntpath)
     monkeypatch.setattr(lite, "Path", PureWindowsPath)

@@ -364,9 +364,12 @@ def test_rows_inserted_in_excel_do_not_shift_values(exported, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_file_saved_again_by_libreoffice_reads_back_exactly(exported, tmp_path):
     import subprocess
+
+    from conftest import require
+
+    require("soffice", why="LibreOffice round trip; tools/bootstrap.py test installs libreoffice-calc")
 
     state, path, _ = exported["suzhou-project-selfeval-2023"]
     profile = tmp_path / "profile"

@@ -1,14 +1,15 @@
 """Set everything up, then start the app or run the tests.
 
     python tools/bootstrap.py run      # set up and start 绩效填报
-    python tools/bootstrap.py test     # set up and run every test
+    python tools/bootstrap.py test     # set up, check the code (ruff, layer contracts), run every test
 
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
 ``.venv`` beside the project, installs the project (``run``, ``setup``: the runtime
 dependencies only; ``test``: with its test extras), and re-installs only when
 pyproject.toml changed or the extras are not there yet.  On Linux as root (a CI machine)
-``test`` also installs the few Debian packages the screen tests use when apt is
-there; without them those tests skip with a message.
+``test`` also installs the Debian packages the tests use (Xvfb, poppler, LibreOffice
+Calc, PostgreSQL) when apt is there; without them those tests skip with a message —
+or fail, when the environment variable ``CI`` is set (tests/conftest.py ``require``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ VENV = ROOT / ".venv"
 DEBIAN_PACKAGES = ["xvfb", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxkbcommon-x11-0",
                    "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "libxcb-shape0", "x11-apps",
                    "poppler-utils", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3"]
+# big ones, without their recommendations: about 100 MB to download on a bare Debian 12
+DEBIAN_PACKAGES_LEAN = ["libreoffice-calc", "postgresql"]
+TOOLS = ("Xvfb", "pdftoppm", "soffice", "psql")  # all there: nothing to install
 
 
 def venv_python() -> Path:
@@ -57,11 +61,29 @@ def ensure_venv(command: str = "run") -> Path:
     return py
 
 
+def venv_script(name: str) -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / f"{name}.exe"
+    return VENV / "bin" / name
+
+
+def check_code(py: Path) -> int:
+    """ruff (syntax errors, pyflakes) and the import contracts of pyproject.toml (docs/architecture.md)."""
+    for what, cmd in (("ruff", [str(py), "-m", "ruff", "check", "."]),
+                      ("lint-imports", [str(venv_script("lint-imports")), "--no-cache"])):
+        print(f"检查代码：{what} …", flush=True)
+        rc = subprocess.call(cmd, cwd=ROOT)
+        if rc != 0:
+            print(f"{what} 未通过（退出码 {rc}），不运行测试", flush=True)
+            return rc
+    return 0
+
+
 def ensure_system_packages() -> None:
     """Debian packages for the Xvfb and PDF-to-PNG tests (CI machines; best effort)."""
     if sys.platform != "linux" or not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
-    if shutil.which("Xvfb") and shutil.which("pdftoppm"):
+    if all(shutil.which(tool) for tool in TOOLS):
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
@@ -69,8 +91,10 @@ def ensure_system_packages() -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], env=env, check=False, timeout=600,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES_LEAN], env=env,
+                       check=False, timeout=600, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
-        print("（未能安装 Xvfb / poppler，相关测试将跳过）", flush=True)
+        print("（未能安装 Xvfb / poppler / LibreOffice / PostgreSQL，相关测试将跳过）", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -85,6 +109,9 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return subprocess.call([str(py), "-m", "desktop", *extra], cwd=ROOT)
     ensure_system_packages()
+    rc = check_code(py)
+    if rc != 0:
+        return rc
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     return subprocess.call([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra], cwd=ROOT, env=env)
 

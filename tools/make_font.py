@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import NoReturn
 from pathlib import Path
 
 DEFAULT_SOURCE = {
@@ -71,7 +72,7 @@ LAYOUT_FEATURES = ["kern", "vert", "vrt2", "vkrn"]
 CU2QU_MAX_ERR = 1.0  # font units (UPM 1000)
 
 
-def die(msg: str, code: int = 2) -> "NoReturn":  # type: ignore[name-defined]
+def die(msg: str, code: int = 2) -> NoReturn:
     print(f"make_font: error: {msg}", file=sys.stderr)
     raise SystemExit(code)
 

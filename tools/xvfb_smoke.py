@@ -4,7 +4,7 @@
 
 Starts its own ``Xvfb`` on a free display (unless ``DISPLAY`` is set and ``--use-display`` is given),
 runs the app in a child process with ``QT_QPA_PLATFORM=xcb`` showing form E filled with its seed data,
-optionally takes a screenshot of the whole X screen (``xwd -root | convert``), then asks the app to
+optionally takes a screenshot of the whole X screen (Qt's ``QScreen.grabWindow``, no other tools), then asks the app to
 quit and checks that it exited with code 0.  Exit code 0 when all went well; 77 when Xvfb is missing.
 """
 from __future__ import annotations
@@ -35,7 +35,9 @@ main = MainWindow(); main.show()
 session = FormSession.create(os.path.join(os.environ["JIXIAO_HOME"], "自评表.jxd"), load_sample(sys.argv[1]))
 win = FormWindow(session); win.resize(1280, 960); win.move(0, 0); win.show()
 def ready():
-    print("shown", app.platformName(), win.isVisible(), win.windowHandle().isExposed(), flush=True)
+    shot = os.environ.get("JIXIAO_SHOT")
+    saved = bool(shot) and app.primaryScreen().grabWindow(0).save(shot, "PNG")
+    print("shown", app.platformName(), win.isVisible(), win.windowHandle().isExposed(), saved, flush=True)
 QTimer.singleShot(500, ready)
 def poll():
     if os.path.exists(os.environ["JIXIAO_QUIT"]):
@@ -67,7 +69,7 @@ def run(shot: Path | None = None, timeout: float = 60) -> tuple[int, str]:
                 return 1, "Xvfb did not start"
             time.sleep(0.05)
         env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", JIXIAO_HOME=str(home),
-                   JIXIAO_ROOT=str(ROOT), JIXIAO_QUIT=str(quit_flag))
+                   JIXIAO_ROOT=str(ROOT), JIXIAO_QUIT=str(quit_flag), JIXIAO_SHOT=str(shot or ""))
         child = subprocess.Popen([sys.executable, "-c", CHILD, FORM], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         assert child.stdout is not None
@@ -76,10 +78,9 @@ def run(shot: Path | None = None, timeout: float = 60) -> tuple[int, str]:
             child.kill()
             out, err = child.communicate()
             return 1, f"window not shown: {line!r} {err[-1500:]}"
-        if shot is not None and shutil.which("xwd") and shutil.which("convert"):
-            xwd = subprocess.run(["xwd", "-root", "-silent", "-display", f":{display}"], capture_output=True,
-                                 timeout=30)
-            subprocess.run(["convert", "xwd:-", str(shot)], input=xwd.stdout, check=True, timeout=60)
+        if shot is not None and not line.rstrip().endswith("True True True"):
+            child.kill()
+            return 1, f"the screenshot was not saved: {line!r}"
         quit_flag.touch()
         try:
             code = child.wait(timeout=timeout)

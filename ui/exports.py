@@ -62,7 +62,7 @@ def _draft_id(win: Any) -> str:
     if path is None:
         return ""
     try:
-        from desktop.export.pdf_verify import draft_versions
+        from desktop.store.loading import draft_versions
 
         win.flush()
         return draft_versions(path)[0]
@@ -361,7 +361,7 @@ def verify_pdf(win: Any) -> str | None:
     if not chosen:
         return None
     try:
-        from desktop.export.pdf_verify import verify
+        from desktop.verification import verify
 
         win.flush()
         result = _busy(lambda: verify(chosen, path))

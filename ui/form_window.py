@@ -1,6 +1,7 @@
 """The form window: the paper page(s), the problems panel, undo, save status, exports."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -15,6 +16,8 @@ from ui.part_view import PartView
 from ui.problems_panel import ProblemsPanel
 from ui.theme import repolish
 from ui.undo import SessionCommand
+
+log = logging.getLogger(__name__)
 
 FLUSH_DELAY_MS = 300  # typing pauses this long: write to the draft
 
@@ -258,7 +261,7 @@ class FormWindow(QMainWindow):
         try:
             add_recent(new)
         except Exception:  # noqa: BLE001 - the recent list is a convenience
-            pass
+            log.warning("最近打开的草稿列表无法更新：%s", new, exc_info=True)
         self.setWindowTitle(self._title())
         return True
 

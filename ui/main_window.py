@@ -1,6 +1,7 @@
 """The main window: new draft from the catalogue of forms, open, recent drafts, the drafts library."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QLis
 
 from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
+
+log = logging.getLogger(__name__)
 
 # Qt.ItemDataRole.UserRole is 256.  Plain numbers, and ``Qt`` imported only inside the functions that
 # need it: importing ``Qt`` builds its ~150 enums (about 11 ms of the window's first appearance)
@@ -197,7 +200,7 @@ class MainWindow(QMainWindow):
         return self.show_session(session) if session is not None else None
 
     def import_json(self, path: str | Path) -> Any:
-        from desktop.commands import load_document
+        from desktop.store.loading import load_document
         from desktop.session import FormSession
 
         try:
@@ -228,7 +231,7 @@ class MainWindow(QMainWindow):
             try:
                 add_recent(session.path)
             except Exception:  # noqa: BLE001 - the recent list is a convenience
-                pass
+                log.warning("最近打开的草稿列表无法更新：%s", session.path, exc_info=True)
         self.refresh_recent()
         if session.readonly and session.draft is not None and session.draft.notice:
             win.statusBar().showMessage(session.draft.notice)
@@ -244,6 +247,7 @@ class MainWindow(QMainWindow):
         try:
             entries = recent_drafts()
         except Exception:  # noqa: BLE001 - a broken recent list must not stop the app
+            log.warning("最近打开的草稿列表无法读取", exc_info=True)
             entries = []
         for e in entries:
             self.recent.addTopLevelItem(_entry_item(e))

@@ -223,7 +223,7 @@ class PartView(QScrollArea):
             for ed in self.editors.values():
                 ed.refresh()  # type: ignore[attr-defined]
         else:
-            for addr in change.cells | change.marks:
+            for addr in change.repaint:
                 if "/" not in addr:
                     ed = self.editors.get(addr)
                     if ed is not None:

@@ -1,49 +1,72 @@
-"""User settings kept with QSettings (an .ini beside the drafts library when JIXIAO_HOME is set)."""
+"""User settings for the window: the values live in ``settings.json`` in the data folder (:mod:`desktop.settings`,
+read by the command line too); only the windows' size and layout (Qt's own bytes) are kept with QSettings, in
+``window.ini`` beside it — nothing goes to the Windows registry.  Values an older version kept with QSettings
+are copied over once, the first time settings are read."""
 from __future__ import annotations
 
-import os
+import logging
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
 
-KEYS = {
-    "unit": "",  # 单位名称
-    "people": "",  # 常用填报人
-    "leader": "",  # 单位负责人
-    "phone": "",  # 联系电话
-    "draft_folder": "",  # 草稿默认文件夹
-    "export_folder": "",  # 导出默认文件夹
-    "print_font": "",  # 打印字体文件（空：内置思源宋体）
-    "mail_to": "",  # 默认收件人（财政局的邮箱）
-    "smtp_host": "",  # 内网邮件服务器（空：不直接发送，用默认邮件程序）
-    "smtp_port": "25",
-    "smtp_security": "none",  # none | starttls | ssl
-    "smtp_user": "",  # 登录用户名（空：不登录）；密码不保存
-    "smtp_sender": "",  # 发件人地址
-    "smtp_timeout": "20",  # 秒
-}
+from desktop import settings as stored
+from desktop.store.library import data_dir
 
-SMTP_SECURITY = [("none", "不加密"), ("starttls", "STARTTLS（连接后加密）"), ("ssl", "SSL/TLS（通常端口 465）")]
+log = logging.getLogger(__name__)
+KEYS = {name: o.type.to_str(o.default) for name, o in stored.OPTIONS.items()}
+SMTP_SECURITY = list(stored.SMTP_SECURITY)
 _session_passwords: dict[tuple[str, str], str] = {}  # (host, user) -> password, this run of the program only
 
 
 def settings() -> QSettings:
-    home = os.environ.get("JIXIAO_HOME")
-    if home:
-        return QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
+    """The windows' geometry and layout (an .ini file in the data folder)."""
+    _migrate_once()
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def _legacy() -> QSettings:
+    """Where versions before settings.json kept everything (the registry on Windows)."""
+    old = data_dir() / "settings.ini"
+    if old.is_file():
+        return QSettings(str(old), QSettings.Format.IniFormat)
     return QSettings("jixiao", "jixiao")
 
 
+def _migrate_once() -> None:
+    if stored.settings_path().exists():
+        return
+    old = _legacy()
+    values = {}
+    for name in stored.OPTIONS:
+        value = old.value(f"user/{name}")
+        if value not in (None, ""):
+            try:
+                values[name] = stored.option(name).read(value)
+            except stored.SettingError as exc:
+                log.warning("旧设置“%s”未迁移：%s", name, exc.text)
+    stored.put_many(values)  # writes settings.json even when there was nothing: this runs once
+    window = QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+    for key in old.allKeys():
+        if not key.startswith("user/"):
+            window.setValue(key, old.value(key))
+    window.sync()
+    log.info("设置已迁移到 %s（%d 项）", stored.settings_path(), len(values))
+
+
 def get(key: str) -> str:
-    value = settings().value(f"user/{key}", KEYS.get(key, ""))
-    return "" if value is None else str(value)
+    _migrate_once()
+    return stored.get_text(key)
 
 
 def put(key: str, value: str) -> None:
-    s = settings()
-    s.setValue(f"user/{key}", value)
-    s.sync()
+    put_many({key: value})
+
+
+def put_many(values: dict[str, str]) -> None:
+    """Check every value, then save them together (SettingError, in Chinese, if one is wrong)."""
+    _migrate_once()
+    stored.put_many(values)
 
 
 def draft_folder() -> Path:

@@ -1,10 +1,12 @@
 """设置: unit name, usual people and phone, default folders, print font, the intranet mail server
-(kept with QSettings; the mail password is never stored: it is asked for when sending)."""
+(kept in settings.json in the data folder, see desktop/settings.py; the mail password is never stored: it is
+asked for when sending)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
 
+from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
 
 FIELDS = [
@@ -133,9 +135,12 @@ class SettingsDialog(QDialog):
             self.port.setValue(usual.get(str(self.security.currentData()), 25))
 
     def accept(self) -> None:
-        for key, edit in self.edits.items():
-            user_settings.put(key, edit.text().strip())
-        user_settings.put("smtp_port", str(self.port.value()))
-        user_settings.put("smtp_security", str(self.security.currentData() or "none"))
-        user_settings.put("smtp_timeout", str(self.timeout.value()))
+        values = {key: edit.text().strip() for key, edit in self.edits.items()}
+        values.update(smtp_port=str(self.port.value()), smtp_security=str(self.security.currentData() or "none"),
+                      smtp_timeout=str(self.timeout.value()))
+        try:
+            user_settings.put_many(values)
+        except JixiaoError as exc:  # a value the file cannot take: say which, keep the dialog open
+            QMessageBox.warning(self, "设置", exc.text)
+            return
         super().accept()

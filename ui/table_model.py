@@ -232,7 +232,7 @@ class TableModel(QAbstractTableModel):
             self._rows_changed()
         prefix = self.table.id + "/"
         hit: list[tuple[int, int]] = []
-        for addr in change.cells | change.marks:
+        for addr in change.repaint:
             if addr.startswith(prefix):
                 idx = self.index_of(addr)
                 if idx.isValid():

@@ -106,7 +106,7 @@ class ImportBatch(Batch):
             super().do(s)
             return
         done: list[Command] = []
-        with s._bulk():
+        with s.bulk():
             for c in self.commands:
                 try:
                     c.do(s)

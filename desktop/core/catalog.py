@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desktop.core.definition import FormDef, load_definition
 from desktop.core.document import Document
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import Code, DocumentError, suggest
 from desktop.resources import resource_path
 
 
@@ -36,7 +36,7 @@ def form_ids() -> list[str]:
 def load_form(form_id: str) -> FormDef:
     path = _index().get(form_id)
     if path is None:
-        raise DocumentError(message("doc_unknown_form", form=form_id))
+        raise DocumentError(Code.DOC_UNKNOWN_FORM, form=form_id, suggestion=suggest(form_id, form_ids()))
     return load_definition(path)
 
 

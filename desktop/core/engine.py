@@ -12,14 +12,16 @@ comes out the same stops the wave.  Checks run in the same way.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
+from desktop.core.change import Change
 from desktop.core.definition import Check, FormDef, Table
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
-from desktop.core.errors import JixiaoError, ReadError, message
+from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
 from desktop.core.graph import Node
 
@@ -57,8 +59,60 @@ class Problem:
         return "错误" if self.level == "error" else "提示"
 
 
+class _Edit:
+    """The old contents of what one edit touched (first touch only), to report what differs after it."""
+
+    __slots__ = ("values", "calc", "problems", "cells", "marks", "rows_added", "rows_removed", "tables",
+                 "everything")
+
+    def __init__(self) -> None:
+        self.values: dict[Any, Any] = {}
+        self.calc: dict[Any, Any] = {}
+        self.problems: dict[tuple[str, str], Any] = {}
+        self.cells: set[str] = set()  # the edited cell itself (its raw text changed)
+        self.marks: set[str] = set()
+        self.rows_added: list[tuple[str, str]] = []
+        self.rows_removed: list[tuple[str, str]] = []
+        self.tables: set[str] = set()
+        self.everything = False
+
+    def change(self, ps: "PartState") -> Change:
+        v, calc, problems = ps.v, ps.calc, ps.problems
+        pid = ps.part.id
+        out = Change(
+            cells=self.cells | {addr_of(k) for k, old in self.values.items() if not _same(old, v.get(k, _MISSING))},
+            computed={addr_of(k) for k, old in self.calc.items() if not _same(old, calc.get(k, _MISSING))},
+            marks=self.marks | {k[1] for k, old in self.problems.items() if old != problems.get(k)},
+            tables={(pid, t) for t in self.tables},
+            rows_added=[(pid, t, r) for t, r in self.rows_added],
+            rows_removed=[(pid, t, r) for t, r in self.rows_removed],
+            everything=self.everything)
+        if out.cells or out.computed or out.marks or out.tables or out.everything:
+            out.part_ids.add(pid)
+        return out
+
+
+def _reports_change(method: Any) -> Any:
+    """An edit method of PartState: runs it while recording what it touches and returns the Change."""
+
+    @functools.wraps(method)
+    def edit(self: "PartState", *args: Any, **kwargs: Any) -> Change:
+        if self._edit is not None:  # called from another edit: that one reports
+            method(self, *args, **kwargs)
+            return Change()
+        self._edit = _Edit()
+        try:
+            method(self, *args, **kwargs)
+        finally:
+            done, self._edit = self._edit, None
+        return done.change(self)
+
+    return edit
+
+
 class PartState:
     def __init__(self, form: FormDef, part: Part):
+        self._edit: _Edit | None = None
         self.form = form
         self.part = part
         self.v: dict[Any, Any] = {}  # effective values
@@ -70,7 +124,7 @@ class PartState:
         self._row_index_len: dict[str, int] = {}
         self._row_numbers: dict[str, dict[str, int]] = {}
         self._ensure_structure()
-        self.recompute_all()
+        self._recompute_all()
 
     # ------------------------------------------------------------------ structure
     def _ensure_structure(self) -> None:
@@ -115,6 +169,10 @@ class PartState:
             self._row_index_len[tid] = len(self.part.rows.get(tid, []))
             row = index.get(rid)
         return row
+
+    def row(self, tid: str, rid: str) -> Row | None:
+        """A data row of a repeating table (None for a fixed row or an unknown id)."""
+        return self._row(tid, rid)
 
     def raw(self, addr: str) -> str:
         t, r, c = split_addr(addr)
@@ -210,13 +268,44 @@ class PartState:
                 self._put(Problem("range", "error", addr, message(key, limit=bound, value=f.type.format(value, False))))
 
     def _put(self, p: Problem) -> None:
-        self.problems[(p.check, p.addr)] = p
+        k = (p.check, p.addr)
+        e = self._edit
+        if e is not None and k not in e.problems:
+            e.problems[k] = self.problems.get(k)
+        self.problems[k] = p
 
     def _drop(self, k: tuple[str, str]) -> None:
-        self.problems.pop(k, None)
+        if k in self.problems:
+            e = self._edit
+            if e is not None and k not in e.problems:
+                e.problems[k] = self.problems[k]
+            del self.problems[k]
+
+    def _set_v(self, key: Any, value: Any) -> None:
+        e = self._edit
+        if e is not None and key not in e.values:
+            e.values[key] = self.v.get(key, _MISSING)
+        self.v[key] = value
+
+    def _set_calc(self, key: Any, value: Any) -> None:
+        e = self._edit
+        if e is not None and key not in e.calc:
+            e.calc[key] = self.calc.get(key, _MISSING)
+        self.calc[key] = value
+
+    def _pop_calc(self, key: Any) -> Any:
+        e = self._edit
+        if e is not None and key not in e.calc and key in self.calc:
+            e.calc[key] = self.calc[key]
+        return self.calc.pop(key, None)
 
     # ------------------------------------------------------------------ full evaluation
-    def recompute_all(self) -> None:
+    def recompute_all(self) -> Change:
+        """Evaluate everything again (after the definition or the document changed behind the engine)."""
+        self._recompute_all()
+        return Change(part_ids={self.part.id}, everything=True)
+
+    def _recompute_all(self) -> None:
         self.v.clear()
         self.calc.clear()
         self.problems.clear()
@@ -280,12 +369,12 @@ class PartState:
         addr = addr_of(key)
         if addr in self.part.overrides:
             old_calc = self.calc.get(key)
-            self.calc[key] = value
+            self._set_calc(key, value)
             if not _same(old_calc, value):
                 self._override_problem(addr)
             return
         if not _same(self.v.get(key, _MISSING), value) or key not in self.v:
-            self.v[key] = value
+            self._set_v(key, value)
             self._emit(key, glob, rowev)
 
     def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
@@ -308,9 +397,9 @@ class PartState:
         if node.input_when is not None and truth(node.input_when(self, row)):
             # this row's cell is typed by the clerk
             value = self._read_input(cell_addr(*key), self.raw(cell_addr(*key)))
-            self.calc.pop(key, None)
+            self._pop_calc(key)
             if not _same(self.v.get(key, _MISSING), value):
-                self.v[key] = value
+                self._set_v(key, value)
                 self._emit(key, glob, rowev)
             return
         if node.input_when is not None:
@@ -425,13 +514,13 @@ class PartState:
             self._drop(("override", addr))
             self._drop(("read", addr))
             if key in self.calc:
-                value = self.calc.pop(key)
+                value = self._pop_calc(key)
                 if not _same(self.v.get(key), value):
-                    self.v[key] = value
+                    self._set_v(key, value)
                     self._emit(key, glob, rowev)
             return
         if key not in self.calc:
-            self.calc[key] = self.v.get(key)
+            self._set_calc(key, self.v.get(key))
         self.part.overrides[addr] = raw
         self._drop(("read", addr))
         value: Any
@@ -444,7 +533,7 @@ class PartState:
         else:
             value = None
         if not _same(self.v.get(key, _MISSING), value):
-            self.v[key] = value
+            self._set_v(key, value)
             self._emit(key, glob, rowev)
         self._override_problem(addr)
 
@@ -460,11 +549,12 @@ class PartState:
             self._drop(("override", addr))
 
     # ------------------------------------------------------------------ edits
+    @_reports_change
     def set_value(self, addr: str, raw: str) -> None:
-        """The clerk typed ``raw`` into the input at ``addr``."""
+        """The clerk typed ``raw`` into the input at ``addr``; returns the :class:`Change`."""
         how = self.how(addr)
         if how != "input":
-            raise ReadOnlyCell(f"{self.describe(addr)} 是计算值或表头，不能直接填写")
+            raise ReadOnlyCell(Code.CELL_NOT_INPUT, where=self.describe(addr), addr=addr)
         t, r, c = split_addr(addr)
         if r is None:
             self.part.fields[t] = raw
@@ -475,6 +565,8 @@ class PartState:
             if row is None:
                 raise KeyError(addr)
             row.cells[c or ""] = raw
+        assert self._edit is not None
+        self._edit.cells.add(addr)  # the raw text changed: the cell is drawn again even if its value did not
         key = key_of(addr)
         value = self._read_input(addr, raw)
         glob: set = set()
@@ -482,7 +574,7 @@ class PartState:
         if r is not None and r not in self.part.fixed.get(t, {}):
             self._recheck_required_row(t, r)
         if not _same(self.v.get(key, _MISSING), value):
-            self.v[key] = value
+            self._set_v(key, value)
             self._emit(key, glob, rowev)
         self._propagate(glob, rowev)
 
@@ -497,16 +589,23 @@ class PartState:
                     else:
                         self._drop(("required", a))
 
+    @_reports_change
     def set_override(self, addr: str, raw: str | None) -> None:
         """Type over a computed value (kept and shown as such), or ``None`` to go back to it."""
         if raw is not None and not self.overridable(addr):
-            raise ReadOnlyCell(f"{self.describe(addr)} 不能手工改写")
+            raise ReadOnlyCell(Code.CELL_NOT_OVERRIDABLE, where=self.describe(addr), addr=addr)
+        assert self._edit is not None
+        self._edit.cells.add(addr)
         glob: set = set()
         rowev: dict = {}
         self._apply_override(addr, raw, glob, rowev)
         self._propagate(glob, rowev)
 
+    @_reports_change
     def set_explanation(self, problem_key: str, text: str | None) -> None:
+        """The clerk's explanation of a problem (``check@addr``); marks that address."""
+        assert self._edit is not None
+        self._edit.marks.add(problem_key.split("@", 1)[-1])
         if text and text.strip():
             self.part.explanations[problem_key] = text
         else:
@@ -514,32 +613,38 @@ class PartState:
 
     def insert_row(self, tid: str, index: int | None = None, cells: dict[str, str] | None = None,
                    row_id: str | None = None) -> str:
-        return self.insert_rows(tid, [(index, cells, row_id)])[0]
+        """One row; returns its id (the Change is dropped: scripts and imports repaint nothing)."""
+        return self.insert_rows(tid, [(index, cells, row_id)]).rows_added[0][2]
 
+    @_reports_change
     def insert_rows(self, tid: str, rows: list[tuple[int | None, dict[str, str] | None, str | None]]) -> list[str]:
         """Insert several rows — each (index or None for the end, cells, row id or None) in turn —
         and recompute once: importing or pasting n rows costs one recalculation, not n."""
         table = self.form.tables[tid]
         if not table.repeat:
-            raise ReadOnlyCell(f"“{table.title}”的行是固定的")
+            raise ReadOnlyCell(Code.ROWS_FIXED, table=table.title, table_id=tid)
         existing = self.part.rows.setdefault(tid, [])
         if len(existing) + len(rows) > table.max_rows:
-            raise ReadOnlyCell(f"“{table.title}”最多 {table.max_rows} 行")
+            raise ReadOnlyCell(Code.ROWS_MAX, table=table.title, table_id=tid, max_rows=table.max_rows)
         ids: list[str] = []
         for index, cells, row_id in rows:
             row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
             existing.insert(len(existing) if index is None else max(0, min(index, len(existing))), row)
             ids.append(row.id)
+        assert self._edit is not None
+        self._edit.rows_added += [(tid, rid) for rid in ids]
         self._structure_changed(table, ids)
-        return ids
 
-    def remove_row(self, tid: str, rid: str) -> None:
-        self.remove_rows(tid, [rid])
+    def remove_row(self, tid: str, rid: str) -> Change:
+        return self.remove_rows(tid, [rid])
 
+    @_reports_change
     def remove_rows(self, tid: str, rids: list[str]) -> None:
         """Remove rows (their values, overrides and problems) with one recalculation."""
         table = self.form.tables[tid]
         gone = set(rids)
+        assert self._edit is not None
+        self._edit.rows_removed += [(tid, r.id) for r in self.part.rows.get(tid, []) if r.id in gone]
         self.part.rows[tid] = [r for r in self.part.rows.get(tid, []) if r.id not in gone]
         for rid in gone:
             for c in table.columns:
@@ -549,9 +654,10 @@ class PartState:
                 self.part.overrides.pop(cell_addr(*key), None)
         prefixes = tuple(f"{tid}/{rid}/" for rid in gone)
         for k in [k for k in self.problems if k[1].startswith(prefixes)]:
-            del self.problems[k]
+            del self.problems[k]  # reported as rows_removed (the addresses are gone)
         self._structure_changed(table, [])
 
+    @_reports_change
     def move_row(self, tid: str, rid: str, index: int) -> None:
         rows = self.part.rows.get(tid, [])
         row = next(r for r in rows if r.id == rid)
@@ -563,6 +669,8 @@ class PartState:
         self._row_index.pop(table.id, None)
         self._row_index_len.pop(table.id, None)
         self._row_numbers.pop(table.id, None)
+        if self._edit is not None:
+            self._edit.tables.add(table.id)
         glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
         rowev: dict = {}
         for rid in new_rows:
@@ -570,7 +678,7 @@ class PartState:
                 addr = cell_addr(table.id, rid, c.id)
                 kind, _ = table.cell_formula(rid, c.id)
                 if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
-                    self.v[(table.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
+                    self._set_v((table.id, rid, c.id), self._read_input(addr, self.raw(addr)))
                 rowev.setdefault((table.id, c.id), set()).add(rid)
         self._propagate(glob, rowev)
 
@@ -675,7 +783,7 @@ class DocumentState:
 
     def __init__(self, form: FormDef, doc: Document):
         if doc.form_id != form.id:
-            raise JixiaoError(message("doc_unknown_form", form=doc.form_id))
+            raise JixiaoError(Code.DOC_UNKNOWN_FORM, form=doc.form_id, suggestion=suggest(doc.form_id, [form.id]))
         self.form = form
         self.doc = doc
         if not doc.parts:
@@ -688,7 +796,7 @@ class DocumentState:
 
     def add_part(self, index: int | None = None, part: Part | None = None) -> PartState:
         if not self.form.multi and self.parts:
-            raise ReadOnlyCell(f"“{self.form.title}”只有一份")
+            raise ReadOnlyCell(Code.SINGLE_PART, form=self.form.title)
         part = part or Part()
         index = len(self.parts) if index is None else index
         self.doc.parts.insert(index, part)
@@ -698,7 +806,7 @@ class DocumentState:
 
     def remove_part(self, index: int) -> Part:
         if len(self.parts) <= 1:
-            raise ReadOnlyCell("至少要保留一个项目")
+            raise ReadOnlyCell(Code.KEEP_ONE_PART, part_label=self.form.part_label)
         self.parts.pop(index)
         return self.doc.parts.pop(index)
 

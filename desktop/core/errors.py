@@ -1,12 +1,21 @@
 """The project's own errors and its one catalogue of messages.
 
 Every message a clerk or an IT person can see is Chinese and comes from
-``MESSAGES``; code raises with a key and the values to fill in, so the wording
-lives in one place (the pyxform way).
+``MESSAGES``; code raises with a stable :class:`Code` and the values to fill in
+(``raise DocumentError(Code.DOC_BAD, why=...)``), so the wording lives in one
+place (the pyxform way) and every error carries its ``code`` and its ``data``,
+not only the formatted ``text``.  The drafts store's messages are part of the
+same catalogue (``desktop.store.errors`` keeps its old names as thin wrappers).
+
+Templates may end in ``{suggestion}``: :func:`suggest` fills it with
+“您是不是想写…” for a name that is close to a known one, else nothing.
 """
 from __future__ import annotations
 
+import difflib
+import enum
 import errno
+from typing import Iterable
 
 MESSAGES: dict[str, str] = {
     # --- reading what the clerk typed -------------------------------------------------
@@ -33,24 +42,24 @@ MESSAGES: dict[str, str] = {
     "def_not_json": "不是有效的 JSON（第 {line} 行第 {col} 列：{msg}）",
     "def_missing": "缺少“{key}”",
     "def_bad_value": "“{key}”的值 {value!r} 无效：{why}",
-    "def_unknown_key": "不认识的键“{key}”",
-    "def_unknown_type": "未知的字段类型“{type}”（可用：{types}）",
+    "def_unknown_key": "不认识的键“{key}”{suggestion}",
+    "def_unknown_type": "未知的字段类型“{type}”{suggestion}（可用：{types}）",
     "def_duplicate": "标识“{id}”重复",
     "def_bad_id": "标识“{id}”只能由字母、数字、下划线组成，且不能以数字开头",
-    "def_unknown_ref": "公式引用了不存在的“{ref}”",
+    "def_unknown_ref": "公式引用了不存在的“{ref}”{suggestion}",
     "def_cycle": "公式循环引用：{cycle}",
-    "def_unknown_rules": "未知的评分规则“{rules}”（可用：{known}）",
+    "def_unknown_rules": "未知的评分规则“{rules}”{suggestion}（可用：{known}）",
     "def_example": "示例“{example}”不能按本栏类型读取：{why}",
     # --- expressions ------------------------------------------------------------------
     "expr_syntax": "公式“{source}”第 {pos} 个字符处有误：{why}",
-    "expr_unknown_func": "未知的函数“{name}”",
+    "expr_unknown_func": "未知的函数“{name}”{suggestion}",
     "expr_arity": "函数 {name} 需要 {expected} 个参数，给了 {got} 个",
     "expr_column_only_in_aggregate": "“{ref}”是整列，只能用在 sum、count、min、max 等函数中",
     "expr_row_only": "“{name}”只能用在表格行的公式中",
     # --- documents / interchange ------------------------------------------------------
     "doc_not_json": "文件不是有效的 JSON：{why}",
     "doc_bad": "文件内容不符合格式：{why}",
-    "doc_unknown_form": "未知的表单“{form}”",
+    "doc_unknown_form": "未知的表单“{form}”{suggestion}",
     "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}",
     "doc_unreadable": "无法读取文件 {path}：{why}",
     "doc_too_big": "文件超出了本程序能处理的范围，为安全起见不读取：{why}",
@@ -67,10 +76,84 @@ MESSAGES: dict[str, str] = {
     "limit_chars": "内容合计 {count} 字，超过上限 {limit} 字",
     "not_text": "{where}的内容不是文字（是{kind}）",
     "bad_row_id": "{where}有一行的标识“{row}”为空、过长或含有“/”",
+    "pdf_unreadable": "无法读取 PDF 文件 {path}：{why}",
+    "pdf_no_stamp": "{name} 不是本程序导出的 PDF，或其中没有校验信息",
+    # --- editing (engine and session) -------------------------------------------------
+    "cell_not_input": "{where} 是计算值或表头，不能直接填写",
+    "cell_not_overridable": "{where} 不能手工改写",
+    "rows_fixed": "“{table}”的行是固定的",
+    "rows_max": "“{table}”最多 {max_rows} 行",
+    "single_part": "“{form}”只有一份",
+    "single_part_add": "“{form}”只有一份，不能增加{part_label}",
+    "keep_one_part": "至少要保留一个{part_label}",
+    "unknown_part": "没有这个项目（{part}）",
+    "draft_readonly": "草稿以只读方式打开，不能修改",
+    # --- bundles and e-mail -----------------------------------------------------------
+    "bundle_mkdir": "无法创建文件夹 {folder}：{why}",
+    "bundle_write": "无法写入 {path}：{why}",
+    "bundle_no_draft": "草稿文件 {path} 不存在",
+    "bundle_copy": "无法复制草稿 {name}：{why}",
+    "mail_bad_address": "收件人地址“{address}”格式不对（应如 name@example.gov.cn）",
+    "mail_no_attachment": "附件 {path} 不存在",
+    "mail_attachment_unreadable": "无法读取附件 {path}：{why}",
+    # --- settings ---------------------------------------------------------------------
+    "setting_invalid": "“{value}”无效：{why}",
+    "setting_invalid_for": "设置“{label}”的值“{value}”无效：{why}",
+    "setting_unknown": "没有“{name}”这项设置{suggestion}",
+    # --- drafts (the store; DraftError.key is the code's value) -----------------------
+    "missing_file": "找不到草稿“{name}”（{path}）",
+    "missing_folder": "草稿所在的磁盘或文件夹不存在：{folder}（U 盘是否已拔出？网络盘是否已连接？）",
+    "is_folder": "“{name}”是文件夹，不是草稿文件",
+    "not_sqlite": "“{name}”不是草稿文件（不是本程序保存的格式）",
+    "not_draft": "“{name}”是数据库文件，但不是绩效填报草稿",
+    "truncated": "草稿“{name}”不完整（文件只有 {size} 字节，应有 {expected} 字节），可能是复制或下载时中断了；"
+                 "原文件未做改动，请重新复制一份",
+    "corrupt": "草稿“{name}”已损坏，无法打开（{why}）；原文件未做改动，请使用备份或向发送方重新索取",
+    "newer": "草稿“{name}”由更新版本的程序保存（草稿格式第 {version} 版，本程序只认识到第 {known} 版），"
+             "请升级程序后再打开",
+    "newer_form": "草稿“{name}”使用的表单定义版本 {version} 比本程序的 {known} 新，请升级程序后再打开",
+    "unsafe": "草稿“{name}”含有草稿中不应有的数据库内容（{what}），为安全起见拒绝打开",
+    "bad_schema": "草稿“{name}”的内部结构不对（{what}），无法打开",
+    "wal": "草稿“{name}”被其他软件改成了本程序不使用的日志模式，无法打开",
+    "readonly_file": "草稿“{name}”是只读文件，已以只读方式打开；如需修改，请另存一份",
+    "readonly_folder": "草稿“{name}”所在的文件夹不能写入，已以只读方式打开；如需修改，请另存一份",
+    "readonly_edit": "草稿“{name}”以只读方式打开，修改没有保存",
+    "readonly_recover": "草稿“{name}”上次没有正常保存完毕，需要修复，但文件或文件夹是只读的；请把它复制到可写的位置再打开",
+    "locked": "草稿“{name}”已在计算机 {computer} 上由 {user} 打开（{since} 起）；可以只读方式打开",
+    "locked_here": "草稿“{name}”已在本机的另一个窗口中打开（{since} 起）；可以只读方式打开",
+    "lock_lost": "草稿“{name}”已被别处（计算机 {computer}，{user}）打开，本窗口的修改不再保存；请“另存为”新文件",
+    "write_failed": "草稿“{name}”没能保存刚才的修改（{why}）；屏幕上的内容仍在，请检查磁盘或网络后重试，或“另存为”新文件",
+    "out_of_step": "草稿“{name}”上一次修改没有保存成功，需先整体重新保存后才能继续",
+    "exists": "文件“{name}”已存在，不会覆盖",
+    "bad_name": "草稿文件名应以 .jxd 结尾：“{name}”",
+    "unreadable": "无法读取草稿“{name}”：{why}",
+    "busy": "草稿“{name}”正被另一程序写入，请稍后再试",
+    "no_snapshot": "草稿“{name}”中没有编号为 {id} 的版本",
+    "migrate_failed": "草稿“{name}”从第 {old} 版升级到第 {new} 版时出错（{why}）；原文件未改动，备份在 {backup}",
+    "no_part": "草稿“{name}”中没有这个项目（{part}）",
+    "no_row": "草稿“{name}”的“{table}”中没有这一行（{row}）",
+    "closed": "草稿“{name}”已关闭",
+    "bad_journal": "草稿“{name}”旁边有一个不可信的日志文件“{journal}”（{why}），为保护您的文件没有使用它；"
+                   "可以只读方式打开草稿（日志不会被使用），或请发送方重新发一份",
+    "journal_ignored": "草稿“{name}”旁边的日志文件“{journal}”不可信（{why}），已忽略；草稿以只读方式打开，原文件和日志都未改动",
+    "journal_recovered": "草稿“{name}”上次没有正常保存完毕（旁边有日志文件“{journal}”）；已在副本中撤回未完成的修改后只读打开，"
+                         "原文件和日志都未改动",
+    "bad_content": "内容中有重复的标识（如两行的行号相同），无法保存为草稿“{name}”",
+    "lock_failed": "无法为修改打开草稿“{name}”：不能在它旁边写入占用标记文件（{why}）；可以只读方式打开，"
+                   "或清理磁盘空间、检查 U 盘或网络盘后重试",
+    "too_big": "草稿“{name}”超出了本程序能处理的范围，为安全起见不打开：{why}；原文件未做改动",
+    "bad_value": "草稿“{name}”中有本程序不能读取的内容：{why}；原文件未做改动，请向发送方重新索取",
+    "not_regular": "“{name}”不是普通文件（{what}），不能作为草稿打开",
 }
+
+# Every key once: the drafts' keys must not shadow the others'.
+Code = enum.Enum("Code", {key.upper(): key for key in MESSAGES}, type=str, module=__name__)
+Code.__doc__ = """The stable code of every message (its value is the catalogue key: ``Code.REQUIRED == "required"``)."""
 
 
 def message(msg_id: str, /, **values: object) -> str:
+    """The catalogue's text for ``msg_id`` (a :class:`Code` or its key) with ``values`` filled in."""
+    values.setdefault("suggestion", "")
     return MESSAGES[msg_id].format(**values)
 
 
@@ -106,14 +189,30 @@ EXIT_FAILED = 2  # wrong usage (argparse), or the command could not be done (an 
 EXIT_UNREADABLE = 3  # a file given to the command cannot be read: missing, damaged, hostile, beyond the limits
 
 
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """“，您是不是想写“x”？” when ``word`` is close to one of ``choices`` (a typo), else ""."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return "，您是不是想写" + "或".join(f"“{c}”" for c in close) + "？"
+
+
 class JixiaoError(Exception):
-    """Base of every error this project raises on purpose; ``exit_code`` for the command line."""
+    """Base of every error this project raises on purpose; ``exit_code`` for the command line.
+
+    ``JixiaoError(Code.X, **data)`` formats the catalogue's message; ``JixiaoError("文字")`` (older code) keeps
+    the text as given, with ``code`` None.  ``data`` holds the values, for logs and for tests."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, text: str):
+    def __init__(self, text: "str | Code", /, **data: object):
+        code = text if isinstance(text, Code) else None
+        if code is not None:
+            text = message(code, **data)
         super().__init__(text)
-        self.text = text
+        self.text = str(text)
+        self.code: Code | None = code
+        self.data: dict[str, object] = data
         self.detail = ""  # technical detail (Python's or SQLite's words) for logs, never shown to the clerk
 
     def __str__(self) -> str:  # pragma: no cover - trivial
@@ -126,23 +225,27 @@ class ReadError(JixiaoError, ValueError):
     The one validation error every field reader and every expression raises.
     """
 
-    def __init__(self, key: str, **values: object):
-        super().__init__(message(key, **values))
-        self.key = key
+    def __init__(self, key: "str | Code", **values: object):
+        super().__init__(Code(key), **values)
+        self.key = self.code.value if self.code is not None else str(key)
         self.values = values
 
 
 class DefinitionError(JixiaoError):
     """A form definition is malformed; the text names the file, the place and the problem."""
 
-    def __init__(self, problem: str, where: str = "", file: str = ""):
-        text = problem
+    def __init__(self, problem: "str | Code", where: str = "", file: str = "", **data: object):
+        code = problem if isinstance(problem, Code) else None
+        if code is not None:
+            problem = message(code, **data)
+        text = str(problem)
         if where:
             text = message("def_at", where=where, problem=text)
         if file:
             text = message("def_file", file=file, problem=text)
         super().__init__(text)
-        self.problem = problem
+        self.code, self.data = code, data
+        self.problem = str(problem)
         self.where = where
         self.file = file
 
@@ -153,7 +256,9 @@ class DefinitionError(JixiaoError):
             where = f"{where} › {inner}"
         elif inner:
             where = inner
-        return DefinitionError(self.problem, where, file or self.file)
+        out = DefinitionError(self.problem, where, file or self.file)
+        out.code, out.data = self.code, self.data
+        return out
 
 
 class ExprError(DefinitionError):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Protocol
 
-from desktop.core.errors import ExprError, message
+from desktop.core.errors import Code, ExprError, message, suggest
 from desktop.core.reading import PartialDate, round_half_up
 
 
@@ -92,7 +92,7 @@ def tokenize(source: str) -> list[Token]:
     while pos < len(source):
         m = _TOKEN_RE.match(source, pos)
         if not m:
-            raise ExprError(message("expr_syntax", source=source, pos=pos + 1, why=f"无法识别“{source[pos]}”"))
+            raise ExprError(Code.EXPR_SYNTAX, source=source, pos=pos + 1, why=f"无法识别“{source[pos]}”")
         kind = m.lastgroup or ""
         text = m.group()
         if kind != "ws":
@@ -172,7 +172,7 @@ class _Parser:
 
     def error(self, why: str, tok: Token | None = None) -> ExprError:
         tok = tok or self.tok
-        return ExprError(message("expr_syntax", source=self.source, pos=tok.pos + 1, why=why))
+        return ExprError(Code.EXPR_SYNTAX, source=self.source, pos=tok.pos + 1, why=why)
 
     def accept(self, kind: str, text: str | None = None) -> Token | None:
         tok = self.tok
@@ -317,10 +317,10 @@ class _Parser:
 def parse(source: str) -> Node:
     """Parse a formula; raises :class:`ExprError` (a ``DefinitionError``) naming the position."""
     if not isinstance(source, str):
-        raise ExprError(message("expr_syntax", source=source, pos=1, why="公式应为文字"))
+        raise ExprError(Code.EXPR_SYNTAX, source=source, pos=1, why="公式应为文字")
     node = _Parser(source).parse()
     if _tree_depth(node) > MAX_DEPTH:  # e.g. a chain of hundreds of '+': compiled and run recursively
-        raise ExprError(message("expr_syntax", source=source, pos=1, why=f"公式过长（超过 {MAX_DEPTH} 层运算）"))
+        raise ExprError(Code.EXPR_SYNTAX, source=source, pos=1, why=f"公式过长（超过 {MAX_DEPTH} 层运算）")
     return node
 
 
@@ -524,7 +524,7 @@ class _Compiler:
         self.deps: set[tuple] = set()
 
     def err(self, node: Node, text: str) -> ExprError:
-        return ExprError(message("expr_syntax", source=self.source, pos=node.pos + 1, why=text))
+        return ExprError(Code.EXPR_SYNTAX, source=self.source, pos=node.pos + 1, why=text)
 
     def compile(self, node: Node, agg_table: str | None = None) -> Fn:
         method = getattr(self, "c_" + type(node).__name__)
@@ -554,11 +554,15 @@ class _Compiler:
             if name in scope.fields:
                 self.deps.add(("F", name))
                 return lambda ctx, row: ctx.field(name)
-            raise self.err(node, message("def_unknown_ref", ref=name))
+            known = set(scope.fields) | set(scope.tables)
+            if scope.row_table is not None:
+                known |= scope.tables[scope.row_table].columns
+            raise self.err(node, message("def_unknown_ref", ref=name, suggestion=suggest(name, known)))
         table = scope.tables.get(name)
         if table is None or node.col not in table.columns:
             shown = f"{name}[{node.row}].{node.col}" if node.row else f"{name}.{node.col}"
-            raise self.err(node, message("def_unknown_ref", ref=shown))
+            hint = suggest(name, scope.tables) if table is None else suggest(node.col, table.columns)
+            raise self.err(node, message("def_unknown_ref", ref=shown, suggestion=hint))
         col = node.col
         if node.row is None:
             raise self.err(node, message("expr_column_only_in_aggregate", ref=f"{name}.{col}"))
@@ -576,7 +580,8 @@ class _Compiler:
             if node.col is not None:
                 table = self.scope.tables.get(node.name)
                 if table is None or node.col not in table.columns:
-                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}"))
+                    hint = suggest(node.name, self.scope.tables) if table is None else suggest(node.col, table.columns)
+                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}", suggestion=hint))
                 return node.name, node.col
         raise self.err(node, "应为表格的一列（如 表.列）")
 
@@ -618,7 +623,7 @@ class _Compiler:
     def c_Call(self, node: Call, agg: str | None) -> Fn:
         name = node.name
         if name not in FUNCTIONS:
-            raise self.err(node, message("expr_unknown_func", name=name))
+            raise self.err(node, message("expr_unknown_func", name=name, suggestion=suggest(name, FUNCTIONS)))
         lo, hi = FUNCTIONS[name]
         n = len(node.args)
         if n < lo or (hi is not None and n > hi):
@@ -794,7 +799,7 @@ class _Compiler:
         return self._scalar_extreme(fns, max)
 
     def f_sum(self, fns: list[Fn]) -> Fn:
-        raise ExprError(message("expr_syntax", source=self.source, pos=1, why="sum 的第一个参数应为表格的一列"))
+        raise ExprError(Code.EXPR_SYNTAX, source=self.source, pos=1, why="sum 的第一个参数应为表格的一列")
 
     f_count = f_sum
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.errors import DefinitionError, message
+from desktop.core.errors import Code, DefinitionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from desktop.core.definition import FormDef
@@ -108,7 +108,7 @@ def _sort(nodes: list[Node]) -> list[Node]:
             for producer in by_key.get(key, ()):
                 if producer is n and key[0] == "R" and n.kind == "column":
                     # a column reading itself within the row is a cycle of one
-                    raise DefinitionError(message("def_cycle", cycle=f"{n.name} → {n.name}"))
+                    raise DefinitionError(Code.DEF_CYCLE, cycle=f"{n.name} → {n.name}")
                 if id(n) not in edges[id(producer)]:
                     edges[id(producer)].add(id(n))
                     indeg[id(n)] += 1
@@ -128,7 +128,7 @@ def _sort(nodes: list[Node]) -> list[Node]:
                 ready.append(m)
     if len(order) != len(nodes):
         left = [n for n in nodes if indeg[id(n)] > 0]
-        raise DefinitionError(message("def_cycle", cycle=_cycle_text(left, producers)))
+        raise DefinitionError(Code.DEF_CYCLE, cycle=_cycle_text(left, producers))
     return order
 
 

@@ -24,7 +24,19 @@ from typing import Any
 
 from desktop.core import limits
 from desktop.core.document import Document
-from desktop.core.errors import DocumentError, UnreadableFile, message, os_why
+from desktop.core.errors import Code, DocumentError, UnreadableFile, message, os_why
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every draft (.jxd) file
+
+
+def is_draft_file(path: str | Path) -> bool:
+    """Whether the file at ``path`` starts like a draft (an SQLite database), whatever its name."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def _version_key(v: str) -> tuple:
@@ -36,15 +48,15 @@ def _version_key(v: str) -> tuple:
 
 def document_from_json(data: Any, known_version: str | None = None) -> Document:
     if not isinstance(data, dict) or "form" not in data or not isinstance(data.get("parts", []), list):
-        raise UnreadableFile(message("doc_bad", why="缺少 form 或 parts"))
+        raise UnreadableFile(Code.DOC_BAD, why="缺少 form 或 parts")
     try:
         doc = Document.from_dict(data)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        err = UnreadableFile(message("doc_bad", why="各部分的结构不对（应为对象，各值应为文字或数字）"))
+        err = UnreadableFile(Code.DOC_BAD, why="各部分的结构不对（应为对象，各值应为文字或数字）")
         err.detail = f"{type(exc).__name__}: {exc}"
         raise err from None
     if known_version and doc.form_version and _version_key(doc.form_version) > _version_key(known_version):
-        raise UnreadableFile(message("doc_newer_version", version=doc.form_version, known=known_version))
+        raise UnreadableFile(Code.DOC_NEWER_VERSION, version=doc.form_version, known=known_version)
     return doc
 
 
@@ -77,9 +89,9 @@ def parse_json(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         why = f"第 {exc.lineno} 行第 {exc.colno} 列{_JSON_WHY.get(exc.msg, '格式有误')}"
-        raise UnreadableFile(message("doc_not_json", why=why)) from None
+        raise UnreadableFile(Code.DOC_NOT_JSON, why=why) from None
     except RecursionError:
-        raise UnreadableFile(message("doc_not_json", why=message("doc_too_deep"))) from None
+        raise UnreadableFile(Code.DOC_NOT_JSON, why=message("doc_too_deep")) from None
 
 
 _JSON_WHY = {
@@ -99,17 +111,17 @@ def read_json(path: str | Path) -> Document:
     path = Path(path)
     what = not_regular(path)
     if what:
-        raise UnreadableFile(message("doc_unreadable", path=path, why=f"这是{what}，不是普通文件"))
+        raise UnreadableFile(Code.DOC_UNREADABLE, path=path, why=f"这是{what}，不是普通文件")
     try:
         size = os.stat(path).st_size
         if size > limits.JSON_BYTES:
-            raise UnreadableFile(message("doc_too_big", why=message("doc_file_too_big", size=size,
-                                                                   limit=limits.JSON_BYTES)))
+            raise UnreadableFile(Code.DOC_TOO_BIG, why=message("doc_file_too_big", size=size,
+                                                                   limit=limits.JSON_BYTES))
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UnreadableFile(message("doc_unreadable", path=path, why=os_why(exc))) from None
+        raise UnreadableFile(Code.DOC_UNREADABLE, path=path, why=os_why(exc)) from None
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(message("doc_not_json", why=f"第 {exc.start + 1} 个字节起不是 UTF-8 编码的文字")) from None
+        raise UnreadableFile(Code.DOC_NOT_JSON, why=f"第 {exc.start + 1} 个字节起不是 UTF-8 编码的文字") from None
     data = parse_json(text)
     from desktop.core.catalog import load_form
 
@@ -121,7 +133,7 @@ def read_json(path: str | Path) -> Document:
     doc = document_from_json(data, form.version)
     problem = limits.document_problem(doc)
     if problem:
-        raise UnreadableFile(message("doc_too_big", why=problem))
+        raise UnreadableFile(Code.DOC_TOO_BIG, why=problem)
     return doc
 
 

@@ -8,6 +8,8 @@ field, before the values are read into memory.
 """
 from __future__ import annotations
 
+import logging
+
 from typing import Any, Callable, Iterator
 
 FIELD_CHARS = 1_000_000  # characters in one value: a field, a table cell, a typed-over value, an explanation
@@ -64,6 +66,7 @@ def form_or_none(form_id: str) -> Any:
 
         return load_form(form_id)
     except Exception:  # noqa: BLE001 - an unknown or broken definition: name the ids instead
+        logging.getLogger(__name__).info("表单 %s 的定义不可用，限额提示只写标识", form_id, exc_info=True)
         return None
 
 

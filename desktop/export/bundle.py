@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop import osfiles
-from desktop.core.errors import JixiaoError
-from desktop.store.sqlite import sqlite_uri
+from desktop.osfiles import sqlite_uri
+from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import export_basename, free_path, safe_filename
 
 __all__ = ["make_bundle", "BundleError"]
@@ -41,7 +41,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BundleError(f"无法创建文件夹 {out_dir}：{exc.strerror or exc}") from None
+        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=exc.strerror or exc) from None
     base = export_basename(state.meta(), when)
     target = free_path(out_dir, base, ".zip" if as_zip else "")
     try:
@@ -103,8 +103,8 @@ def _fill(folder: Path, state: Any, draft_path: str | Path | None, base: str, pd
 
 def _copy_draft(src: Path, dst: Path) -> None:
     if not src.is_file():
-        raise BundleError(f"草稿文件 {src} 不存在")
-    from desktop.commands import is_draft_file
+        raise BundleError(Code.BUNDLE_NO_DRAFT, path=src)
+    from desktop.core.interchange import is_draft_file
 
     if not is_draft_file(src):
         shutil.copy2(src, dst)
@@ -121,4 +121,4 @@ def _copy_draft(src: Path, dst: Path) -> None:
         finally:
             source.close()
     except sqlite3.Error as exc:
-        raise BundleError(f"无法复制草稿 {src.name}：{exc}") from None
+        raise BundleError(Code.BUNDLE_COPY, name=src.name, path=src, why=exc) from None

@@ -9,7 +9,8 @@ from desktop.core.errors import JixiaoError
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from desktop.commands import is_draft_file, load_state
+    from desktop.core.interchange import is_draft_file
+    from desktop.store.loading import load_state
     from desktop.export.pdf import export_pdf
 
     source = Path(args.file)
@@ -31,7 +32,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _draft_id(path: Path) -> str:
-    from desktop.export.pdf_verify import draft_versions
+    from desktop.store.loading import draft_versions
 
     try:
         return draft_versions(path)[0]
@@ -49,7 +50,7 @@ def _snapshot(path: Path) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from desktop.export.pdf_verify import verify
+    from desktop.verification import verify
 
     result = verify(args.pdf, args.draft)
     print(result.text)

@@ -32,7 +32,7 @@ from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import safe_filename, write_file_atomically
 
 __all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
@@ -97,7 +97,7 @@ def _recipients(to: str | list[str]) -> list[str]:
         if not addr:
             continue
         if not _ADDRESS.match(addr):
-            raise EmlError(f"收件人地址“{addr}”格式不对（应如 name@example.gov.cn）")
+            raise EmlError(Code.MAIL_BAD_ADDRESS, address=addr)
         out.append(formataddr((name, addr), charset="utf-8") if name else addr)
     return out
 
@@ -110,7 +110,7 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
     files = [Path(p) for p in (pdf_path, xlsx_path, *(extra or [])) if p]
     for f in files:
         if not f.is_file():
-            raise EmlError(f"附件 {f} 不存在")
+            raise EmlError(Code.MAIL_NO_ATTACHMENT, path=f)
     tpl = _template(template)
     values = _values(subject_vars or {}, [f.name for f in files])
     subject = re.sub(r"\s+", " ", fill(tpl.subject, values)).strip() or "绩效填报材料"
@@ -132,7 +132,7 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
         try:
             data = f.read_bytes()
         except OSError as exc:
-            raise EmlError(f"无法读取附件 {f}：{exc.strerror or exc}") from None
+            raise EmlError(Code.MAIL_ATTACHMENT_UNREADABLE, path=f, why=exc.strerror or exc) from None
         part = MIMEBase(maintype, subtype)
         part.set_payload(data)
         encoders.encode_base64(part)

@@ -1,11 +1,12 @@
 """Verification codes: which draft, and which version of it, a printed PDF shows.
 
-The content hash is ``desktop.store.hashing.document_hash`` (sha256 of a
+The content hash is :func:`desktop.core.hashing.document_hash` (sha256 of a
 canonical JSON of the document), the same the draft store keeps for snapshots.  Every page prints a short code derived from
 the form id, the draft id and the hash; the last page a QR code with
 ``JX1:<form>:<draft>:<hash prefix>``; the PDF's metadata (keywords) holds the
 full hash, so :func:`verify` can tell whether a PDF matches a draft as it is
-now, or which of its snapshots.
+now, or which of its snapshots.  Nothing here opens a draft: :func:`check` compares a
+stamp with the versions the caller read (:func:`desktop.store.loading.draft_versions`).
 """
 from __future__ import annotations
 
@@ -14,19 +15,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Sequence
 
-from desktop.core.document import Document
-from desktop.core.errors import DocumentError
+from desktop.core.errors import Code, DocumentError
+from desktop.core.hashing import document_hash
+
+__all__ = ["HASH_PREFIX", "PdfStamp", "VerifyResult", "check", "document_hash", "keywords", "qr_payload",
+           "read_stamp", "short_code"]
 
 HASH_PREFIX = 16  # hex characters of the hash in the QR code
-
-
-def document_hash(doc: Document) -> str:
-    """sha256 (hex) of the document's canonical JSON (the draft store's definition)."""
-    from desktop.store.hashing import document_hash as store_hash
-
-    return store_hash(doc)
 
 
 def short_code(form_id: str, draft_id: str, content_hash: str) -> str:
@@ -71,50 +68,13 @@ def read_stamp(path: str | Path) -> PdfStamp:
         kw = str(meta.get("/Keywords", "") or "")
         pages = len(reader.pages)
     except (OSError, PdfReadError, ValueError) as exc:
-        raise DocumentError(f"无法读取 PDF 文件 {path}：{exc}") from None
+        raise DocumentError(Code.PDF_UNREADABLE, path=path, why=exc) from None
     found = dict(_KW.findall(kw))
     if "hash" not in found:
-        raise DocumentError(f"{Path(path).name} 不是本程序导出的 PDF，或其中没有校验信息")
+        raise DocumentError(Code.PDF_NO_STAMP, name=Path(path).name, path=path)
     draft = found.get("draft", "-")
     return PdfStamp(form_id=found.get("form", ""), draft_id="" if draft == "-" else draft, content_hash=found["hash"],
                     code=found.get("code", ""), final=found.get("copy") == "final", pages=pages)
-
-
-@dataclass
-class Version:
-    """A version of a draft to compare against: the current content or a snapshot."""
-
-    label: str  # 当前内容, or the snapshot's description
-    content_hash: Callable[[], str]
-    form_id: Callable[[], str] = lambda: ""
-
-
-def draft_versions(path: str | Path) -> tuple[str, list[Version]]:
-    """(draft id, [current content, snapshots newest first]) of a draft or a JSON file."""
-    from desktop.commands import is_draft_file, load_document
-
-    path = Path(path)
-    if not (is_draft_file(path) or path.suffix.lower() == ".jxd"):
-        doc = load_document(path)
-        return "", [Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)]
-    from desktop.store import Draft
-
-    draft = Draft.open(path, readonly=True)
-    try:
-        doc = draft.load_document()
-        draft_id = str(draft.info.get("draft_id") or draft.info.get("id") or "")
-        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)
-        snaps = [Version(_snapshot_label(s), lambda h=s.content_hash: h) for s in draft.snapshots()]
-    finally:
-        draft.close()
-    return draft_id, [current] + snaps
-
-
-def _snapshot_label(snap: Any) -> str:
-    reason = getattr(snap, "reason_text", "") or getattr(snap, "reason", "")
-    extra = "，".join(x for x in (str(getattr(snap, "taken", "") or "")[:16].replace("T", " "), reason,
-                                  getattr(snap, "label", "")) if x)
-    return f"版本 {snap.id}" + (f"（{extra}）" if extra else "")
 
 
 @dataclass
@@ -124,9 +84,9 @@ class VerifyResult:
     text: str  # a Chinese sentence for the clerk
 
 
-def verify(pdf: str | Path, draft: str | Path) -> VerifyResult:
-    stamp = read_stamp(pdf)
-    _, versions = draft_versions(draft)
+def check(stamp: PdfStamp, versions: Sequence[Any], pdf: str | Path, draft: str | Path) -> VerifyResult:
+    """Whether ``stamp`` (read from ``pdf``) matches the first of ``versions`` (each with ``label``,
+    ``content_hash()`` and ``form_id()``: the draft's current content, then its snapshots)."""
     copy = "正式版" if stamp.final else "副本"
     name = Path(pdf).name
     current_form = versions[0].form_id()

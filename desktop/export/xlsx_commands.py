@@ -12,7 +12,7 @@ from desktop.core.errors import JixiaoError
 
 
 def cmd_xlsx(args: argparse.Namespace) -> int:
-    from desktop.commands import load_state
+    from desktop.store.loading import load_state
     from desktop.export.xlsx import export_xlsx
 
     state = load_state(args.file)
@@ -41,7 +41,7 @@ def parse_map(text: str) -> dict[str, str]:
 
 
 def cmd_import_xlsx(args: argparse.Namespace) -> int:
-    from desktop.commands import load_state, save_document
+    from desktop.store.loading import load_state, save_document
     from desktop.core.catalog import load_form
     from desktop.core.engine import DocumentState
     from desktop.export.xlsx_import import (NotOwnExport, apply_mapping, guess_mapping, read_sheet_table,
@@ -126,7 +126,7 @@ def _best_guess(form, headers: list[str], guess) -> tuple[str, dict[str, str]]:
 
 
 def cmd_eml(args: argparse.Namespace) -> int:
-    from desktop.commands import load_state
+    from desktop.store.loading import load_state
     from desktop.export.eml import subject_vars_of, write_eml
     from desktop.export.filenames import export_basename
     from desktop.export.xlsx import export_xlsx

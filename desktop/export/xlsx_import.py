@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
 from desktop.export.xlsx_mapping import (MappingResult, XlsxImportError, apply_mapping, guess_mapping,
                                          mappable_columns)
 from desktop.export.xlsx_safety import LIMITS, Limits, XlsxRefused, open_workbook
+
+log = logging.getLogger(__name__)
 
 __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "guess_mapping", "apply_mapping",
            "mappable_columns", "export_map", "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError",
@@ -81,8 +84,8 @@ def cell_text(value: Any) -> str:
 def _close(wb: Any) -> None:
     try:
         wb.close()
-    except Exception:  # pragma: no cover
-        pass
+    except Exception:  # pragma: no cover - the workbook was read; closing is tidying up
+        log.warning("关闭 Excel 工作簿时出错", exc_info=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from desktop.store.draft import Draft, Snapshot, create_draft_from_document, read_draft_document
 from desktop.store.errors import DraftError, DraftLocked, LockHolder
-from desktop.store.hashing import document_hash
+from desktop.core.hashing import document_hash
 from desktop.store.lock import break_lock
 
 __all__ = ["Draft", "DraftError", "DraftLocked", "LockHolder", "Snapshot", "break_lock",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, text, update
@@ -19,6 +20,8 @@ from desktop.core.document import Document, Part, Row, split_addr
 from desktop.store import schema as T
 from desktop.store.errors import DraftError
 from desktop.store.meta import meta_spec, search_meta
+
+log = logging.getLogger(__name__)
 
 ROWID = text("rowid")
 
@@ -214,7 +217,8 @@ def _is_data_row(form_id: str, tid: str, rid: str) -> bool:
         from desktop.core.catalog import load_form
 
         table = load_form(form_id).tables.get(tid)
-    except Exception:
+    except Exception:  # noqa: BLE001 - unknown or broken definition: treat the table as fixed
+        log.warning("表单 %s 的定义无法读取，按固定行处理“%s”", form_id, tid, exc_info=True)
         return False
     return bool(table is not None and table.repeat and rid not in {fr.id for fr in table.fixed_rows})
 

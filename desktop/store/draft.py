@@ -27,9 +27,11 @@ from desktop.core.document import Document, Part
 from desktop.store import files
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError, draft_error, message
-from desktop.store.hashing import document_hash
+from desktop.core.hashing import document_hash
 from desktop.store.layout import SCHEMA_VERSION
 from desktop.store.lock import DraftLock
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".jxd"
 AUTO_REASONS = ("export", "print")
@@ -173,8 +175,8 @@ class Draft:
         try:
             self._conn.close()
             self._engine.dispose()
-        except Exception:
-            pass
+        except Exception:  # noqa: BLE001 - closing goes on: the lock below must be released
+            log.warning("草稿 %s 关闭数据库连接时出错", self.path, exc_info=True)
         if self._lock is not None:
             self._lock.release()
 
@@ -394,7 +396,7 @@ def read_draft_document(path: str | Path) -> Document:
     warning: on the command line it reaches stderr."""
     with Draft.open(path, readonly=True) as draft:
         if draft.notice:
-            logging.getLogger("jixiao.store").warning(draft.notice)
+            logging.getLogger("jixiao.notice").warning(draft.notice)
         return draft.document
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import json
+import logging
 import os
 import platform
 import sys
@@ -29,6 +30,8 @@ from pathlib import Path
 
 from desktop.core.errors import os_why
 from desktop.store.errors import DraftLocked, LockHolder, draft_error
+
+log = logging.getLogger(__name__)
 
 
 _HELD: set[str] = set()  # tokens of the locks this process holds now
@@ -45,7 +48,8 @@ def computer_name() -> str:
 def user_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no user name in the environment (services, odd containers)
+    except Exception:  # noqa: BLE001 - no user name in the environment (services, odd containers)
+        log.info("getpass 找不到用户名，改用环境变量", exc_info=True)
         return os.environ.get("USERNAME") or os.environ.get("USER") or "未知用户"
 
 
@@ -157,8 +161,8 @@ def _hide(path: Path) -> None:
             import ctypes
 
             ctypes.WinDLL("kernel32").SetFileAttributesW(str(path), 0x2)  # FILE_ATTRIBUTE_HIDDEN
-        except Exception:
-            pass
+        except Exception:  # noqa: BLE001 - a visible lock file works as well
+            log.info("锁文件 %s 未能设为隐藏", path, exc_info=True)
 
 
 HELD_BYTE = 1 << 20  # Windows: the byte locked while the lock is held; beyond the JSON, so readers are not blocked

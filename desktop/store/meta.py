@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+import logging
+
+log = logging.getLogger(__name__)
 
 SEARCH_KEYS = ("title", "unit", "year", "project")
 
@@ -35,6 +38,7 @@ def meta_spec(form_id: str) -> MetaSpec | None:
 
         form = load_form(form_id)
     except Exception:  # unknown or broken definition: no search metadata, nothing else lost
+        log.warning("表单 %s 的定义无法读取，草稿库中不显示其单位、年度等", form_id, exc_info=True)
         return None
     m = form.meta
     return MetaSpec(form.title, bool(form.multi), m.get("unit"), m.get("year"), m.get("project"),

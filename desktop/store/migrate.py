@@ -27,7 +27,7 @@ from desktop.core.document import Document
 from desktop.core.errors import os_why
 from desktop.store import sqlite as lite
 from desktop.store.errors import draft_error
-from desktop.store.hashing import document_hash
+from desktop.core.hashing import document_hash
 from desktop.store.layout import APPLICATION_ID, SCHEMA_VERSION
 from desktop.store.meta import meta_spec, search_meta
 

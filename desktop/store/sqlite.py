@@ -23,23 +23,15 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from desktop.core.errors import os_why
+from desktop.osfiles import sqlite_uri  # noqa: F401 - the store's URI builder lives with the path helpers
 from desktop.store import ddl
 from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
 
 MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another instance's transaction
-
-
-def sqlite_uri(path: Path, mode: str, immutable: bool = False) -> str:
-    """``immutable``: SQLite neither locks the file nor looks at any journal beside it."""
-    p = Path(os.path.abspath(path)).as_posix()
-    if not p.startswith("/"):
-        p = "/" + p  # C:/x → /C:/x
-    return f"file://{quote(p, safe='/:')}?mode={mode}" + ("&immutable=1" if immutable else "")
 
 
 def journal_path(path: Path) -> Path:
