@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.core.errors import DefinitionError, ExprError, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
-from desktop.core.scoring import RULES, RuleSet, make_rules
+from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
@@ -444,6 +444,8 @@ class _Loader:
         scoring = data.get("scoring")
         try:
             form.rules = make_rules(scoring)
+        except RulesConfigError as exc:
+            raise self.fail(str(exc), "scoring") from None
         except ValueError as exc:
             raise self.fail(message("def_unknown_rules", rules=exc, known="、".join(RULES)), "scoring") from None
         for s in form.sections:

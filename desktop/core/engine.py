@@ -140,6 +140,11 @@ class PartState:
     def grade(self, total: Any) -> Any:
         return self.form.rules.grade(total)
 
+    def rule(self, name: str, args: list[Any]) -> Any:
+        if any(a is BAD for a in args):
+            return BAD
+        return self.form.rules.call(name, args)
+
     # ------------------------------------------------------------------ cell kinds
     def how(self, addr: str) -> str:
         """'input', 'computed', 'label' or 'none' (a "—" cell) for the cell at ``addr``."""
