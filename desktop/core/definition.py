@@ -458,8 +458,19 @@ class _Loader:
                          form.signatures.unit_field or "", "date_field": form.signatures.date_field or ""}.items():
             if fid and fid not in form.fields:
                 raise self.fail(message("def_unknown_ref", ref=fid), key)
+        self.units_from(form)
         self.compile(form)
         return form
+
+    def units_from(self, form: FormDef) -> None:
+        """An amount's ``unit_from`` names a field of the form offering 万元 and/or 元 (the document's unit)."""
+        for f in form.all_fields():
+            source = getattr(f.type, "unit_from", "")
+            chooser = form.fields.get(source) if source else None
+            if source and (chooser is None or not set(getattr(chooser.type, "options", [])) <= {"万元", "元"}
+                           or not getattr(chooser.type, "options", [])):
+                raise self.fail(message("def_bad_value", key="unit_from", value=source,
+                                        why="应为选项只有“万元”“元”的字段"), f"“{f.label}”({f.id})")
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:

@@ -12,6 +12,7 @@ comes out the same stops the wave.  Checks run in the same way.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,6 +70,8 @@ class PartState:
         self._row_index: dict[str, dict[str, Row]] = {}
         self._row_index_len: dict[str, int] = {}
         self._row_numbers: dict[str, dict[str, int]] = {}
+        self._readers: dict[tuple[int, str], Any] = {}
+        self._unit_fields = {getattr(f.type, "unit_from", "") for f in form.all_fields()} - {""}
         self._ensure_structure()
         self.recompute_all()
 
@@ -191,12 +194,30 @@ class PartState:
                 self._put(Problem("required", "error", addr, message("required")))
             return None
         try:
-            value = f.type.read(raw)
+            value = self._reader(f).read(raw)
         except ReadError as exc:
             self._put(Problem("read", "error", addr, exc.text))
             return BAD
         self._range(addr, f, value)
         return value
+
+    def _reader(self, f: Any) -> Any:
+        """The field's type — with the document's money unit where the definition says ``unit_from``
+        (a 万元 or 元 document: ``12万元`` typed into a 元 document reads 120000)."""
+        source = getattr(f.type, "unit_from", "")
+        if not source:
+            return f.type
+        unit = f.type.unit
+        try:
+            chosen = self.form.fields[source].type.read(self.part.fields.get(source, ""))
+        except (ReadError, KeyError):
+            chosen = None
+        if chosen in ("元", "万元"):
+            unit = chosen
+        key = (id(f.type), unit)
+        if key not in self._readers:
+            self._readers[key] = f.type if unit == f.type.unit else dataclasses.replace(f.type, unit=unit)
+        return self._readers[key]
 
     def _row_is_used(self, addr: str) -> bool:
         """A required column is only required in a data row that has something in it."""
@@ -442,7 +463,7 @@ class PartState:
         value: Any
         if raw.strip():
             try:
-                value = f.type.read(raw)
+                value = self._reader(f).read(raw)
             except ReadError as exc:
                 self._put(Problem("read", "error", addr, exc.text))
                 value = BAD
@@ -480,6 +501,9 @@ class PartState:
             if row is None:
                 raise KeyError(addr)
             row.cells[c or ""] = raw
+        if r is None and t in self._unit_fields:  # the document's money unit: every amount reads anew
+            self.recompute_all()
+            return
         key = key_of(addr)
         value = self._read_input(addr, raw)
         glob: set = set()
@@ -629,7 +653,7 @@ class PartState:
         number = self._row_number(t, r)
         label = self.row_label(t, r)
         name = f"（{label[:20]}）" if label and c != table.label_column else ""
-        return f"“{table.title}”第{number}行{name}“{col.label}”"
+        return f"“{self.fill(table.title)}”第{number}行{name}“{self.fill(col.label)}”"
 
     def _row_number(self, tid: str, rid: str) -> int:
         """A row's printed number (1-based), from a cache rebuilt when the table's rows change."""
@@ -670,7 +694,10 @@ class PartState:
         return self.raw(fid).strip() if fid else ""
 
     def fill(self, template: str) -> str:
-        """A definition's text with ``{field}`` replaced by what was typed (subtitles such as （{year}年度）)."""
+        """A definition's text with ``{field}`` replaced by what was typed (subtitles such as （{year}年度）,
+        headings such as 项目资金（{money_unit}）)."""
+        if "{" not in template:
+            return template
         return _FIELD_PLACEHOLDER.sub(lambda m: self.raw(m.group(1)).strip() if m.group(1) in self.form.fields
                                       else m.group(0), template)
 

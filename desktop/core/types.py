@@ -157,8 +157,10 @@ class Amount(Number):
 
     name: ClassVar[str] = "amount"
     example: ClassVar[str] = "１２３，４５６．７８"
+    options_allowed: ClassVar[tuple[str, ...]] = Number.options_allowed + ("unit_from",)
     unit: str = "万元"
     decimals: int | None = 2
+    unit_from: str = ""  # a field holding the document's money unit (万元 / 元); ``unit`` is its default
 
 
 @dataclass
@@ -339,6 +341,7 @@ _OPTION_KINDS: dict[str, tuple[Any, str]] = {
     "free": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "unit": (lambda v: isinstance(v, str), "应为文字"),
     "hint": (lambda v: isinstance(v, str), "应为文字"),
+    "unit_from": (lambda v: isinstance(v, str) and bool(v), "应为字段标识"),
     "options_from": (lambda v: isinstance(v, str), "应为文字"),
     "options": (lambda v: isinstance(v, list) and all(isinstance(o, str) and o.strip() for o in v),
                 "应为非空文字的列表"),
