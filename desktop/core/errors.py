@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "too_many_decimals": "“{text}”小数位过多（最多 {decimals} 位）",
     "wrong_unit": "“{text}”的单位“{unit}”与本栏单位“{expected}”不符",
     "too_long": "内容过长（{length} 字，最多 {limit} 字）",
+    "bad_target": "“{text}”不能读作指标值：定量指标写运算符、数字和单位（如 ≥50个、≤90万元、=100%），定性指标写文字（如 效果明显）",
     # --- checks -----------------------------------------------------------------------
     "required": "必须填写",
     "below_min": "不应小于 {limit}（现为 {value}）",
