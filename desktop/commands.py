@@ -63,7 +63,7 @@ def save_document(doc: Document, path: str | Path) -> None:
 def cmd_forms(args: argparse.Namespace) -> int:
     for form in all_forms():
         parts = f"（每份可含多个{form.part_label}）" if form.multi else ""
-        print(f"{form.id}\t{form.title}\t{(form.region + " " + form.year).strip()}\t版本 {form.version}{parts}")
+        print(f"{form.id}\t{form.title}\t{(form.region + ' ' + form.year).strip()}\t版本 {form.version}{parts}")
     return 0
 
 
