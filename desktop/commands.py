@@ -67,6 +67,22 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_continue(args: argparse.Namespace) -> int:
+    """``jixiao continue 申报表 -o 自评表 [--form ID]``: the source is only read."""
+    from desktop.core.continuation import continue_document, pick_target
+
+    out = Path(args.output)
+    if out.exists() or (out.suffix.lower() not in (".jxd", ".json") and out.with_name(out.name + ".jxd").exists()):
+        raise DocumentError(message("continue_exists", path=out))
+    source = load_state(args.file)
+    target = pick_target(source.form, all_forms(), args.form)
+    made = continue_document(source, target)
+    save_document(made.document, out)
+    print(f"已由“{source.form.title}”生成“{target.title}”：{out}"
+          f"（带入 {made.fields} 项内容、{made.rows} 行绩效指标及其指标值；请填写实际完成值）")
+    return 0
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     doc = load_sample(args.form)
     save_document(doc, args.output)

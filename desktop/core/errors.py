@@ -52,6 +52,13 @@ MESSAGES: dict[str, str] = {
     "doc_unknown_form": "未知的表单“{form}”",
     "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}",
     "doc_unreadable": "无法读取文件 {path}：{why}",
+    # --- making one form from another (申报表 → 自评表) -----------------------------------
+    "continue_none": "没有可由“{source}”（{source_id}）生成的表单",
+    "continue_several": "有多个表单可由“{source}”生成：{forms}；请指定要生成哪一个（--form）",
+    "continue_not_from": "“{target}”（{target_id}）不能由“{source}”（{source_id}）生成",
+    "continue_parts": "“{source}”有 {n} 个项目，而“{target}”每份只有一个项目；请每个项目分别生成",
+    "continue_bad_map": "表单 {target} 的 continues 引用了“{source}”中不存在的“{ref}”",
+    "continue_exists": "文件 {path} 已经存在；请换一个文件名",
 }
 
 
