@@ -627,6 +627,8 @@ def load_continues(loader: _Loader, data: Any, form: FormDef) -> Continuation:
         for cid, source in columns.items():
             if cid not in target.column_ids or not isinstance(source, str):
                 raise loader.fail(message("def_unknown_ref", ref=cid), tw)
+            if target.column(cid).computed and target.column(cid).input_when is None:
+                raise loader.fail(message("def_bad_value", key=f"columns.{cid}", value=source, why="计算列不能带入"), tw)
         tables.append(TableMap(str(t["from"]), target.id, dict(columns)))
     return Continuation([str(s) for s in sources], mapping["fields"], mapping["values"], tables)
 
