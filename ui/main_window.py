@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
         self.forms.setSpacing(2)
         for f in sorted(form_summaries(), key=lambda f: (f["region"], f["year"], f["title"])):
             kind = f"，每份可含多个{f['part_label']}" if f["multi"] else ""
-            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {f['year']} 年版{kind}")
+            edition = f"{f['year']} 年版" if f["year"] else "各年度通用（年度随草稿填写）"
+            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {edition}{kind}")
             if f["document_title"] and f["document_title"] != f["title"]:
                 item.setToolTip(f"{f['document_title']}（含“{f['title']}”）")
             item.setData(FORM_ROLE, f["id"])
