@@ -7,12 +7,15 @@ is a new :class:`Document`; the source document is only read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from desktop.core.definition import Continuation, FormDef
 from desktop.core.document import Document, Part, Row, new_row_id, split_addr
-from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import DocumentError, message
+
+if TYPE_CHECKING:  # pragma: no cover
+    from desktop.core.definition import FormDef
+    from desktop.core.engine import DocumentState, PartState
 
 
 @dataclass
@@ -22,6 +25,74 @@ class Continued:
     document: Document
     fields: int  # fields and cells filled
     rows: int  # table rows brought over (indicators with their targets)
+
+
+# ---------------------------------------------------------------------------------------
+# the definition's ``continues`` block (read by desktop.core.definition when a form loads)
+# ---------------------------------------------------------------------------------------
+
+CONTINUES_KEYS = {"from", "fields", "values", "tables"}
+CONTINUES_TABLE_KEYS = {"from", "to", "columns"}
+
+
+@dataclass
+class TableMap:
+    source: str  # the source form's repeating table
+    target: str  # this form's repeating table
+    columns: dict[str, str]  # this table's column -> the source table's column
+
+
+@dataclass
+class Continuation:
+    sources: list[str]  # form ids this form can be made from
+    fields: dict[str, str] = field(default_factory=dict)  # field or 'table/row/column' here -> source's
+    values: dict[str, str] = field(default_factory=dict)  # field here -> fixed text
+    tables: list[TableMap] = field(default_factory=list)
+
+
+def load_continues(loader: Any, data: Any, form: FormDef) -> Continuation:
+    """Check a ``continues`` block against this form (the source form is checked when it is used)."""
+    where = "continues"
+    data = loader.keys(data, CONTINUES_KEYS, ("from",), where)
+    sources = data["from"] if isinstance(data["from"], list) else [data["from"]]
+    if not sources or not all(isinstance(s, str) and s for s in sources):
+        raise loader.fail(message("def_bad_value", key="from", value=data["from"], why="应为表单标识或其列表"), where)
+    mapping = {}
+    for key in ("fields", "values"):
+        block = loader.obj(data, key, where)
+        for target, source in block.items():
+            if not isinstance(source, str) or not _input_cell(form, target):
+                raise loader.fail(message("def_bad_value", key=f"{key}.{target}", value=source,
+                                          why="左边应为本表可填写的字段或“表格/固定行/列”，右边应为文字"), where)
+        mapping[key] = dict(block)
+    tables = []
+    for i, t in enumerate(loader.listof(data, "tables", where)):
+        tw = f"{where} tables 第{i + 1}项"
+        t = loader.keys(t, CONTINUES_TABLE_KEYS, ("from", "to", "columns"), tw)
+        target = form.tables.get(t["to"])
+        columns = loader.obj(t, "columns", tw)
+        if target is None or not target.repeat:
+            raise loader.fail(message("def_bad_value", key="to", value=t["to"], why="应为本表可增加行的表格"), tw)
+        for cid, source in columns.items():
+            if cid not in target.column_ids or not isinstance(source, str):
+                raise loader.fail(message("def_unknown_ref", ref=cid), tw)
+            if target.column(cid).computed and target.column(cid).input_when is None:
+                raise loader.fail(message("def_bad_value", key=f"columns.{cid}", value=source, why="计算列不能带入"), tw)
+        tables.append(TableMap(str(t["from"]), target.id, dict(columns)))
+    return Continuation([str(s) for s in sources], mapping["fields"], mapping["values"], tables)
+
+
+def _input_cell(form: FormDef, addr: Any) -> bool:
+    """A field, or a fixed row's cell (``table/row/column``), that the clerk types into."""
+    if not isinstance(addr, str):
+        return False
+    parts = addr.split("/")
+    if len(parts) == 1:
+        return addr in form.fields and not form.fields[addr].computed
+    if len(parts) != 3 or parts[0] not in form.tables:
+        return False
+    t = form.tables[parts[0]]
+    return parts[1] in t.fixed_ids and parts[2] in t.column_ids and t.cell_formula(parts[1], parts[2])[0] == "input"
 
 
 def continuing_forms(source_id: str, forms: list[FormDef]) -> list[FormDef]:
@@ -65,6 +136,8 @@ def continue_document(source: DocumentState, target: FormDef) -> Continued:
         doc.parts.append(part)
         filled += n_fields
         rows += n_rows
+    from desktop.core.engine import DocumentState
+
     DocumentState(target, doc)  # the new document's structure (fixed rows, an empty table's initial rows)
     return Continued(doc, filled, rows)
 

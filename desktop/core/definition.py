@@ -199,7 +199,7 @@ class FormDef:
     footnote: str = ""
     checks: list[Check] = field(default_factory=list)
     rules: RuleSet = field(default_factory=lambda: make_rules(None))
-    continues: "Continuation | None" = None  # which form(s) this one is made from (申报表 → 自评表)
+    continues: Any = None  # desktop.core.continuation.Continuation: the form(s) this one is made from
     path: str = ""
     # derived
     fields: dict[str, Field] = field(default_factory=dict)
@@ -462,6 +462,8 @@ class _Loader:
         self.units_from(form)
         self.compile(form)
         if data.get("continues") is not None:
+            from desktop.core.continuation import load_continues  # the block's keys and checks live there
+
             form.continues = load_continues(self, data["continues"], form)
         return form
 
@@ -576,71 +578,3 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
 
 def is_label_type(f: Field) -> bool:
     return isinstance(f.type, Label)
-
-
-# ---------------------------------------------------------------------------------------
-# ``continues``: the form is made from another one (a 自评表 from its 申报表) — see docs/forms.md
-# ---------------------------------------------------------------------------------------
-
-CONTINUES_KEYS = {"from", "fields", "values", "tables"}
-CONTINUES_TABLE_KEYS = {"from", "to", "columns"}
-
-
-@dataclass
-class TableMap:
-    source: str  # the source form's repeating table
-    target: str  # this form's repeating table
-    columns: dict[str, str]  # this table's column -> the source table's column
-
-
-@dataclass
-class Continuation:
-    sources: list[str]  # form ids this form can be made from
-    fields: dict[str, str] = field(default_factory=dict)  # field or 'table/row/column' here -> source's
-    values: dict[str, str] = field(default_factory=dict)  # field here -> fixed text
-    tables: list[TableMap] = field(default_factory=list)
-
-
-def load_continues(loader: _Loader, data: Any, form: FormDef) -> Continuation:
-    """Check a ``continues`` block against this form (the source form is checked when it is used)."""
-    where = "continues"
-    data = loader.keys(data, CONTINUES_KEYS, ("from",), where)
-    sources = data["from"] if isinstance(data["from"], list) else [data["from"]]
-    if not sources or not all(isinstance(s, str) and s for s in sources):
-        raise loader.fail(message("def_bad_value", key="from", value=data["from"], why="应为表单标识或其列表"), where)
-    mapping = {}
-    for key in ("fields", "values"):
-        block = loader.obj(data, key, where)
-        for target, source in block.items():
-            if not isinstance(source, str) or not _input_cell(form, target):
-                raise loader.fail(message("def_bad_value", key=f"{key}.{target}", value=source,
-                                          why="左边应为本表可填写的字段或“表格/固定行/列”，右边应为文字"), where)
-        mapping[key] = dict(block)
-    tables = []
-    for i, t in enumerate(loader.listof(data, "tables", where)):
-        tw = f"{where} tables 第{i + 1}项"
-        t = loader.keys(t, CONTINUES_TABLE_KEYS, ("from", "to", "columns"), tw)
-        target = form.tables.get(t["to"])
-        columns = loader.obj(t, "columns", tw)
-        if target is None or not target.repeat:
-            raise loader.fail(message("def_bad_value", key="to", value=t["to"], why="应为本表可增加行的表格"), tw)
-        for cid, source in columns.items():
-            if cid not in target.column_ids or not isinstance(source, str):
-                raise loader.fail(message("def_unknown_ref", ref=cid), tw)
-            if target.column(cid).computed and target.column(cid).input_when is None:
-                raise loader.fail(message("def_bad_value", key=f"columns.{cid}", value=source, why="计算列不能带入"), tw)
-        tables.append(TableMap(str(t["from"]), target.id, dict(columns)))
-    return Continuation([str(s) for s in sources], mapping["fields"], mapping["values"], tables)
-
-
-def _input_cell(form: FormDef, addr: Any) -> bool:
-    """A field, or a fixed row's cell (``table/row/column``), that the clerk types into."""
-    if not isinstance(addr, str):
-        return False
-    parts = addr.split("/")
-    if len(parts) == 1:
-        return addr in form.fields and not form.fields[addr].computed
-    if len(parts) != 3 or parts[0] not in form.tables:
-        return False
-    t = form.tables[parts[0]]
-    return parts[1] in t.fixed_ids and parts[2] in t.column_ids and t.cell_formula(parts[1], parts[2])[0] == "input"
