@@ -409,3 +409,25 @@ def test_g_level_pairs_and_new_document_skeleton():
     assert problem(ps, "level_pair").level == "error"
     new = DocumentState(load_form(G), Document(G, load_form(G).version)).parts[0]
     assert len(new.data_rows("annual_indicators")) == 9
+
+
+# ---------------------------------------------------------------------------------------
+# the scoring block's keys are checked when the definition loads
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes, needle", [
+    ({"clases": {}}, "不认识的键“clases”"),
+    ({"lower_is_better": "inverse"}, "lower_is_better"),
+    ({"places": "two"}, "places"),
+    ({"bands": [{"name": "达成", "band": "80–100"}]}, "bands"),
+    ({"bands": [{"name": "达成", "band": "[80, 100]", "words": []}]}, "不认识的键“words”"),
+    ({"met_words": "完成"}, "met_words"),
+    ({"negations": ["未", ""]}, "negations"),
+])
+def test_f_a_malformed_scoring_block_is_refused(changes, needle):
+    from desktop.core.errors import DefinitionError
+
+    with pytest.raises(DefinitionError) as exc:
+        _with_scoring(**changes)
+    assert needle in exc.value.text and "scoring" in exc.value.text
