@@ -431,3 +431,27 @@ def test_f_a_malformed_scoring_block_is_refused(changes, needle):
     with pytest.raises(DefinitionError) as exc:
         _with_scoring(**changes)
     assert needle in exc.value.text and "scoring" in exc.value.text
+
+
+# ---------------------------------------------------------------------------------------
+# the document's unit in the printed copies
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["万元", "元"])
+def test_f_pdf_and_workbook_headings_follow_the_document_unit(tmp_path, unit):
+    from openpyxl import load_workbook
+
+    from desktop.export.xlsx import export_xlsx
+    from test_pdf_helpers import content_texts, export_bytes, squeeze
+
+    state = f_state()
+    state.parts[0].set_value("money_unit", unit)
+    other = "元" if unit == "万元" else "万元"
+    pages = "".join(squeeze(t) for t in content_texts(export_bytes(state)[0]))
+    assert f"项目资金（{unit}）" in pages and f"项目资金（{other}）" not in pages
+    assert "{money_unit}" not in pages
+    export_xlsx(state, tmp_path / "f.xlsx")
+    cells = [c.value for ws in load_workbook(tmp_path / "f.xlsx").worksheets if ws.sheet_state == "visible"
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert f"项目资金（{unit}）" in cells and not any("{money_unit}" in c for c in cells)
