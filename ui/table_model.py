@@ -213,7 +213,7 @@ class TableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             f = self.columns[section]
             unit = f.type.unit_label
-            label = self.ps.fill(f.label)
+            label = self.ps.fill(f.label) if "{" in f.label and self.alive() else f.label  # 项目资金（{money_unit}）
             if unit and unit not in label and not self.table.unit:
                 label += f"\n（{unit}）"
             return label
