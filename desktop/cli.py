@@ -29,6 +29,11 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
         (("form",), {"help": "表单标识，见 jixiao forms"}),
         (("-o", "--output"), {"required": True, "help": "输出文件（.json 或草稿 .jxd）"}),
     ]),
+    "continue": ("desktop.commands:cmd_continue", "由申报表生成自评表（项目、资金和年度绩效指标及目标值自动带入）", [
+        (("file",), {"help": "申报表：草稿或 JSON 交换文件（只读取，不修改）"}),
+        (("-o", "--output"), {"required": True, "help": "新的自评表（草稿 .jxd 或 .json）"}),
+        (("--form",), {"help": "要生成的表单标识（可由该申报表生成的表单不止一个时）"}),
+    ]),
     "check": ("desktop.commands:cmd_check", "检查一份表单：列出计算值和问题，有错误时退出码为 1", [
         (("file",), {"help": "JSON 交换文件或草稿文件"}),
         (("--json",), {"action": "store_true", "help": "以 JSON 输出"}),

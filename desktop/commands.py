@@ -7,20 +7,39 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from desktop.core.catalog import all_forms, load_sample
 from desktop.core.engine import DocumentState
+from desktop.core.errors import Code, DocumentError
 from desktop.core.expr import BAD
 from desktop.store.loading import SQLITE_MAGIC, is_draft_file, load_document, load_state, save_document
 
 __all__ = ["SQLITE_MAGIC", "cmd_check", "cmd_forms", "cmd_sample", "is_draft_file", "load_document", "load_state",
            "report", "save_document"]
 
+
 def cmd_forms(args: argparse.Namespace) -> int:
     for form in all_forms():
         parts = f"（每份可含多个{form.part_label}）" if form.multi else ""
-        print(f"{form.id}\t{form.title}\t{form.region} {form.year}\t版本 {form.version}{parts}")
+        print(f"{form.id}\t{form.title}\t{(form.region + ' ' + form.year).strip()}\t版本 {form.version}{parts}")
+    return 0
+
+
+def cmd_continue(args: argparse.Namespace) -> int:
+    """``jixiao continue 申报表 -o 自评表 [--form ID]``: the source is only read."""
+    from desktop.core.continuation import continue_document, pick_target
+
+    out = Path(args.output)
+    if out.exists() or (out.suffix.lower() not in (".jxd", ".json") and out.with_name(out.name + ".jxd").exists()):
+        raise DocumentError(Code.CONTINUE_EXISTS, path=out)
+    source = load_state(args.file)
+    target = pick_target(source.form, all_forms(), args.form)
+    made = continue_document(source, target)
+    save_document(made.document, out)
+    print(f"已由“{source.form.title}”生成“{target.title}”：{out}"
+          f"（带入 {made.fields} 项内容、{made.rows} 行绩效指标及其指标值；请填写实际完成值）")
     return 0
 
 

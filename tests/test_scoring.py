@@ -158,9 +158,11 @@ def test_shenzhen_execution_rate_rule():
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("actual, expected", [("达成年度指标", "10.00"), ("部分达成并具有一定效果", "8.00"),
-                                              ("未达成且效果较差", "6.00"), ("部分达成", "8.00")])
+@pytest.mark.parametrize("actual, expected", [("达成年度指标", "10.00"), ("部分达成并具有一定效果", "7.99"),
+                                              ("未达成且效果较差", "5.99"), ("部分达成", "7.99")])
 def test_national_qualitative_bands(actual, expected):
+    """The top of each band: 达成 [80 %, 100 %] → 10; 部分达成 [60 %, 80 %) and 未达成 [0, 60 %) exclude
+    their upper limit, so the top is one hundredth below it (FORMS.md F)."""
     assert score(NATIONAL, "高于全市平均水平", actual) == D(expected)
 
 
@@ -217,11 +219,11 @@ def _national_state():
 def test_national_rescales_when_indicators_do_not_apply():
     ps = _national_state().parts[0]
     scores = [ps.value(f"ind/{r}/score") for r in ps.data_rows("ind")]
-    # 9.5 + 25 + 25 + 16 + (不适用) + 10 × 85/90
-    assert scores == [D("9.50"), D("25.00"), D("25.00"), D("16.00"), None, D("9.44")]
+    # 9.5 + 25 + 25 + 15.99 (top of [60 %, 80 %) of 20) + (不适用) + 10 × 85/90
+    assert scores == [D("9.50"), D("25.00"), D("25.00"), D("15.99"), None, D("9.44")]
     assert ps.value("applicable") == 90
-    assert ps.value("raw_total") == D("84.94")
-    assert ps.text("total") == "94.38"  # 84.94 / 90 × 100
+    assert ps.value("raw_total") == D("84.93")
+    assert ps.text("total") == "94.37"  # 84.93 / 90 × 100
     assert ps.value("grade") == "优"
 
 
@@ -232,7 +234,7 @@ def test_national_rescaling_follows_edits():
     ps.set_value(f"ind/{eco}/actual", "5个")
     assert ps.value("applicable") == 100
     assert ps.value(f"ind/{eco}/score") == 5
-    assert ps.text("total") == "89.94"
+    assert ps.text("total") == "89.93"
     assert ps.value("grade") == "良"
 
 
@@ -249,18 +251,18 @@ def test_score_override_is_kept_and_shown():
     assert ps.overridable(addr)
     ps.set_override(addr, "14")  # the clerk's own figure inside the 60–80 % band
     assert ps.is_overridden(addr)
-    assert ps.value(addr) == 14 and ps.computed_value(addr) == 16
+    assert ps.value(addr) == 14 and ps.computed_value(addr) == D("15.99")
     assert ps.text(addr) == "14"  # as typed
     assert ps.value("raw_total") == D("82.94")  # the override counts in the totals
     (p,) = [p for p in ps.problems.values() if p.check == "override"]
     assert p.level_text == "提示" and p.addr == addr
-    assert "14" in p.body and "16.00" in p.body
+    assert "14" in p.body and "15.99" in p.body
     assert "“绩效指标”第4行（社会效益）“得分”" in ps.problem_text(p)
     # kept in the document and through the JSON interchange
     data = state.doc.to_dict()
     assert data["parts"][0]["overrides"] == {addr: "14"}
     again = DocumentState(state.form, Document.from_dict(data)).parts[0]
-    assert again.is_overridden(addr) and again.value(addr) == 14 and again.computed_value(addr) == 16
+    assert again.is_overridden(addr) and again.value(addr) == 14 and again.computed_value(addr) == D("15.99")
     # the inputs change: the override stays, the computed value follows
     ps.set_value(f"ind/{social}/actual", "达成年度指标")
     assert ps.value(addr) == 14 and ps.computed_value(addr) == 20

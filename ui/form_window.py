@@ -282,6 +282,11 @@ class FormWindow(QMainWindow):
         self._add(file_menu, "发送邮件（生成带附件的邮件）…", lambda: exports.send_mail(self))
         self._add(file_menu, "打包到 U 盘（PDF + Excel + 草稿）…", lambda: exports.bundle(self))
         self._add(file_menu, "核对 PDF 与本草稿是否同一版本…", lambda: exports.verify_pdf(self))
+        from ui import continue_dialog
+
+        if continue_dialog.can_continue(self.form.id):  # a 申报表: its 自评表 can be made from it
+            file_menu.addSeparator()
+            self._add(file_menu, continue_dialog.MENU_TEXT, self.continue_document)
         file_menu.addSeparator()
         self._add(file_menu, "关闭", self.close, QKeySequence.StandardKey.Close)
         edit = mb.addMenu("编辑(&E)")
@@ -316,6 +321,13 @@ class FormWindow(QMainWindow):
         bar.addAction(self._add(None, "打印预览", lambda: exports.print_preview(self)))
         bar.addAction(self._add(None, "导出 PDF", lambda: exports.export_pdf(self, final=False)))
         bar.addAction(self._add(None, "导出 Excel", lambda: exports.export_xlsx(self)))
+
+    def continue_document(self) -> Any:
+        """文件 → 由申报表生成自评表…: the form that continues this one, its targets filled, in a new draft."""
+        from ui import continue_dialog
+
+        self.flush()
+        return continue_dialog.from_state(self, self.session.state, self.session.path)
 
     def _add(self, menu: Any, text: str, fn: Any, shortcut: Any = None) -> QAction:
         act = QAction(text, self)

@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.forms.setSpacing(2)
         for f in sorted(form_summaries(), key=lambda f: (f["region"], f["year"], f["title"])):
             kind = f"，每份可含多个{f['part_label']}" if f["multi"] else ""
-            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {f['year']} 年版{kind}")
+            edition = f"{f['year']} 年版" if f["year"] else "各年度通用（年度随草稿填写）"
+            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {edition}{kind}")
             if f["document_title"] and f["document_title"] != f["title"]:
                 item.setToolTip(f"{f['document_title']}（含“{f['title']}”）")
             item.setData(FORM_ROLE, f["id"])
@@ -154,7 +155,8 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu("文件(&F)")
         keyed = []
         for text, fn, key in (("新建草稿…", self.new_draft, "New"), ("打开…", self.open_dialog, "Open"),
-                              ("复制为新年度…", self.duplicate_dialog, None), ("设置…", self.settings_dialog, None),
+                              ("复制为新年度…", self.duplicate_dialog, None),
+                              ("由申报表生成自评表…", self.continue_dialog, None), ("设置…", self.settings_dialog, None),
                               ("退出", self.close, "Quit")):
             act = QAction(text, self)
             act.triggered.connect(lambda *_, f=fn: f())
@@ -185,6 +187,12 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "打开草稿", str(user_settings.draft_folder()),
                                               "草稿 (*.jxd);;JSON 交换文件 (*.json)")
         return self.open_path(path) if path else None
+
+    def continue_dialog(self) -> Any:
+        """文件 → 由申报表生成自评表…: choose a 申报表, name the new 自评表, open it."""
+        from ui import continue_dialog
+
+        return continue_dialog.from_file(self, user_settings.draft_folder())
 
     def open_path(self, path: str | Path) -> Any:
         from ui.new_draft import open_session

@@ -100,6 +100,7 @@ class PartView(QScrollArea):
         self.ctx = Ctx(session, part_id, push)
         self.editors: dict[str, QWidget] = {}
         self.tables: dict[str, FormTableView] = {}
+        self.filled: list[tuple[QLabel, str, str]] = []  # headings naming a field, refreshed on change
         self.setObjectName("pageScroll")
         self.setWidgetResizable(True)
         outer = QWidget()
@@ -167,14 +168,18 @@ class PartView(QScrollArea):
             head = QWidget()
             hl = QHBoxLayout(head)
             hl.setContentsMargins(0, 8, 0, 0)
-            title = QLabel(s.title)
+            title = QLabel(self.ps.fill(s.title))
             title.setObjectName("sectionTitle")
             title.setWordWrap(True)
             hl.addWidget(title, 1)
+            if "{" in s.title:
+                self.filled.append((title, s.title, ""))
             if t.unit:
-                unit = QLabel(f"单位：{t.unit}")
+                unit = QLabel(f"单位：{self.ps.fill(t.unit)}")
                 unit.setObjectName("unitNote")
                 hl.addWidget(unit, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+                if "{" in t.unit:
+                    self.filled.append((unit, t.unit, "单位："))
             self.lay.addWidget(head)
             model = TableModel(self.session, self.part_id, t.id, self)
             view = FormTableView(model, self.ctx.push, self)
@@ -233,6 +238,8 @@ class PartView(QScrollArea):
         form = self.session.form
         if self.subtitle is not None:
             self.subtitle.setText(self.ps.fill(form.subtitle))
+        for label, template, prefix in self.filled:  # headings naming a field: 项目资金（{money_unit}）
+            label.setText(prefix + self.ps.fill(template))
         if getattr(self, "sig_unit", None) is not None and form.signatures.unit_field in change.cells:
             self.sig_unit.setText(f"{form.signatures.unit_label}：{self.ps.raw(form.signatures.unit_field).strip()}（盖章）")
 

@@ -213,7 +213,7 @@ class TableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             f = self.columns[section]
             unit = f.type.unit_label
-            label = f.label
+            label = self.ps.fill(f.label) if "{" in f.label and self.alive() else f.label  # 项目资金（{money_unit}）
             if unit and unit not in label and not self.table.unit:
                 label += f"\n（{unit}）"
             return label
@@ -230,6 +230,8 @@ class TableModel(QAbstractTableModel):
         self._marks = None
         if change.everything or (self.part_id, self.table.id) in change.tables:
             self._rows_changed()
+        if change.everything and any("{" in c.label for c in self.columns):  # 项目资金（{money_unit}）
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         prefix = self.table.id + "/"
         hit: list[tuple[int, int]] = []
         for addr in change.repaint:

@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.core.errors import DefinitionError, ExprError, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
-from desktop.core.scoring import RULES, RuleSet, make_rules
+from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
@@ -199,6 +199,7 @@ class FormDef:
     footnote: str = ""
     checks: list[Check] = field(default_factory=list)
     rules: RuleSet = field(default_factory=lambda: make_rules(None))
+    continues: Any = None  # desktop.core.continuation.Continuation: the form(s) this one is made from
     path: str = ""
     # derived
     fields: dict[str, Field] = field(default_factory=dict)
@@ -230,7 +231,7 @@ TABLE_KEYS = {"id", "title", "kind", "columns", "rows", "repeat", "min_rows", "m
 SECTION_KEYS = {"id", "title", "kind", "fields", "columns", "note", "page_break"}
 FORM_KEYS = {"id", "version", "title", "subtitle", "document_title", "region", "year", "orientation",
              "parts", "meta", "signatures", "notes", "footnote", "checks", "scoring", "sections",
-             "description", "$schema"}
+             "continues", "description", "$schema"}
 CHECK_KEYS = {"id", "level", "assert", "message", "when", "cell"}
 ROW_KEYS = {"id", "label", "position", "sum_rows", "cells", "total"}
 
@@ -444,6 +445,8 @@ class _Loader:
         scoring = data.get("scoring")
         try:
             form.rules = make_rules(scoring)
+        except RulesConfigError as exc:
+            raise self.fail(str(exc), "scoring") from None
         except ValueError as exc:
             raise self.fail(message("def_unknown_rules", rules=exc, known="、".join(RULES)), "scoring") from None
         for s in form.sections:
@@ -456,8 +459,23 @@ class _Loader:
                          form.signatures.unit_field or "", "date_field": form.signatures.date_field or ""}.items():
             if fid and fid not in form.fields:
                 raise self.fail(message("def_unknown_ref", ref=fid), key)
+        self.units_from(form)
         self.compile(form)
+        if data.get("continues") is not None:
+            from desktop.core.continuation import load_continues  # the block's keys and checks live there
+
+            form.continues = load_continues(self, data["continues"], form)
         return form
+
+    def units_from(self, form: FormDef) -> None:
+        """An amount's ``unit_from`` names a field of the form offering 万元 and/or 元 (the document's unit)."""
+        for f in form.all_fields():
+            source = getattr(f.type, "unit_from", "")
+            chooser = form.fields.get(source) if source else None
+            if source and (chooser is None or not set(getattr(chooser.type, "options", [])) <= {"万元", "元"}
+                           or not getattr(chooser.type, "options", [])):
+                raise self.fail(message("def_bad_value", key="unit_from", value=source,
+                                        why="应为选项只有“万元”“元”的字段"), f"“{f.label}”({f.id})")
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:

@@ -12,6 +12,7 @@ comes out the same stops the wave.  Checks run in the same way.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -123,6 +124,8 @@ class PartState:
         self._row_index: dict[str, dict[str, Row]] = {}
         self._row_index_len: dict[str, int] = {}
         self._row_numbers: dict[str, dict[str, int]] = {}
+        self._readers: dict[tuple[int, str], Any] = {}
+        self._unit_fields = {getattr(f.type, "unit_from", "") for f in form.all_fields()} - {""}
         self._ensure_structure()
         self._recompute_all()
 
@@ -198,6 +201,11 @@ class PartState:
     def grade(self, total: Any) -> Any:
         return self.form.rules.grade(total)
 
+    def rule(self, name: str, args: list[Any]) -> Any:
+        if any(a is BAD for a in args):
+            return BAD
+        return self.form.rules.call(name, args)
+
     # ------------------------------------------------------------------ cell kinds
     def how(self, addr: str) -> str:
         """'input', 'computed', 'label' or 'none' (a "—" cell) for the cell at ``addr``."""
@@ -244,12 +252,30 @@ class PartState:
                 self._put(Problem("required", "error", addr, message("required")))
             return None
         try:
-            value = f.type.read(raw)
+            value = self._reader(f).read(raw)
         except ReadError as exc:
             self._put(Problem("read", "error", addr, exc.text))
             return BAD
         self._range(addr, f, value)
         return value
+
+    def _reader(self, f: Any) -> Any:
+        """The field's type — with the document's money unit where the definition says ``unit_from``
+        (a 万元 or 元 document: ``12万元`` typed into a 元 document reads 120000)."""
+        source = getattr(f.type, "unit_from", "")
+        if not source:
+            return f.type
+        unit = f.type.unit
+        try:
+            chosen = self.form.fields[source].type.read(self.part.fields.get(source, ""))
+        except (ReadError, KeyError):
+            chosen = None
+        if chosen in ("元", "万元"):
+            unit = chosen
+        key = (id(f.type), unit)
+        if key not in self._readers:
+            self._readers[key] = f.type if unit == f.type.unit else dataclasses.replace(f.type, unit=unit)
+        return self._readers[key]
 
     def _row_is_used(self, addr: str) -> bool:
         """A required column is only required in a data row that has something in it."""
@@ -526,7 +552,7 @@ class PartState:
         value: Any
         if raw.strip():
             try:
-                value = f.type.read(raw)
+                value = self._reader(f).read(raw)
             except ReadError as exc:
                 self._put(Problem("read", "error", addr, exc.text))
                 value = BAD
@@ -567,6 +593,10 @@ class PartState:
             row.cells[c or ""] = raw
         assert self._edit is not None
         self._edit.cells.add(addr)  # the raw text changed: the cell is drawn again even if its value did not
+        if r is None and t in self._unit_fields:  # the document's money unit: every amount reads anew
+            self._recompute_all()
+            self._edit.everything = True
+            return
         key = key_of(addr)
         value = self._read_input(addr, raw)
         glob: set = set()
@@ -732,7 +762,7 @@ class PartState:
         number = self._row_number(t, r)
         label = self.row_label(t, r)
         name = f"（{label[:20]}）" if label and c != table.label_column else ""
-        return f"“{table.title}”第{number}行{name}“{col.label}”"
+        return f"“{self.fill(table.title)}”第{number}行{name}“{self.fill(col.label)}”"
 
     def _row_number(self, tid: str, rid: str) -> int:
         """A row's printed number (1-based), from a cache rebuilt when the table's rows change."""
@@ -773,7 +803,10 @@ class PartState:
         return self.raw(fid).strip() if fid else ""
 
     def fill(self, template: str) -> str:
-        """A definition's text with ``{field}`` replaced by what was typed (subtitles such as （{year}年度）)."""
+        """A definition's text with ``{field}`` replaced by what was typed (subtitles such as （{year}年度）,
+        headings such as 项目资金（{money_unit}）)."""
+        if "{" not in template:
+            return template
         return _FIELD_PLACEHOLDER.sub(lambda m: self.raw(m.group(1)).strip() if m.group(1) in self.form.fields
                                       else m.group(0), template)
 

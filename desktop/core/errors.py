@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "too_many_decimals": "“{text}”小数位过多（最多 {decimals} 位）",
     "wrong_unit": "“{text}”的单位“{unit}”与本栏单位“{expected}”不符",
     "too_long": "内容过长（{length} 字，最多 {limit} 字）",
+    "bad_target": "“{text}”不能读作指标值：定量指标写运算符、数字和单位（如 ≥50个、≤90万元、=100%），定性指标写文字（如 效果明显）",
     # --- checks -----------------------------------------------------------------------
     "required": "必须填写",
     "below_min": "不应小于 {limit}（现为 {value}）",
@@ -144,6 +145,13 @@ MESSAGES: dict[str, str] = {
     "too_big": "草稿“{name}”超出了本程序能处理的范围，为安全起见不打开：{why}；原文件未做改动",
     "bad_value": "草稿“{name}”中有本程序不能读取的内容：{why}；原文件未做改动，请向发送方重新索取",
     "not_regular": "“{name}”不是普通文件（{what}），不能作为草稿打开",
+    # --- making one form from another (申报表 → 自评表) -----------------------------------
+    "continue_none": "没有可由“{source}”（{source_id}）生成的表单",
+    "continue_several": "有多个表单可由“{source}”生成：{forms}；请指定要生成哪一个（--form）",
+    "continue_not_from": "“{target}”（{target_id}）不能由“{source}”（{source_id}）生成",
+    "continue_parts": "“{source}”有 {n} 个项目，而“{target}”每份只有一个项目；请每个项目分别生成",
+    "continue_bad_map": "表单 {target} 的 continues 引用了“{source}”中不存在的“{ref}”",
+    "continue_exists": "文件 {path} 已经存在；请换一个文件名",
 }
 
 # Every key once: the drafts' keys must not shadow the others'.

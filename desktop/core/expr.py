@@ -366,6 +366,7 @@ class Context(Protocol):  # pragma: no cover - typing only
     def data_rows(self, tid: str) -> list[str]: ...
     def score(self, args: list[Any]) -> Any: ...
     def grade(self, total: Any) -> Any: ...
+    def rule(self, name: str, args: list[Any]) -> Any: ...
     memo: dict
 
 
@@ -513,7 +514,7 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "sum": (1, 2), "count": (1, 2), "min": (1, None), "max": (1, None),
     "abs": (1, 1), "round": (1, 2), "if": (3, 3), "ratio": (2, 2), "coalesce": (1, None),
     "isblank": (1, 1), "share": (2, 3), "score": (3, 5), "rowno": (0, 0), "len": (1, 1),
-    "grade": (1, 1),
+    "grade": (1, 1), "qgrade": (2, 2), "band": (3, 3), "inband": (4, 4),
 }
 
 
@@ -809,6 +810,19 @@ class _Compiler:
     def f_grade(self, fns: list[Fn]) -> Fn:
         (f,) = fns
         return lambda ctx, row: ctx.grade(_num(f(ctx, row)))
+
+    def _rule(self, name: str, fns: list[Fn]) -> Fn:
+        """The rule set's 定性 band functions: qgrade, band, inband (see desktop.core.scoring)."""
+        return lambda ctx, row: ctx.rule(name, [f(ctx, row) for f in fns])
+
+    def f_qgrade(self, fns: list[Fn]) -> Fn:
+        return self._rule("qgrade", fns)
+
+    def f_band(self, fns: list[Fn]) -> Fn:
+        return self._rule("band", fns)
+
+    def f_inband(self, fns: list[Fn]) -> Fn:
+        return self._rule("inband", fns)
 
 
 def compile_expr(source: str, scope: Scope) -> Compiled:

@@ -49,6 +49,19 @@ UNIT_ALIASES = {
     "万人次": "万人次",
     "平方米": "平方米",
     "公里": "公里",
+    "千米": "公里",
+    "米": "米",
+    "处": "处",
+    "户": "户",
+    "所": "所",
+    "座": "座",
+    "辆": "辆",
+    "亩": "亩",
+    "公顷": "公顷",
+    "吨": "吨",
+    "份": "份",
+    "册": "册",
+    "批": "批",
 }
 _UNITS_RE = "|".join(sorted((re.escape(u) for u in UNIT_ALIASES), key=len, reverse=True))
 
@@ -307,6 +320,16 @@ def read_target(text: str) -> Target:
         return Target(raw, None, None, "", read_date(core.strip()))
     except ReadError:
         return Target(raw)
+
+
+def looks_quantitative(text: str) -> bool:
+    """Text written like a 定量 target — an operator first (≥, <, =, 不低于 + a digit …) — that
+    :func:`read_target` could not read as one (a unit it does not know, a number in words)."""
+    s = normalize(text)
+    if s[:1] in "≥≤<>=＝":
+        return True
+    return any(s.startswith(w) and len(s) > len(w) and (s[len(w)].isdigit() or s[len(w)] in ".+-")
+               for w in _PREFIX_WORDS)
 
 
 def read_actual(text: str) -> Quantity | PartialDate | str:

@@ -136,7 +136,7 @@ class Number(FieldType):
 
     @property
     def unit_label(self) -> str:
-        return self.unit
+        return "" if getattr(self, "unit_from", "") else self.unit  # a document's own unit is in its heading
 
 
 @dataclass
@@ -157,8 +157,10 @@ class Amount(Number):
 
     name: ClassVar[str] = "amount"
     example: ClassVar[str] = "１２３，４５６．７８"
+    options_allowed: ClassVar[tuple[str, ...]] = Number.options_allowed + ("unit_from",)
     unit: str = "万元"
     decimals: int | None = 2
+    unit_from: str = ""  # a field holding the document's money unit (万元 / 元); ``unit`` is its default
 
 
 @dataclass
@@ -279,9 +281,14 @@ class TargetType(FieldType):
 
     name: ClassVar[str] = "target"
     example: ClassVar[str] = "≥50个"
+    options_allowed: ClassVar[tuple[str, ...]] = ("strict",)
+    strict: bool = False  # an operator with no readable number and unit (≥五十个) is an 错误, not 定性
 
     def read(self, raw: str) -> Any:
-        return reading.read_target(raw)
+        target = reading.read_target(raw)
+        if self.strict and not target.quantitative and target.when is None and reading.looks_quantitative(raw):
+            raise ReadError("bad_target", text=raw.strip())
+        return target
 
     def format(self, value: Any, computed: bool = True) -> str:
         if isinstance(value, Target):
@@ -334,10 +341,12 @@ _OPTION_KINDS: dict[str, tuple[Any, str]] = {
     "max_decimals": (lambda v: v is None or (_is_int(v) and 0 <= v <= 12), "应为 0–12 的整数"),
     "thousands": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "sign": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "strict": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "boxes": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "free": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "unit": (lambda v: isinstance(v, str), "应为文字"),
     "hint": (lambda v: isinstance(v, str), "应为文字"),
+    "unit_from": (lambda v: isinstance(v, str) and bool(v), "应为字段标识"),
     "options_from": (lambda v: isinstance(v, str), "应为文字"),
     "options": (lambda v: isinstance(v, list) and all(isinstance(o, str) and o.strip() for o in v),
                 "应为非空文字的列表"),

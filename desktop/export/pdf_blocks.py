@@ -207,9 +207,9 @@ class StoryBuilder:
         widths = [c.width or 1.0 for c in cols]
         header: list[GRow] = []
         if title_row and t.title and t.title not in [c.label for c in cols]:
-            unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
-            header.append(self._title_row(t.title, len(cols), "表头", unit))
-        header.append(GRow([Cell(i, self.note(c.label, "表头"), align="center", label=True)
+            unit = "" if any(t.unit and t.unit in c.label for c in cols) else ps.fill(t.unit)
+            header.append(self._title_row(ps.fill(t.title), len(cols), "表头", unit))
+        header.append(GRow([Cell(i, self.note(ps.fill(c.label), "表头"), align="center", label=True)
                             for i, c in enumerate(cols)]))
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         rows: list[GRow] = []

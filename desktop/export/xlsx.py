@@ -293,9 +293,9 @@ class SheetBuilder:
         cols = [c for c in t.columns if c.print]
         bounds = _bounds(spans([c.width or 1.0 for c in cols], self.G))
         if title_row and t.title and t.title not in [c.label for c in cols]:
-            unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
-            self.title_row(t.title, unit)
-        self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], c.label, style="label", align="center")
+            unit = "" if any(t.unit and t.unit in c.label for c in cols) else ps.fill(t.unit)
+            self.title_row(ps.fill(t.title), unit)
+        self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], ps.fill(c.label), style="label", align="center")
                      for i, c in enumerate(cols)])
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         group: list = []
