@@ -6,6 +6,8 @@ lives in one place (the pyxform way).
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 MESSAGES: dict[str, str] = {
     # --- reading what the clerk typed -------------------------------------------------
     "not_number": "“{text}”不是有效的数字",
@@ -31,13 +33,16 @@ MESSAGES: dict[str, str] = {
     "def_not_json": "不是有效的 JSON（第 {line} 行第 {col} 列：{msg}）",
     "def_missing": "缺少“{key}”",
     "def_bad_value": "“{key}”的值 {value!r} 无效：{why}",
-    "def_unknown_key": "不认识的键“{key}”",
-    "def_unknown_type": "未知的字段类型“{type}”（可用：{types}）",
+    "def_unknown_key": "不认识的键“{key}”{hint}",
+    "def_bad_type": "{block}的“{key}”的值 {value!r} 无效：应为{expected}",
+    "def_did_you_mean": "，您是不是想写“{guess}”？",
+    "def_no_such": "“{key}”引用了不存在的{what}“{ref}”{hint}",
+    "def_unknown_type": "未知的字段类型“{type}”（可用：{types}）{hint}",
     "def_duplicate": "标识“{id}”重复",
     "def_bad_id": "标识“{id}”只能由字母、数字、下划线组成，且不能以数字开头",
-    "def_unknown_ref": "公式引用了不存在的“{ref}”",
+    "def_unknown_ref": "公式引用了不存在的“{ref}”{hint}",
     "def_cycle": "公式循环引用：{cycle}",
-    "def_unknown_rules": "未知的评分规则“{rules}”（可用：{known}）",
+    "def_unknown_rules": "未知的评分规则“{rules}”（可用：{known}）{hint}",
     "def_example": "示例“{example}”不能按本栏类型读取：{why}",
     # --- expressions ------------------------------------------------------------------
     "expr_syntax": "公式“{source}”第 {pos} 个字符处有误：{why}",
@@ -55,7 +60,22 @@ MESSAGES: dict[str, str] = {
 
 
 def message(msg_id: str, /, **values: object) -> str:
+    if "{hint}" in MESSAGES[msg_id]:
+        values.setdefault("hint", "")
     return MESSAGES[msg_id].format(**values)
+
+
+def did_you_mean(word: object, candidates: "Iterable[str]") -> str:
+    """``，您是不是想写“classes”？`` for a near miss among ``candidates``, else ''."""
+    import difflib
+
+    if not isinstance(word, str) or not word:
+        return ""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    if not close:
+        low = {c.lower(): c for c in candidates}
+        close = [low[word.lower()]] if word.lower() in low else []
+    return message("def_did_you_mean", guess=close[0]) if close else ""
 
 
 class JixiaoError(Exception):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Protocol
 
-from desktop.core.errors import ExprError, message
+from desktop.core.errors import ExprError, did_you_mean, message
 from desktop.core.reading import PartialDate, round_half_up
 
 
@@ -554,19 +554,31 @@ class _Compiler:
             if name in scope.fields:
                 self.deps.add(("F", name))
                 return lambda ctx, row: ctx.field(name)
-            raise self.err(node, message("def_unknown_ref", ref=name))
+            near = set(scope.fields)
+            for tid in (agg, scope.row_table):
+                if tid is not None:
+                    near |= scope.tables[tid].columns
+            raise self.err(node, message("def_unknown_ref", ref=name, hint=did_you_mean(name, near)))
         table = scope.tables.get(name)
         if table is None or node.col not in table.columns:
             shown = f"{name}[{node.row}].{node.col}" if node.row else f"{name}.{node.col}"
-            raise self.err(node, message("def_unknown_ref", ref=shown))
+            raise self.err(node, message("def_unknown_ref", ref=shown, hint=self._near(name, node.col)))
         col = node.col
         if node.row is None:
             raise self.err(node, message("expr_column_only_in_aggregate", ref=f"{name}.{col}"))
         rid = node.row
         if rid not in table.fixed_rows:
-            raise self.err(node, message("def_unknown_ref", ref=f"{name}[{rid}].{col}"))
+            raise self.err(node, message("def_unknown_ref", ref=f"{name}[{rid}].{col}",
+                                         hint=did_you_mean(rid, table.fixed_rows)))
         self.deps.add(("X", name, rid, col))
         return lambda ctx, row: ctx.cell(name, rid, col)
+
+    def _near(self, tid: str, col: str | None) -> str:
+        """The suggestion for an unknown ``table.column``: the table's name, else the column's."""
+        table = self.scope.tables.get(tid)
+        if table is None:
+            return did_you_mean(tid, self.scope.tables)
+        return did_you_mean(col, table.columns)
 
     def _column(self, node: Node) -> tuple[str, str | None]:
         """The (table, column) an aggregate ranges over: ``t.col`` or a bare table ``t``."""
@@ -576,7 +588,8 @@ class _Compiler:
             if node.col is not None:
                 table = self.scope.tables.get(node.name)
                 if table is None or node.col not in table.columns:
-                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}"))
+                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}",
+                                                 hint=self._near(node.name, node.col)))
                 return node.name, node.col
         raise self.err(node, "应为表格的一列（如 表.列）")
 
