@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.core.catalog import all_forms, load_form, load_sample
+from desktop.core.catalog import form_for, load_sample
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
 from desktop.core.errors import DocumentError, message
@@ -46,7 +46,7 @@ def load_document(path: str | Path) -> Document:
 
 def load_state(path: str | Path) -> DocumentState:
     doc = load_document(path)
-    return DocumentState(load_form(doc.form_id), doc)
+    return DocumentState(form_for(doc), doc)
 
 
 def save_document(doc: Document, path: str | Path) -> None:
@@ -61,9 +61,14 @@ def save_document(doc: Document, path: str | Path) -> None:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    for form in all_forms():
+    from desktop.core.catalog import form_ids, load_form, newest
+    from desktop.forms.installed import origin_text
+
+    for fid in form_ids():
+        form, file = load_form(fid), newest(fid)
         parts = f"（每份可含多个{form.part_label}）" if form.multi else ""
-        print(f"{form.id}\t{form.title}\t{form.region} {form.year}\t版本 {form.version}{parts}")
+        print(f"{form.id}\t{form.title}\t{form.region} {form.year}\t版本 {form.version}{parts}\t"
+              f"{origin_text(file) if file else ''}")
     return 0
 
 

@@ -21,6 +21,7 @@ from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PLACEHOLDER = re.compile(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}")  # {formula} in a check's message
 
 
 @dataclass
@@ -468,7 +469,7 @@ class _Loader:
         chk.compiled = comp(chk.assert_, scope, where)
         if chk.when:
             chk.compiled_when = comp(chk.when, scope, where + " when")
-        for name in re.findall(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}", chk.message):
+        for name in PLACEHOLDER.findall(chk.message):
             chk.refs[name] = comp(name, scope, where + " message")
         if chk.cell is not None and not _cell_exists(chk.cell, scope, table, self.tables):
             near = table.column_ids if table is not None else _cell_names(scope, self.tables)
@@ -532,6 +533,11 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
         raise
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape the checks above did not foresee
         raise DefinitionError(message("doc_bad", why=f"{type(exc).__name__}: {exc}"), "", file) from None
+
+
+def check_field(data: dict, file: str = "") -> Field:
+    """One field or column on its own (keys, type, options, example); DefinitionError if malformed."""
+    return _Loader(file).field(data, "", unique=False)
 
 
 def is_label_type(f: Field) -> bool:

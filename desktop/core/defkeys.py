@@ -99,7 +99,7 @@ SIGNATURES = {
 }
 
 SCORING = {
-    "rules": Key("text", "评分规则"),
+    "rules": Key("text", "评分规则", default="proportional"),
     "places": Key("int", "得分小数位", default=2),
     "classes": Key("text_map", "类别"),
 }
