@@ -101,7 +101,10 @@ def did_you_mean(word: object, candidates: "Iterable[str]") -> str:
 
     if not isinstance(word, str) or not word:
         return ""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    cutoff = 0.5 if len(word) <= 4 else 0.6  # 提式 → 提示: one character of two differs
+    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c[:1] == word[:1], c) for c in set(candidates)]
+    scored = [s for s in scored if s[0] >= cutoff]
+    close = [max(scored)[2]] if scored else []
     if not close:
         low = {c.lower(): c for c in candidates}
         close = [low[word.lower()]] if word.lower() in low else []

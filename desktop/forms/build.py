@@ -181,6 +181,10 @@ class Reader:
         data = self.from_row(row, S.FIELD_COLS)
         if "type" in data:
             data["type"] = S.word_of("type", data["type"])
+            words = S.WORDS["type"]
+            if data["type"] not in words:
+                self.problem(row, "类型", message("def_unknown_type", type=data.pop("type"), types="、".join(
+                    words.values()), hint=did_you_mean(row.get("类型"), [*words.values(), *words])))
         if "options" in data:
             name = data["options"]
             if name in lists:
@@ -298,7 +302,7 @@ def build_workbook(path: str | Path) -> dict:
     from desktop.forms.lint import check_built
 
     data, reader = read_workbook(path)
-    if not reader.problems:
+    if data:
         check_built(data, reader)
     if reader.problems:
         raise WorkbookProblems(Path(path).name, reader.problems)

@@ -38,7 +38,7 @@ class _Checker:
                 try:
                     check_field(f, self.reader.file)
                 except DefinitionError as exc:
-                    self.report(f, key_in(exc.problem, f) or key_in(exc.problem, S.FIELD_KEYS), exc.problem)
+                    self.report(f, _key_named(exc.problem, f), exc.problem)
 
     def formulas(self) -> None:
         tables = {t["id"]: TableScope({c.get("id") for c in t["columns"]}, {r.get("id") for r in t.get("rows", [])})
@@ -84,11 +84,23 @@ class _Checker:
         return True
 
 
+def _key_named(problem: str, data: dict) -> str | None:
+    """The key a loader message is about: named in it, or whose value it quotes."""
+    found = key_in(problem, data) or key_in(problem, S.FIELD_KEYS)
+    if found:
+        return found
+    for key, value in data.items():
+        if isinstance(value, (str, int, float)) and f"“{value}”" in problem:
+            return key
+    return None
+
+
 def check_built(data: dict, reader: Reader) -> None:
     """Add to ``reader.problems`` everything the loader refuses in ``data``, at its cell where it can."""
     checker = _Checker(data, reader)
+    structural = bool(reader.problems)  # a row left out: formulas naming it would be wrongly refused
     checker.fields()
-    if not reader.problems:
+    if not structural:
         checker.formulas()
     if reader.problems:
         return
