@@ -70,6 +70,8 @@ class Reader:
         self.problems: list[Problem] = []
         self.rows: dict[str, list[Row]] = {name: [] for name in S.SHEET_ORDER}
         self.origin: dict[int, Row] = {}  # id(built dict) -> the row it came from
+        self.item_rows: dict[tuple[str, str], Row] = {}  # (block, key) -> its 表单/评分 row
+        self.cell_rows: dict[tuple[str, str, str], Row] = {}  # (table, fixed row, column) -> its 单元格 row
 
     def problem(self, row: Row | None, heading: str, text: str, sheet: str = "") -> None:
         if row is None:
@@ -142,6 +144,7 @@ class Reader:
                 continue
             block, key, spec = items[item]
             target = out.setdefault(block, {})
+            self.item_rows.setdefault((block, key), row)
             try:
                 if spec.kind == "texts":
                     target.setdefault(key, []).append(S.from_cell(row.raw.get(S.VALUE), TEXT) or "")
@@ -192,6 +195,7 @@ class Reader:
             else:
                 self.problem(row, "选项", message("wb_no_such", what="选项列表", ref=name,
                                                   hint=did_you_mean(name, lists)))
+                del data["options"]
         return data
 
     def assemble(self) -> dict:
@@ -259,7 +263,7 @@ class Reader:
                 formula = r.get(S.FORMULA)
                 cells = fixed[rid].setdefault("cells", {})
                 cells[str(r.get(S.COLUMN_REF))] = None if formula == S.DASH else (formula or "")
-                self.origin[id(cells)] = r
+                self.cell_rows[(tid, str(rid), str(r.get(S.COLUMN_REF)))] = r
         for tid, rows in self.by(S.INITIAL, S.TABLE_REF, tables, "表格").items():
             grouped: dict[int, dict[str, str]] = {}
             for r in rows:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.definition import PLACEHOLDER, check_field, parse_definition
-from desktop.core.errors import DefinitionError, DocumentError, ExprError, message
+from desktop.core.errors import DefinitionError, DocumentError, ExprError, did_you_mean, message
 from desktop.core.expr import Scope, TableScope, compile_expr
 from desktop.forms import sheets as S
 from desktop.forms.build import Reader, Row, build_workbook, definition_error_text, key_in
@@ -40,6 +40,42 @@ class _Checker:
                 except DefinitionError as exc:
                     self.report(f, _key_named(exc.problem, f), exc.problem)
 
+    def ref(self, obj: Any, key: str, value: Any, known: Any, what: str) -> None:
+        if value is not None and value not in known:
+            self.report(obj, key, message("def_no_such", key=key, what=what, ref=value,
+                                          hint=did_you_mean(value, [str(k) for k in known])))
+
+    def refs(self) -> None:
+        """References to fields, columns and fixed rows, each at its own cell."""
+        names = {f.get("id") for s in self.data["sections"] for f in s.get("fields", [])}
+        cells = set(names)
+        for t in (s for s in self.data["sections"] if s.get("kind") == "table"):
+            cols = {c.get("id") for c in t["columns"]}
+            rows = {r.get("id") for r in t.get("rows", [])}
+            cells |= {f"{t['id']}/{r}/{c}" for r in rows for c in cols}
+            for key in ("label_column", "group_column"):
+                self.ref(t, key, t.get(key), cols, "列")
+            for cid in t.get("sum_columns") or []:
+                self.ref(t, "sum_columns", cid, cols, "列")
+            for r in t.get("rows", []):
+                for rid in r.get("sum_rows") if isinstance(r.get("sum_rows"), list) else []:
+                    self.ref(r, "sum_rows", rid, rows, "固定行")
+                for cid in r.get("cells", {}):
+                    if cid not in cols:
+                        self.reader.problem(self.reader.cell_rows.get((t["id"], r["id"], cid)), S.COLUMN_REF, message(
+                            "def_no_such", key="cells", what="列", ref=cid, hint=did_you_mean(cid, cols)))
+            for chk in t.get("row_checks", []):
+                self.ref(chk, "cell", chk.get("cell"), cols, "单元格")
+        for chk in self.data.get("checks", []):
+            self.ref(chk, "cell", chk.get("cell"), cells, "单元格")
+        for block, keys in (("meta", ("unit", "year", "project")), ("parts", ("name_field",)),
+                            ("signatures", ("unit_field", "date_field"))):
+            for key in keys:
+                fid = (self.data.get(block) or {}).get(key)
+                if fid is not None and fid not in names:
+                    self.reader.problem(self.reader.item_rows.get((block, key)), S.VALUE, message(
+                        "def_no_such", key=key, what="字段", ref=fid, hint=did_you_mean(fid, names)))
+
     def formulas(self) -> None:
         tables = {t["id"]: TableScope({c.get("id") for c in t["columns"]}, {r.get("id") for r in t.get("rows", [])})
                   for t in self.data["sections"] if t.get("kind") == "table"}
@@ -55,10 +91,13 @@ class _Checker:
                 self.compile(c, "formula", row_scope)
                 self.compile(c, "input_when", row_scope)
             for r in section.get("rows", []):
-                cells = r.get("cells", {})
-                for cid, formula in cells.items():
-                    if formula:
-                        self.compile_text(cells, formula, row_scope, "")
+                for cid, formula in r.get("cells", {}).items():
+                    try:
+                        if formula:
+                            compile_expr(formula, row_scope)
+                    except ExprError as exc:
+                        self.reader.problem(self.reader.cell_rows.get((section["id"], r["id"], cid)), S.FORMULA,
+                                            exc.text)
             for chk in section.get("row_checks", []):
                 self.check(chk, row_scope)
         for chk in self.data.get("checks", []):
@@ -101,6 +140,7 @@ def check_built(data: dict, reader: Reader) -> None:
     structural = bool(reader.problems)  # a row left out: formulas naming it would be wrongly refused
     checker.fields()
     if not structural:
+        checker.refs()
         checker.formulas()
     if reader.problems:
         return

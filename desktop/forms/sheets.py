@@ -132,7 +132,10 @@ def from_cell(value: Any, spec: Key, key: str = "") -> Any:
             raise CellProblem("非负整数" if kind == "int" else "数字")
         return number
     if kind == "enum":
-        return word_of(key, _plain(value))
+        word = word_of(key, _plain(value))
+        if word not in spec.choices:
+            raise CellProblem(" 或 ".join(WORDS.get(key, {}).get(c, c) for c in spec.choices))
+        return word
     if kind == "scalar":
         return value if isinstance(value, (int, float)) and not isinstance(value, bool) else _plain(value)
     if kind in ("refs",):
