@@ -12,12 +12,15 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.core.definition import FormDef, load_definition
 from desktop.core.document import Document
 from desktop.core.errors import DocumentError, message
 from desktop.core.interchange import version_key
 from desktop.resources import resource_path
+
+if TYPE_CHECKING:  # pragma: no cover - the definitions' loader is imported when a form is loaded
+    from desktop.core.definition import FormDef
 
 SHIPPED, INSTALLED = "shipped", "installed"
 
@@ -105,25 +108,27 @@ def newest(form_id: str) -> FormFile | None:
     return files[-1] if files else None
 
 
-def load_form(form_id: str, version: str = "") -> FormDef:
+def load_form(form_id: str, version: str = "") -> "FormDef":
     """The form's newest definition, or ``version`` when that one is kept."""
     return _load(form_id, version or "", _user_dir())
 
 
 @lru_cache(maxsize=None)
-def _load(form_id: str, version: str, user_dir: str) -> FormDef:
+def _load(form_id: str, version: str, user_dir: str) -> "FormDef":
+    from desktop.core.definition import load_definition
+
     path = form_path(form_id, version)
     if path is None:
         raise DocumentError(message("doc_unknown_form", form=form_id))
     return load_definition(path)
 
 
-def form_for(doc: Document) -> FormDef:
+def form_for(doc: Document) -> "FormDef":
     """The definition a document was made with, when it is kept; else the newest."""
     return load_form(doc.form_id, doc.form_version)
 
 
-def all_forms() -> list[FormDef]:
+def all_forms() -> list["FormDef"]:
     return [load_form(fid) for fid in form_ids()]
 
 

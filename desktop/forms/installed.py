@@ -42,7 +42,7 @@ class Installed:
 
 
 def user_forms_dir() -> Path:
-    from desktop.store.library import data_dir
+    from desktop.paths import data_dir
 
     return data_dir() / "forms"
 
@@ -94,14 +94,16 @@ def check_upgrade(definition: dict) -> str:
     return there.version
 
 
-def install(source: str | Path) -> Installed:
-    """Install a ``.json`` definition or a ``.xlsx`` form workbook (checked completely first)."""
+def install(source: str | Path, definition: dict | None = None) -> Installed:
+    """Install a ``.json`` definition or a ``.xlsx`` form workbook (checked completely first, unless
+    the caller passes the ``definition`` it has just read from it)."""
     from desktop.forms.lint import read_source
 
     path = Path(source)
     if not path.is_file():
         raise InstallError(message("doc_unreadable", path=path, why="文件不存在"))
-    definition = read_source(path)
+    if definition is None:
+        definition = read_source(path)
     previous = check_upgrade(definition)
     fid, version = str(definition["id"]), str(definition["version"])
     target = user_forms_dir() / fid / f"{version}.json"

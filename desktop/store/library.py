@@ -21,21 +21,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
+from desktop.paths import data_dir
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError
 
 RECENT_MAX = 30
-
-
-def data_dir() -> Path:
-    env = os.environ.get("JIXIAO_HOME")
-    if env:
-        return Path(env)
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-        return Path(base) / "jixiao"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "jixiao"
 
 
 @dataclass
