@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "wb_not_listed": "{what}“{ref}”没有列在工作表“{sheet}”中",
     "wb_no_fields": "分节“{id}”没有字段（请在工作表“字段”中填写）",
     "wb_no_columns": "表格“{id}”没有列（请在工作表“列”中填写）",
+    "wb_too_many_rows": "超过 {limit} 行，其余的行没有读取",
     "wb_problems": "共 {count} 个问题",
     "form_installed": "已安装表单“{title}”（{id}，版本 {version}）",
     "form_upgraded": "已把表单“{title}”（{id}）由版本 {old} 升级到 {version}；旧版本仍保留，用它填写的草稿照常打开",

@@ -97,7 +97,7 @@ class Reader:
             headings: dict[int, str] = {}
             for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 if n > MAX_ROWS:
-                    self.problem(None, "", f"超过 {MAX_ROWS} 行，其余未读", name)
+                    self.problem(None, "", message("wb_too_many_rows", limit=MAX_ROWS), name)
                     break
                 if n == 1:
                     for i, v in enumerate(values):
