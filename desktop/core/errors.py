@@ -103,7 +103,8 @@ def did_you_mean(word: object, candidates: "Iterable[str]") -> str:
     if not isinstance(word, str) or not word:
         return ""
     cutoff = 0.5 if len(word) <= 4 else 0.6  # 提式 → 提示: one character of two differs
-    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c[:1] == word[:1], c) for c in set(candidates)]
+    candidates = {c for c in candidates if isinstance(c, str)}
+    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c[:1] == word[:1], c) for c in candidates]
     scored = [s for s in scored if s[0] >= cutoff]
     close = [max(scored)[2]] if scored else []
     if not close:
