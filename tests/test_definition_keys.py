@@ -141,6 +141,8 @@ CASES = [
     case("check-cell", lambda d: d["checks"][0].update(cell="budgte"), "不存在的单元格“budgte”", f"{MEANT}“budget”"),
     case("check-cell-fixed", lambda d: d["checks"][0].update(cell="items/total/amuont"), "items/total/amuont",
          f"{MEANT}“items/total/amount”"),
+    case("options-from", lambda d: _field(d, 0).update(type="choice", options_from="items.nmae"),
+         "“options_from”引用了不存在的表格的列“items.nmae”", f"{MEANT}“items.name”"),
     case("field-type", lambda d: _field(d).update(type="amout"), "未知的字段类型“amout”", f"{MEANT}“amount”"),
 ]
 

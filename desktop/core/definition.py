@@ -406,6 +406,10 @@ class _Loader:
             for f in s.fields:
                 form.fields[f.id] = f
         form.checks = [self.check(c, f"校验{i + 1}") for i, c in enumerate(data.get("checks", []))]
+        columns = [f"{t.id}.{c}" for t in form.tables.values() for c in t.column_ids]
+        for f in form.all_fields():
+            self.ref(getattr(f.type, "options_from", "") or None, columns, "表格的列", "options_from",
+                     f"“{f.label}”({f.id})")
         refs = [("meta", k, v) for k, v in form.meta.items()] + [
             ("parts", "name_field", form.part_name_field), ("signatures", "unit_field", form.signatures.unit_field),
             ("signatures", "date_field", form.signatures.date_field)]
