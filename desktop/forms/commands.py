@@ -37,17 +37,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_workbook(args: argparse.Namespace) -> int:
     from desktop.forms.lint import read_source
-    from desktop.forms.workbook import workbook_bytes
+    from desktop.forms.workbook import write_workbook
 
     try:
         data = read_source(args.source)
     except (WorkbookProblems, DefinitionError) as exc:
         return _problems(exc)
-    from desktop.export.filenames import write_file_atomically
-
-    write_file_atomically(args.output, workbook_bytes(data),
-                          lambda why: JixiaoError(message("form_write_failed", path=args.output, why=why)),
-                          "（文件可能正在被 Excel 打开）")
+    write_workbook(data, args.output)
     print(f"已写出 {args.output}")
     return 0
 

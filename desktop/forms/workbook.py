@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.defkeys import Key
+from desktop.core.errors import JixiaoError, message
 from desktop.forms import sheets as S
 from desktop.forms.canonical import canonical
 
@@ -115,7 +116,8 @@ def workbook_bytes(definition: dict) -> bytes:
     """The form workbook of a (valid) definition, as .xlsx bytes."""
     data = canonical(definition)
     w = _Writer()
-    w.sheet(S.FORM_SHEET)
+    for name in S.SHEET_ORDER:  # every sheet is there, empty ones too, so an author sees the headings
+        w.sheet(name)
     w.key_rows(S.FORM_SHEET, S.form_items(), {"form": data, **{b: data.get(b, {}) for b in S.FORM_BLOCKS[1:]}})
     for s in data["sections"]:
         if s.get("kind") == "table":
@@ -129,14 +131,10 @@ def workbook_bytes(definition: dict) -> bytes:
     for chk in data.get("checks", []):
         w.check(chk, None)
     if "scoring" in data:
-        w.sheet(S.SCORING)
         w.key_rows(S.SCORING, S.scoring_items(), {"scoring": data["scoring"]})
     for list_name, options in w.lists.items():
         for option in options:
             w.row(S.CHOICES, {S.LIST_NAME: list_name, S.CHOICE: option})
-    for name in S.SHEET_ORDER:  # every sheet is there, empty ones too, so an author sees the headings
-        w.sheet(name)
-    w.wb._sheets.sort(key=lambda ws: S.SHEET_ORDER.index(ws.title))
     w.wb.properties.title = str(data.get("title", ""))
     w.wb.properties.keywords = "jixiao-form-workbook"
     buffer = io.BytesIO()
@@ -148,4 +146,5 @@ def write_workbook(definition: dict, path: str | Path) -> None:
     from desktop.export.filenames import write_file_atomically
 
     write_file_atomically(path, workbook_bytes(definition),
-                          lambda reason: OSError(f"无法写入 {path}：{reason}"), "（文件可能正在被 Excel 打开）")
+                          lambda why: JixiaoError(message("form_write_failed", path=path, why=why)),
+                          "（文件可能正在被 Excel 打开）")
