@@ -13,7 +13,7 @@ from typing import Any
 from desktop.core.catalog import form_for, load_sample
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import DocumentError, JixiaoError, message
 from desktop.core.expr import BAD
 from desktop.core.interchange import read_json, write_json
 
@@ -65,7 +65,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from desktop.forms.installed import origin_text
 
     for fid in form_ids():
-        form, file = load_form(fid), newest(fid)
+        file = newest(fid)
+        try:
+            form = load_form(fid)
+        except JixiaoError as exc:  # an installed file damaged since: listed with its problem
+            print(f"{fid}\t{exc.text}")
+            continue
         parts = f"（每份可含多个{form.part_label}）" if form.multi else ""
         print(f"{form.id}\t{form.title}\t{form.region} {form.year}\t版本 {form.version}{parts}\t"
               f"{origin_text(file) if file else ''}")

@@ -228,3 +228,16 @@ def test_menu_install_and_upgrade(app, qtbot, tmp_path, monkeypatch):
     assert "版本 2" in win.forms.currentItem().text()
     shown = _boxes(monkeypatch)
     assert win.install_form(v2) is None and "不再安装相同的版本 2" in shown[-1][2]
+
+
+def test_forms_lists_a_damaged_installed_form_with_its_problem(tmp_path, capsys, home):
+    install(_write(tmp_path, _definition("1"), "v1.json"))
+    path = home / "forms" / FORM_ID / "1.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["sections"][0]["fields"][0]["type"] = "txet"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    catalog.refresh()
+    assert main(["forms"]) == 0
+    out = capsys.readouterr().out
+    assert f"{FORM_ID}\t表单定义 1.json" in out and "txet" in out
+    assert "suzhou-project-selfeval-2023" in out

@@ -85,7 +85,8 @@ MESSAGES: dict[str, str] = {
     "doc_not_json": "文件不是有效的 JSON：{why}",
     "doc_bad": "文件内容不符合格式：{why}",
     "doc_unknown_form": "未知的表单“{form}”",
-    "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}",
+    "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}"
+                         "（可安装该表单的新版本：文件 → 安装表单…）",
     "doc_unreadable": "无法读取文件 {path}：{why}",
 }
 
