@@ -232,3 +232,13 @@ def test_docs_column_tables_match_the_sheets():
         if name == S.FIELDS:
             wanted |= {S.TABLE_REF}
         assert documented == wanted, (name, documented ^ wanted)
+
+
+def test_written_workbook_offers_the_words_a_column_takes(tmp_path):
+    path = tmp_path / "表单.xlsx"
+    write_workbook(read_source("suzhou-project-selfeval-2023"), path)
+    ws = load_workbook(path)[S.FIELDS]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    headings = [c.value for c in ws[1]]
+    letter = lambda h: ws.cell(row=2, column=headings.index(h) + 1).column_letter  # noqa: E731
+    assert "金额" in lists[f"{letter('类型')}2"] and lists[f"{letter('必填')}2"] == '"是,否"'

@@ -13,6 +13,7 @@ from desktop.forms import sheets as S
 from desktop.forms.canonical import canonical
 
 TEXT_FORMAT = "@"
+DROPDOWN_ROWS = 2000  # rows offered a drop-down list of the words a column takes
 
 
 class _Writer:
@@ -35,6 +36,7 @@ class _Writer:
                 cell.font = bold
                 ws.column_dimensions[cell.column_letter].width = max(8, min(40, 3 + 2 * len(col.heading)))
             ws.freeze_panes = "A2"
+            _dropdowns(ws, S.SHEETS[name])
             self.sheets[name] = ws
         return self.sheets[name]
 
@@ -110,6 +112,31 @@ class _Writer:
     def check(self, chk: dict, table: str | None) -> None:
         values = {c.heading: S.to_cell(chk[c.key], c.spec, c.key) for c in S.SHEETS[S.CHECKS] if c.key in chk}
         self.row(S.CHECKS, {S.TABLE_REF: table, **values})
+
+
+def _choices(col: S.Col) -> list[str]:
+    """The words a column takes, offered as a drop-down list in Excel."""
+    if col.spec.kind == "bool":
+        return ["是", "否"]
+    if col.key == "type":
+        return list(S.WORDS["type"].values())
+    if col.spec.kind == "enum":
+        return [S.WORDS.get(col.key, {}).get(c, c) for c in col.spec.choices]
+    return []
+
+
+def _dropdowns(ws: Any, cols: list[S.Col]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for i, col in enumerate(cols, start=1):
+        words = _choices(col)
+        if words:
+            dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
+                                showErrorMessage=False)
+            letter = get_column_letter(i)
+            dv.add(f"{letter}2:{letter}{DROPDOWN_ROWS}")
+            ws.add_data_validation(dv)
 
 
 def workbook_bytes(definition: dict) -> bytes:
