@@ -242,3 +242,14 @@ def test_written_workbook_offers_the_words_a_column_takes(tmp_path):
     headings = [c.value for c in ws[1]]
     letter = lambda h: ws.cell(row=2, column=headings.index(h) + 1).column_letter  # noqa: E731
     assert "金额" in lists[f"{letter('类型')}2"] and lists[f"{letter('必填')}2"] == '"是,否"'
+
+
+def test_building_leaves_the_received_file_and_its_folder_untouched(tmp_path):
+    folder = tmp_path / "收到的"
+    folder.mkdir()
+    path = folder / "外单位表单.xlsx"
+    write_workbook(read_source("shanghai-project-goals-2020"), path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    build_workbook(path)
+    assert main(["form", "lint", str(path)]) == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
