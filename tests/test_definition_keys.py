@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.defkeys import BLOCKS
 from desktop.core.definition import parse_definition
+from desktop.core.defkeys import BLOCKS
 from desktop.core.errors import DefinitionError
 from desktop.core.types import TYPES
 

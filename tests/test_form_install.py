@@ -11,7 +11,7 @@ import pytest
 from desktop.cli import main
 from desktop.core import catalog
 from desktop.core.engine import DocumentState
-from desktop.forms.installed import InstallError, install, remove, user_forms_dir
+from desktop.forms.installed import InstallError, install, user_forms_dir
 from desktop.forms.lint import read_source
 from desktop.forms.workbook import write_workbook
 
@@ -199,7 +199,7 @@ def test_menu_install_malformed_file_shows_problems_and_window_stays(app, qtbot,
     before = win.forms.count()
     _menu_action(win, "安装表单…").trigger()
     assert [s[0] for s in shown] == ["warning"]
-    kind, title, text = shown[0]
+    _, title, text = shown[0]
     assert title == "未安装表单" and "坏的表单.json" in text and "未知的字段类型“txet”" in text
     assert "您是不是想写“text”" in text
     assert win.isVisible() and win.forms.count() == before
