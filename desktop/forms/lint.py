@@ -156,7 +156,7 @@ def _row_named(exc: DefinitionError, reader: Reader) -> Row | None:
     """The workbook row of the field, table or check a loader message names, if any."""
     text = exc.text
     best = None
-    for key, row in reader.origin.items():
+    for row in reader.origin.values():
         ident = row.get("标识")
         label = row.get("名称")
         if ident is not None and (f"({ident})" in text or f" {ident}" in text):
