@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "form_origin_installed": "由 {source} 安装于 {date}",
     "form_upgrade_ask": "已有表单“{title}”（{id}）版本 {old}。要升级到版本 {version} 吗？旧版本会保留，用它填写的草稿照常打开。",
     "form_refused": "未安装表单：\n{problems}",
+    "form_lint_ok": "{file}：没有问题（表单 {id}，版本 {version}）",
+    "written": "已写出 {path}",
     "form_source": "“{source}”既不是已有表单的标识，也不是表单定义（.json）或表单工作簿（.xlsx）文件",
     # --- expressions ------------------------------------------------------------------
     "expr_syntax": "公式“{source}”第 {pos} 个字符处有误：{why}",

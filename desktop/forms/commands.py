@@ -31,7 +31,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except WorkbookProblems as exc:
         return _problems(exc)
     _write_text(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-    print(f"已写出 {args.output}")
+    print(message("written", path=args.output))
     return 0
 
 
@@ -44,7 +44,7 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     except (WorkbookProblems, DefinitionError) as exc:
         return _problems(exc)
     write_workbook(data, args.output)
-    print(f"已写出 {args.output}")
+    print(message("written", path=args.output))
     return 0
 
 
@@ -67,7 +67,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         data = read_source(args.file)
     except (WorkbookProblems, DefinitionError) as exc:
         return _problems(exc)
-    print(f"{Path(args.file).name}：没有问题（表单 {data['id']}，版本 {data['version']}）")
+    print(message("form_lint_ok", file=Path(args.file).name, id=data["id"], version=data["version"]))
     return 0
 
 
