@@ -97,6 +97,7 @@ def build_parser() -> "argparse.ArgumentParser":
         _add_args(sub.add_parser(name, help=help_text, description=help_text), args)
     form = sub.add_parser("form", help="编写、检查、安装表单", description="编写、检查、安装表单")
     form_sub = form.add_subparsers(dest="form_command")
+    parser.form_parser = form  # type: ignore[attr-defined]
     for name, (_, help_text, args) in FORM_COMMANDS.items():
         _add_args(form_sub.add_parser(name, help=help_text, description=help_text), args)
     return parser
@@ -113,13 +114,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.app import run
 
         return run(None)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):
         args.file = None
     if command == "form":
         if not args.form_command:
-            build_parser().parse_args(["form", "--help"])
+            parser.form_parser.print_help(sys.stderr)  # type: ignore[attr-defined]
             return 2
         spec = FORM_COMMANDS[args.form_command][0]
     else:
