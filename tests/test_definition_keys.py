@@ -116,6 +116,8 @@ CASES = [
     case("check-level", lambda d: d["checks"][0].update(level="fatal"), "检查的“level”", "fatal",
          "error 或 warning"),
     case("check-message-number", lambda d: d["checks"][0].update(message=3), "检查的“message”", "应为文字"),
+    case("section-title-null", lambda d: d["sections"][0].update(title=None), "分节的“title”", "None", "应为文字"),
+    case("table-repeat-null", lambda d: _table(d).update(repeat=None), "表格的“repeat”", "true 或 false"),
     # unknown references, with a suggestion
     case("meta-field", lambda d: d["meta"].update(unit="unti"), "“unit”引用了不存在的字段“unti”",
          f"{MEANT}“unit”"),

@@ -3,6 +3,7 @@ column (with a suggestion for a misspelling), the docs' example builds and loads
 (build, workbook, dump, lint) behave."""
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 from pathlib import Path
@@ -253,3 +254,11 @@ def test_building_leaves_the_received_file_and_its_folder_untouched(tmp_path):
     build_workbook(path)
     assert main(["form", "lint", str(path)]) == 0
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_null_for_a_key_without_default_dumps_as_absent():
+    a = {"id": "x", "version": "1", "title": "t", "sections": [
+        {"kind": "table", "id": "t1", "repeat": True, "columns": [{"id": "c", "label": "列"}]}]}
+    b = copy.deepcopy(a)
+    b["sections"][0].update(label_column=None, header=None)
+    assert dumps(a) == dumps(b)

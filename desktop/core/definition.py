@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, Key, expected, kind_ok
+from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
 from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, make_rules
@@ -248,8 +248,8 @@ class _Loader:
                 raise self.fail(message("def_missing", key=key), where)
         for key, value in data.items():
             spec = allowed[key]
-            if spec.kind in ("id", "any") or (value is None and not spec.required and spec.kind != "bool"):
-                continue
+            if spec.kind in ("id", "any") or (value is None and not spec.required and spec.default is NO_DEFAULT):
+                continue  # null for a key without a default means "not given"
             if not kind_ok(spec, value):
                 raise self.fail(message("def_bad_type", block=name, key=key, value=value, expected=expected(spec)),
                                 where)

@@ -34,6 +34,8 @@ def strip(data: dict, block: str | dict[str, Key]) -> dict:
         value = _number(value)
         if spec is not None and spec.default is not NO_DEFAULT and _same(value, spec.default):
             continue
+        if spec is not None and spec.default is NO_DEFAULT and value is None and not spec.required:
+            continue  # null where there is no default: not given
         out[key] = value
     return out
 
