@@ -1,9 +1,13 @@
 import os
 import socket
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the user's own data folder (recent drafts, installed forms): a test that needs one uses ``jixiao_home``.
+# Set before collection, as tests are parametrized over the forms there are.
+os.environ.setdefault("JIXIAO_HOME", os.path.join(tempfile.gettempdir(), f"jixiao-tests-{os.getpid()}"))
 
 
 @pytest.fixture
