@@ -70,6 +70,34 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     ]),
 }
 
+# ``jixiao form …``: the form-authoring commands
+FORM_COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
+    "build": ("desktop.forms.commands:cmd_build", "由表单工作簿（.xlsx）生成表单定义（.json）；有问题时逐条列出，退出码为 1", [
+        (("xlsx",), {"help": "表单工作簿"}), (("-o", "--output"), {"required": True, "help": "输出的表单定义 .json"}),
+    ]),
+    "workbook": ("desktop.forms.commands:cmd_workbook", "把表单定义写成表单工作簿（.xlsx）", [
+        (("source",), {"help": "表单标识（见 jixiao forms）或表单定义 .json"}),
+        (("-o", "--output"), {"required": True, "help": "输出的 .xlsx"}),
+    ]),
+    "dump": ("desktop.forms.commands:cmd_dump", "打印表单定义的规范 JSON（相同的定义打印结果相同）", [
+        (("source",), {"help": "表单标识、表单定义 .json 或表单工作簿 .xlsx"}),
+    ]),
+    "lint": ("desktop.forms.commands:cmd_lint", "检查表单定义或表单工作簿（不安装）", [
+        (("file",), {"help": "表单定义 .json 或表单工作簿 .xlsx"}),
+    ]),
+    "install": ("desktop.forms.commands:cmd_install", "安装表单（新版本作为升级安装，旧版本保留）", [
+        (("file",), {"help": "表单定义 .json 或表单工作簿 .xlsx"}),
+    ]),
+    "remove": ("desktop.forms.commands:cmd_remove", "删除已安装的表单（内置表单不能删除）", [
+        (("form",), {"help": "表单标识"}),
+    ]),
+}
+
+
+def _add_args(p: "argparse.ArgumentParser", args: list[Arg]) -> None:
+    for flags, kwargs in args:
+        p.add_argument(*flags, **kwargs)
+
 
 def build_parser() -> "argparse.ArgumentParser":
     import argparse
@@ -77,9 +105,12 @@ def build_parser() -> "argparse.ArgumentParser":
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效填报：预算绩效表单的填报、检查、打印与导出")
     sub = parser.add_subparsers(dest="command")
     for name, (_, help_text, args) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        for flags, kwargs in args:
-            p.add_argument(*flags, **kwargs)
+        _add_args(sub.add_parser(name, help=help_text, description=help_text), args)
+    form = sub.add_parser("form", help="编写、检查、安装表单", description="编写、检查、安装表单")
+    form_sub = form.add_subparsers(dest="form_command")
+    parser.form_parser = form  # type: ignore[attr-defined]
+    for name, (_, help_text, args) in FORM_COMMANDS.items():
+        _add_args(form_sub.add_parser(name, help=help_text, description=help_text), args)
     return parser
 
 
@@ -109,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.app import run
 
         return run(given[0] if given else None)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     from desktop.logs import notices_to_stderr, setup_logging
 
     setup_logging()
@@ -118,8 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):
         args.file = None
+    if command == "form":
+        if not args.form_command:
+            parser.form_parser.print_help(sys.stderr)  # type: ignore[attr-defined]
+            return 2
+        spec = FORM_COMMANDS[args.form_command][0]
+    else:
+        spec = COMMANDS[command][0]
     try:
-        return int(_handler(COMMANDS[command][0])(args) or 0)
+        return int(_handler(spec)(args) or 0)
     except JixiaoError as exc:
         logging.getLogger("desktop.cli").warning("%s: %s (%s)", command, exc.text, getattr(exc, "code", None))
         print(f"错误：{exc.text}", file=sys.stderr)

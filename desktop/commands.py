@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.core.catalog import all_forms, load_sample
 from desktop.core.engine import DocumentState
-from desktop.core.errors import Code, DocumentError
+from desktop.core.errors import Code, DocumentError, JixiaoError
 from desktop.core.expr import BAD
 from desktop.store.loading import SQLITE_MAGIC, is_draft_file, load_document, load_state, save_document
 
@@ -21,9 +21,19 @@ __all__ = ["SQLITE_MAGIC", "cmd_check", "cmd_forms", "cmd_sample", "is_draft_fil
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    for form in all_forms():
+    from desktop.core.catalog import form_ids, load_form, newest
+    from desktop.forms.installed import origin_text
+
+    for fid in form_ids():
+        file = newest(fid)
+        try:
+            form = load_form(fid)
+        except JixiaoError as exc:  # an installed file damaged since: listed with its problem
+            print(f"{fid}\t{exc.text}")
+            continue
         parts = f"（每份可含多个{form.part_label}）" if form.multi else ""
-        print(f"{form.id}\t{form.title}\t{(form.region + ' ' + form.year).strip()}\t版本 {form.version}{parts}")
+        print(f"{form.id}\t{form.title}\t{(form.region + ' ' + form.year).strip()}\t版本 {form.version}{parts}\t"
+              f"{origin_text(file) if file else ''}")
     return 0
 
 

@@ -3,10 +3,14 @@ import importlib.util
 import os
 import shutil
 import socket
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the user's own data folder (recent drafts, installed forms): a test that needs one uses ``jixiao_home``.
+# Set before collection, as tests are parametrized over the forms there are.
+os.environ.setdefault("JIXIAO_HOME", os.path.join(tempfile.gettempdir(), f"jixiao-tests-{os.getpid()}"))
 
 
 def require(tool: str, module: str | None = None, why: str = ""):

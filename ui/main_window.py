@@ -38,16 +38,19 @@ def _entry_item(entry: Any) -> QTreeWidgetItem:
 
 
 def form_summaries() -> list[dict[str, Any]]:
-    """Title, region and year of every shipped form, read from the JSON without loading the definitions
-    (start-up stays fast; a definition is checked when a draft of it is made)."""
+    """Title, region, year, version and origin of every form (shipped or installed: its newest version),
+    read from the JSON without loading the definitions (start-up stays fast; a definition is checked when
+    a draft of it is made, and when it is installed)."""
     import json
 
-    from desktop.resources import resource_path
+    from desktop.core.catalog import form_ids, newest
+    from desktop.forms.installed import origin_text
 
     out = []
-    for path in sorted(resource_path("forms").glob("*.json")):
+    for fid in form_ids():
+        file = newest(fid)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(file.path.read_text(encoding="utf-8")) if file else None
         except (OSError, ValueError):
             continue
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
@@ -55,7 +58,8 @@ def form_summaries() -> list[dict[str, Any]]:
         parts = data.get("parts") if isinstance(data.get("parts"), dict) else {}
         out.append({"id": data["id"], "title": str(data.get("title", "")), "region": str(data.get("region", "")),
                     "year": str(data.get("year", "")), "document_title": str(data.get("document_title", "")),
-                    "multi": bool(parts), "part_label": str(parts.get("label", "项目"))})
+                    "multi": bool(parts), "part_label": str(parts.get("label", "项目")),
+                    "version": file.version, "origin": origin_text(file)})
     return out
 
 
@@ -85,16 +89,7 @@ class MainWindow(QMainWindow):
         self.forms = QListWidget()
         self.forms.setObjectName("formsList")
         self.forms.setSpacing(2)
-        for f in sorted(form_summaries(), key=lambda f: (f["region"], f["year"], f["title"])):
-            kind = f"，每份可含多个{f['part_label']}" if f["multi"] else ""
-            edition = f"{f['year']} 年版" if f["year"] else "各年度通用（年度随草稿填写）"
-            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {edition}{kind}")
-            if f["document_title"] and f["document_title"] != f["title"]:
-                item.setToolTip(f"{f['document_title']}（含“{f['title']}”）")
-            item.setData(FORM_ROLE, f["id"])
-            self.forms.addItem(item)
-        if self.forms.count():
-            self.forms.setCurrentRow(0)
+        self.reload_forms()
         self.forms.itemActivated.connect(lambda *_: self.new_draft())
         lay.addWidget(self.forms, 1)
         row = QHBoxLayout()
@@ -105,6 +100,23 @@ class MainWindow(QMainWindow):
         row.addWidget(button)
         lay.addLayout(row)
         return box
+
+    def reload_forms(self, select: str | None = None) -> None:
+        """The 新建 list: every form with its region, year, version and where it came from."""
+        self.forms.clear()
+        for f in sorted(form_summaries(), key=lambda f: (f["region"], f["year"], f["title"])):
+            kind = f"，每份可含多个{f['part_label']}" if f["multi"] else ""
+            edition = f"{f['year']} 年版" if f["year"] else "各年度通用（年度随草稿填写）"
+            item = QListWidgetItem(f"{f['document_title'] or f['title']}\n    {f['region']} · {edition}{kind}"
+                                   f" · 版本 {f['version']} · {f['origin']}")
+            if f["document_title"] and f["document_title"] != f["title"]:
+                item.setToolTip(f"{f['document_title']}（含“{f['title']}”）")
+            item.setData(FORM_ROLE, f["id"])
+            self.forms.addItem(item)
+            if f["id"] == select:
+                self.forms.setCurrentItem(item)
+        if self.forms.count() and self.forms.currentItem() is None:
+            self.forms.setCurrentRow(0)
 
     def _tree(self) -> QTreeWidget:
         tree = QTreeWidget()
@@ -156,7 +168,8 @@ class MainWindow(QMainWindow):
         keyed = []
         for text, fn, key in (("新建草稿…", self.new_draft, "New"), ("打开…", self.open_dialog, "Open"),
                               ("复制为新年度…", self.duplicate_dialog, None),
-                              ("由申报表生成自评表…", self.continue_dialog, None), ("设置…", self.settings_dialog, None),
+                              ("由申报表生成自评表…", self.continue_dialog, None),
+                              ("安装表单…", self.install_form_dialog, None), ("设置…", self.settings_dialog, None),
                               ("退出", self.close, "Quit")):
             act = QAction(text, self)
             act.triggered.connect(lambda *_, f=fn: f())
@@ -182,6 +195,39 @@ class MainWindow(QMainWindow):
             return None
         session = create_session(self, form)
         return self.show_session(session) if session is not None else None
+
+    def install_form_dialog(self) -> Any:
+        path, _ = QFileDialog.getOpenFileName(self, "安装表单", str(user_settings.draft_folder()),
+                                              "表单定义或表单工作簿 (*.json *.xlsx)")
+        return self.install_form(path) if path else None
+
+    def install_form(self, path: str | Path) -> Any:
+        """Check the file completely, ask before an upgrade, install; a refusal shows why and nothing
+        else changes."""
+        from desktop.core.errors import message
+        from desktop.forms.installed import check_upgrade, install
+        from desktop.forms.lint import read_source
+
+        try:
+            definition = read_source(path)
+            previous = check_upgrade(definition)
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "未安装表单", message("form_refused", problems=exc.text))
+            return None
+        if previous:
+            ask = message("form_upgrade_ask", title=definition.get("title", ""), id=definition["id"], old=previous,
+                          version=definition["version"])
+            yes = QMessageBox.StandardButton.Yes
+            if QMessageBox.question(self, "升级表单", ask, yes | QMessageBox.StandardButton.No) != yes:
+                return None
+        try:
+            done = install(path, definition)
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "未安装表单", message("form_refused", problems=exc.text))
+            return None
+        self.reload_forms(select=done.id)
+        QMessageBox.information(self, "已安装表单", done.text)
+        return done
 
     def open_dialog(self) -> Any:
         path, _ = QFileDialog.getOpenFileName(self, "打开草稿", str(user_settings.draft_folder()),

@@ -31,10 +31,6 @@ class Continued:
 # the definition's ``continues`` block (read by desktop.core.definition when a form loads)
 # ---------------------------------------------------------------------------------------
 
-CONTINUES_KEYS = {"from", "fields", "values", "tables"}
-CONTINUES_TABLE_KEYS = {"from", "to", "columns"}
-
-
 @dataclass
 class TableMap:
     source: str  # the source form's repeating table
@@ -53,24 +49,24 @@ class Continuation:
 def load_continues(loader: Any, data: Any, form: FormDef) -> Continuation:
     """Check a ``continues`` block against this form (the source form is checked when it is used)."""
     where = "continues"
-    data = loader.keys(data, CONTINUES_KEYS, ("from",), where)
+    data = loader.block(data, "continues", where)  # the keys: desktop/core/defkeys.py CONTINUES
     sources = data["from"] if isinstance(data["from"], list) else [data["from"]]
     if not sources or not all(isinstance(s, str) and s for s in sources):
         raise loader.fail(message("def_bad_value", key="from", value=data["from"], why="应为表单标识或其列表"), where)
     mapping = {}
     for key in ("fields", "values"):
-        block = loader.obj(data, key, where)
+        block = data.get(key) or {}
         for target, source in block.items():
             if not isinstance(source, str) or not _input_cell(form, target):
                 raise loader.fail(message("def_bad_value", key=f"{key}.{target}", value=source,
                                           why="左边应为本表可填写的字段或“表格/固定行/列”，右边应为文字"), where)
         mapping[key] = dict(block)
     tables = []
-    for i, t in enumerate(loader.listof(data, "tables", where)):
+    for i, t in enumerate(data.get("tables") or []):
         tw = f"{where} tables 第{i + 1}项"
-        t = loader.keys(t, CONTINUES_TABLE_KEYS, ("from", "to", "columns"), tw)
+        t = loader.block(t, "continues_table", tw)
         target = form.tables.get(t["to"])
-        columns = loader.obj(t, "columns", tw)
+        columns = t["columns"]
         if target is None or not target.repeat:
             raise loader.fail(message("def_bad_value", key="to", value=t["to"], why="应为本表可增加行的表格"), tw)
         for cid, source in columns.items():

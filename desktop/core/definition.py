@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import DefinitionError, ExprError, message
+from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
+from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PLACEHOLDER = re.compile(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}")  # {formula} in a check's message
 
 
 @dataclass
@@ -223,19 +225,6 @@ class FormDef:
 # Loading
 # ---------------------------------------------------------------------------------------
 
-FIELD_KEYS = {"id", "label", "type", "required", "formula", "override", "input_when", "min", "max",
-              "help", "example", "default", "width", "span", "print", "yearly", "hidden"}
-TABLE_KEYS = {"id", "title", "kind", "columns", "rows", "repeat", "min_rows", "max_rows", "initial_rows",
-              "label_column", "group_column", "sum_columns", "row_checks", "unit", "header", "note",
-              "page_break"}
-SECTION_KEYS = {"id", "title", "kind", "fields", "columns", "note", "page_break"}
-FORM_KEYS = {"id", "version", "title", "subtitle", "document_title", "region", "year", "orientation",
-             "parts", "meta", "signatures", "notes", "footnote", "checks", "scoring", "sections",
-             "continues", "description", "$schema"}
-CHECK_KEYS = {"id", "level", "assert", "message", "when", "cell"}
-ROW_KEYS = {"id", "label", "position", "sum_rows", "cells", "total"}
-
-
 class _Loader:
     def __init__(self, file: str):
         self.file = file
@@ -244,42 +233,34 @@ class _Loader:
     def fail(self, problem: str, where: str) -> DefinitionError:
         return DefinitionError(problem, where, self.file)
 
-    def keys(self, data: Any, allowed: set[str], required: tuple[str, ...], where: str) -> dict:
+    def block(self, data: Any, block: str, where: str, extra: dict[str, Key] | None = None) -> dict:
+        """``data`` checked against its block's key table: an object, no unknown key (with a
+        suggestion), every required key there, every value of its kind."""
+        allowed = {**BLOCKS[block], **(extra or {})}
+        name = BLOCK_NAMES[block]
         if not isinstance(data, dict):
-            raise self.fail(message("def_bad_value", key=where, value=type(data).__name__, why="应为对象"), where)
+            raise self.fail(message("def_bad_type", block=name, key=where or name, value=data, expected="对象"),
+                            where)
         for key in data:
             if key not in allowed:
-                raise self.fail(message("def_unknown_key", key=key), where)
-        for key in required:
-            if key not in data or data[key] in (None, ""):
+                raise self.fail(message("def_unknown_key", key=key, hint=did_you_mean(key, allowed)), where)
+        for key, spec in allowed.items():
+            if spec.required and (key not in data or data[key] in (None, "")):
                 raise self.fail(message("def_missing", key=key), where)
+        for key, value in data.items():
+            spec = allowed[key]
+            if spec.kind in ("id", "any") or (value is None and not spec.required and spec.default is NO_DEFAULT):
+                continue  # null for a key without a default means "not given"
+            if not kind_ok(spec, value):
+                raise self.fail(message("def_bad_type", block=name, key=key, value=value, expected=expected(spec)),
+                                where)
         return data
 
-    def typed(self, data: dict, key: str, kind: type | tuple, default: Any, where: str, why: str) -> Any:
-        """``data[key]`` if it has the JSON type the format wants, else a DefinitionError."""
-        value = data.get(key, default)
-        if value is default:
-            return value
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            ok = False
-        else:
-            ok = isinstance(value, kind)
-        if not ok:
-            raise self.fail(message("def_bad_value", key=key, value=value, why=why), where)
-        return value
-
-    def number(self, data: dict, key: str, default: Any, where: str, integer: bool = False) -> Any:
-        kind = int if integer else (int, float)
-        return self.typed(data, key, kind, default, where, "应为整数" if integer else "应为数字")
-
-    def listof(self, data: dict, key: str, where: str, default: Any = None) -> list:
-        return self.typed(data, key, list, [] if default is None else default, where, "应为列表")
-
-    def obj(self, data: dict, key: str, where: str) -> dict:
-        return self.typed(data, key, dict, {}, where, "应为对象")
-
-    def text(self, data: dict, key: str, where: str, default: str = "") -> str:
-        return self.typed(data, key, str, default, where, "应为文字")
+    def ref(self, value: Any, known: Any, what: str, key: str, where: str) -> None:
+        """``value`` must name one of ``known`` (fields, columns, rows, tables)."""
+        if value is not None and value not in known:
+            raise self.fail(message("def_no_such", key=key, what=what, ref=value, hint=did_you_mean(value, known)),
+                            where)
 
     def ident(self, value: Any, where: str, unique: bool = True) -> str:
         if not isinstance(value, str) or not _ID_RE.match(value):
@@ -293,11 +274,9 @@ class _Loader:
     def field(self, data: Any, where: str, unique: bool = True) -> Field:
         if isinstance(data, dict):
             where = f"{where}“{data.get('label', '')}”({data.get('id', '')})"
-        data = self.keys(data, FIELD_KEYS | _type_keys(data), ("id", "label"), where)
+        data = self.block(data, "field", where, _type_keys(data))
         fid = self.ident(data["id"], where, unique)
-        for key in ("min", "max"):
-            self.number(data, key, None, where)
-        opts = {k: v for k, v in data.items() if k not in FIELD_KEYS}
+        opts = {k: v for k, v in data.items() if k not in BLOCKS["field"]}
         try:
             ftype = make_type(data.get("type", "text"), opts)
         except (ValueError, TypeError) as exc:
@@ -308,7 +287,7 @@ class _Loader:
             override=bool(data.get("override", False)), input_when=data.get("input_when"),
             min=data.get("min"), max=data.get("max"), help=str(data.get("help", "")),
             example=data.get("example"), default=data.get("default"),
-            width=float(self.number(data, "width", 1.0, where)), span=self.number(data, "span", 1, where, True),
+            width=float(data.get("width", 1.0)), span=int(data.get("span", 1)),
             print=bool(data.get("print", True)) and not data.get("hidden", False),
             yearly=bool(data.get("yearly", False)), hidden=bool(data.get("hidden", False)),
         )
@@ -320,24 +299,22 @@ class _Loader:
         return f
 
     def check(self, data: Any, where: str) -> Check:
-        data = self.keys(data, CHECK_KEYS, ("id", "assert", "message"), where)
+        data = self.block(data, "check", where)
         level = data.get("level", "error")
-        if level not in LEVELS:
-            raise self.fail(message("def_bad_value", key="level", value=level, why="应为 error 或 warning"), where)
         return Check(id=self.ident(data["id"], where, unique=False), level=level, assert_=data["assert"],
                      message=str(data["message"]), when=data.get("when"), cell=data.get("cell"))
 
     def table(self, data: dict, where: str) -> Table:
-        data = self.keys(data, TABLE_KEYS, ("id", "columns"), where)
+        data = self.block(data, "table", where)
         tid = self.ident(data["id"], where)
         where = f"{where}表格“{data.get('title', tid)}”({tid})"
-        for key in ("min_rows", "max_rows"):
-            self.number(data, key, 0, where, integer=True)
-        for key in ("rows", "initial_rows", "row_checks"):
-            self.listof(data, key, where)
-        for key in ("label_column", "group_column", "title", "unit"):
-            self.text(data, key, where, None)  # type: ignore[arg-type]
-        if not isinstance(data["columns"], list) or not data["columns"]:
+        for i, line in enumerate(data.get("header") or []):
+            if not isinstance(line, list):
+                raise self.fail(message("def_bad_type", block=BLOCK_NAMES["table"], key="header", value=line,
+                                        expected="表头行（对象的列表）的列表"), where)
+            for cell in line:
+                self.block(cell, "header", f"{where} 表头第{i + 1}行")
+        if not data["columns"]:
             raise self.fail(message("def_bad_value", key="columns", value=data["columns"], why="应为非空列表"), where)
         seen: set[str] = set()
         columns = []
@@ -353,18 +330,11 @@ class _Loader:
         rows = []
         for i, r in enumerate(data.get("rows", [])):
             rw = f"{where} 固定行{i + 1}"
-            r = self.keys(r, ROW_KEYS, ("id", "label"), rw)
-            cells = self.obj(r, "cells", rw)
-            sum_rows = r.get("sum_rows")
-            if sum_rows is not None and not (sum_rows == "data" or (isinstance(sum_rows, list)
-                                                                   and all(isinstance(x, str) for x in sum_rows))):
-                raise self.fail(message("def_bad_value", key="sum_rows", value=sum_rows, why="应为行标识列表或 data"), rw)
+            r = self.block(r, "row", rw)
+            cells = r.get("cells", {})
             for cid in cells:
-                if cid not in seen:
-                    raise self.fail(message("def_unknown_ref", ref=cid), rw)
+                self.ref(cid, seen, "列", "cells", rw)
             position = r.get("position", "top")
-            if position not in ("top", "bottom"):
-                raise self.fail(message("def_bad_value", key="position", value=position, why="应为 top 或 bottom"), rw)
             rows.append(FixedRow(id=self.ident(r["id"], rw, unique=False), label=str(r["label"]), position=position,
                                  sum_rows=r.get("sum_rows"), cells=dict(cells), total=bool(r.get("total", False))))
         if not rows and not data.get("repeat", False):
@@ -378,50 +348,42 @@ class _Loader:
             row_checks=[self.check(c, f"{where} 行校验{i + 1}") for i, c in enumerate(data.get("row_checks", []))],
         )
         for key in ("label_column", "group_column"):
-            if getattr(table, key) is not None and getattr(table, key) not in seen:
-                raise self.fail(message("def_unknown_ref", ref=getattr(table, key)), where)
+            self.ref(getattr(table, key), seen, "列", key, where)
+        for cid in table.sum_columns or []:
+            self.ref(cid, seen, "列", "sum_columns", where)
         for rid_list in (r.sum_rows for r in rows if isinstance(r.sum_rows, list)):
             for rid in rid_list:
-                if rid not in table.fixed_ids:
-                    raise self.fail(message("def_unknown_ref", ref=rid), where)
-        for r in rows:
-            if isinstance(r.sum_rows, str) and r.sum_rows != "data":
-                raise self.fail(message("def_bad_value", key="sum_rows", value=r.sum_rows, why="应为行标识列表或 data"), where)
+                self.ref(rid, table.fixed_ids, "固定行", "sum_rows", where)
         for i, init in enumerate(table.initial_rows):
-            if not isinstance(init, dict):
-                raise self.fail(message("def_bad_value", key="initial_rows", value=init, why="每行应为对象"), where)
+            if not isinstance(init, dict) or not all(isinstance(v, str) for v in init.values()):
+                raise self.fail(message("def_bad_type", block=BLOCK_NAMES["table"], key="initial_rows", value=init,
+                                        expected="每行为对象（列 → 文字）"), where)
             for cid in init:
-                if cid not in seen:
-                    raise self.fail(message("def_unknown_ref", ref=cid), f"{where} initial_rows 第{i + 1}行")
+                self.ref(cid, seen, "列", "initial_rows", f"{where} initial_rows 第{i + 1}行")
         return table
 
     def section(self, data: Any, where: str) -> Section:
         if not isinstance(data, dict):
-            raise self.fail(message("def_bad_value", key="sections", value=data, why="应为对象"), where)
+            raise self.fail(message("def_bad_type", block=BLOCK_NAMES["section"], key="sections", value=data,
+                                    expected="对象"), where)
         kind = data.get("kind", "fields")
         where = f"{where}“{data.get('title', data.get('id', ''))}”"
         if kind == "table":
             table = self.table(data, where)
             return Section(id=table.id, title=table.title, kind="table", table=table,
                            note=str(data.get("note", "")), page_break=bool(data.get("page_break", False)))
-        if kind not in ("fields", "text"):
-            raise self.fail(message("def_bad_value", key="kind", value=kind, why="应为 fields、text 或 table"), where)
-        data = self.keys(data, SECTION_KEYS, ("id", "fields"), where)
+        data = self.block(data, "section", where)
         sid = self.ident(data["id"], where)
-        fields = [self.field(f, f"{where} ") for f in self.listof(data, "fields", where)]
+        fields = [self.field(f, f"{where} ") for f in data["fields"]]
         return Section(id=sid, title=str(data.get("title", "")), kind=kind, fields=fields,
-                       columns=self.number(data, "columns", 2, where, integer=True), note=str(data.get("note", "")),
+                       columns=int(data.get("columns", 2)), note=str(data.get("note", "")),
                        page_break=bool(data.get("page_break", False)))
 
     def form(self, data: Any) -> FormDef:
-        data = self.keys(data, FORM_KEYS, ("id", "version", "title", "sections"), "")
-        self.listof(data, "sections", "")
-        self.listof(data, "checks", "")
-        for key in ("signatures", "meta", "scoring"):
-            self.obj(data, key, key)
-        parts_cfg = data.get("parts")
-        if parts_cfg is not None and not isinstance(parts_cfg, dict):
-            raise self.fail(message("def_bad_value", key="parts", value=parts_cfg, why="应为对象"), "parts")
+        data = self.block(data, "form", "")
+        for key in ("signatures", "meta", "scoring", "parts"):
+            if data.get(key) is not None:
+                self.block(data[key], key, key)
         form = FormDef(
             id=str(data["id"]), version=str(data["version"]), title=str(data["title"]),
             sections=[self.section(s, f"第{i + 1}节") for i, s in enumerate(data["sections"])],
@@ -430,35 +392,31 @@ class _Loader:
             orientation=data.get("orientation", "portrait"), notes=str(data.get("notes", "")),
             footnote=str(data.get("footnote", "")), meta=dict(data.get("meta", {})), path=self.file,
         )
-        if form.orientation not in ("portrait", "landscape"):
-            raise self.fail(message("def_bad_value", key="orientation", value=form.orientation,
-                                    why="应为 portrait 或 landscape"), "")
         parts = data.get("parts")
         if parts:
             form.multi = True
             form.part_label = str(parts.get("label", "项目"))
             form.part_name_field = parts.get("name_field")
         sig = data.get("signatures") or {}
-        self.listof(sig, "lines", "signatures")
         form.signatures = Signatures(unit_label=str(sig.get("unit_label", "")), unit_field=sig.get("unit_field"),
                                      lines=[str(x) for x in sig.get("lines", [])], date_field=sig.get("date_field"))
-        scoring = data.get("scoring")
-        try:
-            form.rules = make_rules(scoring)
-        except RulesConfigError as exc:
-            raise self.fail(str(exc), "scoring") from None
-        except ValueError as exc:
-            raise self.fail(message("def_unknown_rules", rules=exc, known="、".join(RULES)), "scoring") from None
+        form.rules = self.rules(data.get("scoring"))
         for s in form.sections:
             if s.table is not None:
                 form.tables[s.table.id] = s.table
             for f in s.fields:
                 form.fields[f.id] = f
         form.checks = [self.check(c, f"校验{i + 1}") for i, c in enumerate(data.get("checks", []))]
-        for key, fid in {**form.meta, "name_field": form.part_name_field or "", "unit_field":
-                         form.signatures.unit_field or "", "date_field": form.signatures.date_field or ""}.items():
-            if fid and fid not in form.fields:
-                raise self.fail(message("def_unknown_ref", ref=fid), key)
+        columns = [f"{t.id}.{c}" for t in form.tables.values() for c in t.column_ids]
+        for f in form.all_fields():
+            self.ref(getattr(f.type, "options_from", "") or None, columns, "表格的列", "options_from",
+                     f"“{f.label}”({f.id})")
+        refs = [("meta", k, v) for k, v in form.meta.items()] + [
+            ("parts", "name_field", form.part_name_field), ("signatures", "unit_field", form.signatures.unit_field),
+            ("signatures", "date_field", form.signatures.date_field)]
+        for block, key, fid in refs:
+            if fid:
+                self.ref(fid, form.fields, "字段", key, block)
         self.units_from(form)
         self.compile(form)
         if data.get("continues") is not None:
@@ -476,6 +434,21 @@ class _Loader:
                            or not getattr(chooser.type, "options", [])):
                 raise self.fail(message("def_bad_value", key="unit_from", value=source,
                                         why="应为选项只有“万元”“元”的字段"), f"“{f.label}”({f.id})")
+
+    def rules(self, scoring: dict | None) -> RuleSet:
+        if scoring is not None:
+            name = scoring.get("rules", "proportional")
+            if name not in RULES:
+                raise self.fail(message("def_unknown_rules", rules=name, known="、".join(RULES),
+                                        hint=did_you_mean(name, RULES)), "scoring")
+            for word, cls in (scoring.get("classes") or {}).items():
+                if cls not in CLASS_WORDS:
+                    raise self.fail(message("def_bad_type", block=BLOCK_NAMES["scoring"], key=f"classes.{word}",
+                                            value=cls, expected=" 或 ".join(CLASS_WORDS)), "scoring")
+        try:
+            return make_rules(scoring)
+        except RulesConfigError as exc:
+            raise self.fail(str(exc), "scoring") from None
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:
@@ -519,10 +492,12 @@ class _Loader:
         chk.compiled = comp(chk.assert_, scope, where)
         if chk.when:
             chk.compiled_when = comp(chk.when, scope, where + " when")
-        for name in re.findall(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}", chk.message):
+        for name in PLACEHOLDER.findall(chk.message):
             chk.refs[name] = comp(name, scope, where + " message")
         if chk.cell is not None and not _cell_exists(chk.cell, scope, table, self.tables):
-            raise self.fail(message("def_unknown_ref", ref=chk.cell), where)
+            near = table.column_ids if table is not None else _cell_names(scope, self.tables)
+            raise self.fail(message("def_no_such", key="cell", what="单元格", ref=chk.cell,
+                                    hint=did_you_mean(chk.cell, near)), where)
 
 
 def _cell_exists(cell: Any, scope: Scope, table: Table | None, tables: dict[str, Table]) -> bool:
@@ -540,14 +515,21 @@ def _cell_exists(cell: Any, scope: Scope, table: Table | None, tables: dict[str,
     return False
 
 
-def _type_keys(data: Any) -> set[str]:
-    """Options the field's type accepts (validated by make_type)."""
+def _cell_names(scope: Scope, tables: dict[str, Table]) -> list[str]:
+    out = list(scope.fields)
+    for t in tables.values():
+        out += [f"{t.id}/{r}/{c}" for r in t.fixed_ids for c in t.column_ids]
+    return out
+
+
+def _type_keys(data: Any) -> dict[str, Key]:
+    """Options the field's type accepts (their values are checked by make_type)."""
     if not isinstance(data, dict):
-        return set()
+        return {}
     from desktop.core.types import TYPES
 
-    cls = TYPES.get(data.get("type", "text"))
-    return set(cls.options_allowed) if cls else set()
+    cls = TYPES.get(data.get("type", "text")) if isinstance(data.get("type", "text"), str) else None
+    return {k: FIELD_OPTIONS[k] for k in cls.options_allowed} if cls else {}
 
 
 def load_definition(path: str | Path) -> FormDef:
@@ -574,6 +556,11 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
         raise
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape the checks above did not foresee
         raise DefinitionError(message("doc_bad", why=f"{type(exc).__name__}: {exc}"), "", file) from None
+
+
+def check_field(data: dict, file: str = "") -> Field:
+    """One field or column on its own (keys, type, options, example); DefinitionError if malformed."""
+    return _Loader(file).field(data, "", unique=False)
 
 
 def is_label_type(f: Field) -> bool:

@@ -43,14 +43,50 @@ MESSAGES: dict[str, str] = {
     "def_not_json": "不是有效的 JSON（第 {line} 行第 {col} 列：{msg}）",
     "def_missing": "缺少“{key}”",
     "def_bad_value": "“{key}”的值 {value!r} 无效：{why}",
-    "def_unknown_key": "不认识的键“{key}”{suggestion}",
-    "def_unknown_type": "未知的字段类型“{type}”{suggestion}（可用：{types}）",
+    "def_unknown_key": "不认识的键“{key}”{hint}",
+    "def_bad_type": "{block}的“{key}”的值 {value!r} 无效：应为{expected}",
+    "def_did_you_mean": "，您是不是想写“{guess}”？",
+    "def_no_such": "“{key}”引用了不存在的{what}“{ref}”{hint}",
+    "def_unknown_type": "未知的字段类型“{type}”（可用：{types}）{hint}",
     "def_duplicate": "标识“{id}”重复",
     "def_bad_id": "标识“{id}”只能由字母、数字、下划线组成，且不能以数字开头",
-    "def_unknown_ref": "公式引用了不存在的“{ref}”{suggestion}",
+    "def_unknown_ref": "公式引用了不存在的“{ref}”{hint}",
     "def_cycle": "公式循环引用：{cycle}",
-    "def_unknown_rules": "未知的评分规则“{rules}”{suggestion}（可用：{known}）",
+    "def_unknown_rules": "未知的评分规则“{rules}”（可用：{known}）{hint}",
     "def_example": "示例“{example}”不能按本栏类型读取：{why}",
+    # --- form workbooks (desktop/forms) ------------------------------------------------
+    "wb_file": "表单工作簿 {file}：{problem}",
+    "wb_at_cell": "工作表“{sheet}”第 {row} 行“{column}”列（{letter} 列）：{problem}",
+    "wb_at_row": "工作表“{sheet}”第 {row} 行：{problem}",
+    "wb_at_sheet": "工作表“{sheet}”：{problem}",
+    "wb_unknown_sheet": "不认识的工作表“{name}”{hint}",
+    "wb_no_sheet": "缺少工作表“{name}”",
+    "wb_unknown_heading": "不认识的列标题“{heading}”{hint}",
+    "wb_bad_cell": "“{value}”无效：应为{expected}",
+    "wb_required": "不能为空",
+    "wb_unknown_item": "不认识的项目“{item}”{hint}",
+    "wb_twice": "“{item}”只能写一行",
+    "wb_no_such": "不存在的{what}“{ref}”{hint}",
+    "wb_not_listed": "{what}“{ref}”没有列在工作表“{sheet}”中",
+    "wb_no_fields": "分节“{id}”没有字段（请在工作表“字段”中填写）",
+    "wb_no_columns": "表格“{id}”没有列（请在工作表“列”中填写）",
+    "wb_too_many_rows": "超过 {limit} 行，其余的行没有读取",
+    "wb_problems": "共 {count} 个问题",
+    "form_installed": "已安装表单“{title}”（{id}，版本 {version}）",
+    "form_upgraded": "已把表单“{title}”（{id}）由版本 {old} 升级到 {version}；旧版本仍保留，用它填写的草稿照常打开",
+    "form_same_version": "表单“{title}”（{id}）已有版本 {there}，不再安装相同的版本 {version}",
+    "form_older_version": "表单“{title}”（{id}）已有更新的版本 {there}，不安装较旧的版本 {version}",
+    "form_bad_name": "表单标识或版本“{value}”只能由字母、数字、下划线、点和短横组成",
+    "form_write_failed": "无法写入 {path}：{why}",
+    "form_shipped": "表单 {id} 是程序内置的表单，不能删除",
+    "form_removed": "已删除表单 {id} 的已安装版本：{versions}",
+    "form_origin_shipped": "内置",
+    "form_origin_installed": "由 {source} 安装于 {date}",
+    "form_upgrade_ask": "已有表单“{title}”（{id}）版本 {old}。要升级到版本 {version} 吗？旧版本会保留，用它填写的草稿照常打开。",
+    "form_refused": "未安装表单：\n{problems}",
+    "form_lint_ok": "{file}：没有问题（表单 {id}，版本 {version}）",
+    "written": "已写出 {path}",
+    "form_source": "“{source}”既不是已有表单的标识，也不是表单定义（.json）或表单工作簿（.xlsx）文件",
     # --- expressions ------------------------------------------------------------------
     "expr_syntax": "公式“{source}”第 {pos} 个字符处有误：{why}",
     "expr_unknown_func": "未知的函数“{name}”{suggestion}",
@@ -61,7 +97,8 @@ MESSAGES: dict[str, str] = {
     "doc_not_json": "文件不是有效的 JSON：{why}",
     "doc_bad": "文件内容不符合格式：{why}",
     "doc_unknown_form": "未知的表单“{form}”{suggestion}",
-    "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}",
+    "doc_newer_version": "文件由更新的表单定义版本 {version} 生成，本程序只认识到 {known}"
+                         "（可安装该表单的新版本：文件 → 安装表单…）",
     "doc_unreadable": "无法读取文件 {path}：{why}",
     "doc_too_big": "文件超出了本程序能处理的范围，为安全起见不读取：{why}",
     "doc_too_deep": "嵌套层数过多，不是本程序的交换文件",
@@ -112,7 +149,8 @@ MESSAGES: dict[str, str] = {
     "corrupt": "草稿“{name}”已损坏，无法打开（{why}）；原文件未做改动，请使用备份或向发送方重新索取",
     "newer": "草稿“{name}”由更新版本的程序保存（草稿格式第 {version} 版，本程序只认识到第 {known} 版），"
              "请升级程序后再打开",
-    "newer_form": "草稿“{name}”使用的表单定义版本 {version} 比本程序的 {known} 新，请升级程序后再打开",
+    "newer_form": "草稿“{name}”使用的表单定义版本 {version} 比本程序的 {known} 新，"
+                  "请安装该表单的新版本（文件 → 安装表单…）或升级程序后再打开",
     "unsafe": "草稿“{name}”含有草稿中不应有的数据库内容（{what}），为安全起见拒绝打开",
     "bad_schema": "草稿“{name}”的内部结构不对（{what}），无法打开",
     "wal": "草稿“{name}”被其他软件改成了本程序不使用的日志模式，无法打开",
@@ -160,9 +198,28 @@ Code.__doc__ = """The stable code of every message (its value is the catalogue k
 
 
 def message(msg_id: str, /, **values: object) -> str:
-    """The catalogue's text for ``msg_id`` (a :class:`Code` or its key) with ``values`` filled in."""
-    values.setdefault("suggestion", "")
+    """The catalogue's text for ``msg_id`` (a :class:`Code` or its key) with ``values`` filled in.
+
+    A suggestion (“您是不是想写…”) may be given as ``suggestion`` or ``hint``: templates use either name."""
+    hint = values.get("suggestion", values.get("hint", ""))
+    values.setdefault("suggestion", hint)
+    values.setdefault("hint", hint)
     return MESSAGES[msg_id].format(**values)
+
+
+def did_you_mean(word: object, candidates: "Iterable[str]") -> str:
+    """``，您是不是想写“classes”？`` for a near miss among ``candidates``, else '' (the one suggestion helper)."""
+    if not isinstance(word, str) or not word:
+        return ""
+    cutoff = 0.5 if len(word) <= 4 else 0.6  # 提式 → 提示: one character of two differs
+    candidates = {c for c in candidates if isinstance(c, str)}
+    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c[:1] == word[:1], c) for c in candidates]
+    scored = [s for s in scored if s[0] >= cutoff]
+    close = [max(scored)[2]] if scored else []
+    if not close:
+        low = {c.lower(): c for c in candidates}
+        close = [low[word.lower()]] if word.lower() in low else []
+    return message("def_did_you_mean", guess=close[0]) if close else ""
 
 
 _OS_WHY = {
@@ -198,11 +255,8 @@ EXIT_UNREADABLE = 3  # a file given to the command cannot be read: missing, dama
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """“，您是不是想写“x”？” when ``word`` is close to one of ``choices`` (a typo), else ""."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=2, cutoff=0.6)
-    if not close:
-        return ""
-    return "，您是不是想写" + "或".join(f"“{c}”" for c in close) + "？"
+    """The same as :func:`did_you_mean` (the name the engine and the settings use)."""
+    return did_you_mean(word, choices)
 
 
 class JixiaoError(Exception):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Protocol
 
-from desktop.core.errors import Code, ExprError, message, suggest
+from desktop.core.errors import Code, ExprError, did_you_mean, message, suggest
 from desktop.core.reading import PartialDate, round_half_up
 
 
@@ -555,23 +555,31 @@ class _Compiler:
             if name in scope.fields:
                 self.deps.add(("F", name))
                 return lambda ctx, row: ctx.field(name)
-            known = set(scope.fields) | set(scope.tables)
-            if scope.row_table is not None:
-                known |= scope.tables[scope.row_table].columns
-            raise self.err(node, message("def_unknown_ref", ref=name, suggestion=suggest(name, known)))
+            near = set(scope.fields)
+            for tid in (agg, scope.row_table):
+                if tid is not None:
+                    near |= scope.tables[tid].columns
+            raise self.err(node, message("def_unknown_ref", ref=name, hint=did_you_mean(name, near)))
         table = scope.tables.get(name)
         if table is None or node.col not in table.columns:
             shown = f"{name}[{node.row}].{node.col}" if node.row else f"{name}.{node.col}"
-            hint = suggest(name, scope.tables) if table is None else suggest(node.col, table.columns)
-            raise self.err(node, message("def_unknown_ref", ref=shown, suggestion=hint))
+            raise self.err(node, message("def_unknown_ref", ref=shown, hint=self._near(name, node.col)))
         col = node.col
         if node.row is None:
             raise self.err(node, message("expr_column_only_in_aggregate", ref=f"{name}.{col}"))
         rid = node.row
         if rid not in table.fixed_rows:
-            raise self.err(node, message("def_unknown_ref", ref=f"{name}[{rid}].{col}"))
+            raise self.err(node, message("def_unknown_ref", ref=f"{name}[{rid}].{col}",
+                                         hint=did_you_mean(rid, table.fixed_rows)))
         self.deps.add(("X", name, rid, col))
         return lambda ctx, row: ctx.cell(name, rid, col)
+
+    def _near(self, tid: str, col: str | None) -> str:
+        """The suggestion for an unknown ``table.column``: the table's name, else the column's."""
+        table = self.scope.tables.get(tid)
+        if table is None:
+            return did_you_mean(tid, self.scope.tables)
+        return did_you_mean(col, table.columns)
 
     def _column(self, node: Node) -> tuple[str, str | None]:
         """The (table, column) an aggregate ranges over: ``t.col`` or a bare table ``t``."""
@@ -581,8 +589,8 @@ class _Compiler:
             if node.col is not None:
                 table = self.scope.tables.get(node.name)
                 if table is None or node.col not in table.columns:
-                    hint = suggest(node.name, self.scope.tables) if table is None else suggest(node.col, table.columns)
-                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}", suggestion=hint))
+                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}",
+                                                 hint=self._near(node.name, node.col)))
                 return node.name, node.col
         raise self.err(node, "应为表格的一列（如 表.列）")
 

@@ -46,6 +46,9 @@ def _version_key(v: str) -> tuple:
     return tuple(out)
 
 
+version_key = _version_key  # versions compared part by part, numbers as numbers: 2023.2 < 2023.10
+
+
 def document_from_json(data: Any, known_version: str | None = None) -> Document:
     if not isinstance(data, dict) or "form" not in data or not isinstance(data.get("parts", []), list):
         raise UnreadableFile(Code.DOC_BAD, why="缺少 form 或 parts")

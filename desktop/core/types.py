@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from desktop.core import reading
-from desktop.core.errors import ReadError, message, suggest
+from desktop.core.errors import MESSAGES, ReadError, did_you_mean, message
 from desktop.core.reading import PartialDate, Target, round_half_up
 
 
@@ -322,11 +322,12 @@ def make_type(name: str, options: dict[str, Any]) -> FieldType:
     """
     cls = TYPES.get(name)
     if cls is None:
-        raise ValueError(message("def_unknown_type", type=name, types="、".join(TYPES), suggestion=suggest(name, TYPES)))
+        raise ValueError(message("def_unknown_type", type=name, types="、".join(TYPES), hint=did_you_mean(name, TYPES)))
     kwargs = {}
     for key, value in options.items():
         if key not in cls.options_allowed:
-            raise ValueError(message("def_unknown_key", key=key, suggestion=suggest(key, cls.options_allowed)))
+            # MESSAGES[...].format: message()'s own first parameter is called ``key``
+            raise ValueError(MESSAGES["def_unknown_key"].format(key=key, hint=did_you_mean(key, cls.options_allowed)))
         why = _option_problem(key, value)
         if why:
             raise ValueError(message("def_bad_value", key=key, value=value, why=why))

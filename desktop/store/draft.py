@@ -193,11 +193,11 @@ class Draft:
     def state(self, form: Any = None):
         """A DocumentState over ``self.document``; what the engine adds to a new document
         (initial table rows, default values) is written to the draft at once."""
-        from desktop.core.catalog import load_form
+        from desktop.core.catalog import form_for
         from desktop.core.engine import DocumentState
 
         before = self.document.to_dict()
-        state = DocumentState(form or load_form(self.document.form_id), self.document)
+        state = DocumentState(form or form_for(self.document), self.document)
         if not self.readonly and self.document.to_dict() != before:
             self.replace_document(self.document)
         return state

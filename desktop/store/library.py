@@ -23,22 +23,12 @@ from typing import Iterable
 
 from desktop.core.limits import FIELD_BYTES
 from desktop import osfiles
+from desktop.paths import data_dir
 from desktop.store import sqlite as lite
 from desktop.store.bounds import capped
 from desktop.store.errors import DraftError
 
 RECENT_MAX = 30
-
-
-def data_dir() -> Path:
-    env = os.environ.get("JIXIAO_HOME")
-    if env:
-        return Path(env)
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-        return Path(base) / "jixiao"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "jixiao"
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from desktop.core.catalog import load_form
+from desktop.core.catalog import form_for
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState
 from desktop.core.errors import Code, UnreadableFile
@@ -41,7 +41,7 @@ def load_document(path: str | Path) -> Document:
 
 def load_state(path: str | Path) -> DocumentState:
     doc = load_document(path)
-    return DocumentState(load_form(doc.form_id), doc)
+    return DocumentState(form_for(doc), doc)  # the definition version the document was made with
 
 
 def save_document(doc: Document, path: str | Path) -> None:
