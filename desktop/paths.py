@@ -18,3 +18,8 @@ def data_dir() -> Path:
         return Path(base) / "jixiao"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "jixiao"
+
+
+def user_forms_dir() -> Path:
+    """Where installed forms are kept: ``forms/ID/VERSION.json`` in the data folder."""
+    return data_dir() / "forms"

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from desktop.core.document import Document
 from desktop.core.errors import Code, DocumentError, suggest
@@ -43,7 +43,7 @@ def forms_dir() -> Path:
 
 
 def _user_dir() -> str:
-    from desktop.forms.installed import user_forms_dir
+    from desktop.paths import user_forms_dir
 
     return str(user_forms_dir())
 
@@ -72,16 +72,21 @@ def _catalog(user_dir: str) -> dict[str, tuple[FormFile, ...]]:
     return {fid: tuple(sorted(files, key=lambda f: version_key(f.version))) for fid, files in found.items()}
 
 
+_REFRESHED: list = []  # what else forgets its caches with the catalogue (the store's search-meta specs)
+
+
+def on_refresh(forget: "Callable[[], None]") -> None:
+    """Call ``forget`` whenever the catalogue is refreshed (layers above core register their caches)."""
+    if forget not in _REFRESHED:
+        _REFRESHED.append(forget)
+
+
 def refresh() -> None:
     """Forget what was read (after a form is installed or removed)."""
     _catalog.cache_clear()
     _load.cache_clear()
-    try:
-        from desktop.store.meta import meta_spec
-
-        meta_spec.cache_clear()
-    except ImportError:  # pragma: no cover
-        pass
+    for forget in _REFRESHED:
+        forget()
 
 
 def versions(form_id: str) -> tuple[FormFile, ...]:

@@ -41,10 +41,7 @@ class Installed:
         return message("form_installed", title=self.title, id=self.id, version=self.version)
 
 
-def user_forms_dir() -> Path:
-    from desktop.paths import data_dir
-
-    return data_dir() / "forms"
+from desktop.paths import user_forms_dir  # noqa: E402,F401 - kept here for callers of this module
 
 
 def _origins() -> dict:

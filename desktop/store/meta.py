@@ -34,8 +34,9 @@ class MetaSpec:
 def meta_spec(form_id: str) -> MetaSpec | None:
     """None when the form is not known to this program (the draft still opens)."""
     try:
-        from desktop.core.catalog import load_form
+        from desktop.core.catalog import load_form, on_refresh
 
+        on_refresh(meta_spec.cache_clear)  # installing or removing a form forgets these too
         form = load_form(form_id)
     except Exception:  # unknown or broken definition: no search metadata, nothing else lost
         log.warning("表单 %s 的定义无法读取，草稿库中不显示其单位、年度等", form_id, exc_info=True)
