@@ -163,6 +163,8 @@ class PartView(QScrollArea):
             self._label(form.footnote, "unitNote")
 
     def _section(self, s: Section) -> None:
+        if s.kind != "table" and s.fields and all(f.hidden and f.computed for f in s.fields):
+            return  # working values (F's 分值合计, 不适用指标分值 …): never typed, never printed, not shown
         if s.kind == "table" and s.table is not None:
             t = s.table
             head = QWidget()
