@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 DEBIAN_PACKAGES = ["xvfb", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxkbcommon-x11-0",
                    "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "libxcb-shape0", "x11-apps",
-                   "poppler-utils", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3"]
+                   "poppler-utils", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3", "postgresql"]
 
 
 def venv_python() -> Path:
@@ -51,7 +51,7 @@ def ensure_system_packages() -> None:
     """Debian packages for the Xvfb and PDF-to-PNG tests (CI machines; best effort)."""
     if sys.platform != "linux" or not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
-    if shutil.which("Xvfb") and shutil.which("pdftoppm"):
+    if shutil.which("Xvfb") and shutil.which("pdftoppm") and Path("/usr/lib/postgresql").is_dir():
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:

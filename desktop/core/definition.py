@@ -16,6 +16,7 @@ from typing import Any
 from desktop.core.errors import DefinitionError, ExprError, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, make_rules
+from desktop.core.summary import summary_problem
 from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
@@ -194,6 +195,7 @@ class FormDef:
     part_label: str = "项目"
     part_name_field: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, str] = field(default_factory=dict)  # figures a receiving desk sums (core/summary.py)
     signatures: Signatures = field(default_factory=Signatures)
     notes: str = ""
     footnote: str = ""
@@ -230,7 +232,7 @@ TABLE_KEYS = {"id", "title", "kind", "columns", "rows", "repeat", "min_rows", "m
 SECTION_KEYS = {"id", "title", "kind", "fields", "columns", "note", "page_break"}
 FORM_KEYS = {"id", "version", "title", "subtitle", "document_title", "region", "year", "orientation",
              "parts", "meta", "signatures", "notes", "footnote", "checks", "scoring", "sections",
-             "description", "$schema"}
+             "description", "$schema", "summary"}
 CHECK_KEYS = {"id", "level", "assert", "message", "when", "cell"}
 ROW_KEYS = {"id", "label", "position", "sum_rows", "cells", "total"}
 
@@ -416,7 +418,7 @@ class _Loader:
         data = self.keys(data, FORM_KEYS, ("id", "version", "title", "sections"), "")
         self.listof(data, "sections", "")
         self.listof(data, "checks", "")
-        for key in ("signatures", "meta", "scoring"):
+        for key in ("signatures", "meta", "scoring", "summary"):
             self.obj(data, key, key)
         parts_cfg = data.get("parts")
         if parts_cfg is not None and not isinstance(parts_cfg, dict):
@@ -456,6 +458,10 @@ class _Loader:
                          form.signatures.unit_field or "", "date_field": form.signatures.date_field or ""}.items():
             if fid and fid not in form.fields:
                 raise self.fail(message("def_unknown_ref", ref=fid), key)
+        form.summary = dict(data.get("summary") or {})
+        problem = summary_problem(form, form.summary)
+        if problem:
+            raise self.fail(problem, "summary")
         self.compile(form)
         return form
 
