@@ -22,6 +22,8 @@ KEYS = {
     "smtp_user": "",  # 登录用户名（空：不登录）；密码不保存
     "smtp_sender": "",  # 发件人地址
     "smtp_timeout": "20",  # 秒
+    "desk_library": "",  # 汇总审核库：文件路径或 postgresql://…（空：数据文件夹中的默认库）
+    "desk_roots": "",  # 汇总与审核：添加过的文件夹（每行一个），“重新扫描”用
 }
 
 SMTP_SECURITY = [("none", "不加密"), ("starttls", "STARTTLS（连接后加密）"), ("ssl", "SSL/TLS（通常端口 465）")]
