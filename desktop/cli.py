@@ -107,6 +107,10 @@ def _handler(spec: str) -> Callable[[Any], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # the built app: worker processes (the desk's collect) start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     _utf8_console()
     if not (sys.argv[1:] if argv is None else argv):  # plain `jixiao`: start the app at once
         from desktop.app import run
