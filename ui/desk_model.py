@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+WIDTHS = {"id": 50, "unit": 150, "project": 260, "form_title": 200, "budget": 116, "executed": 116,
+          "pdf_check": 120, "comment": 160}
 COLUMNS = [("id", "编号"), ("unit", "单位"), ("project", "项目"), ("form_title", "表单"), ("budget", "预算数（万元）"),
            ("executed", "执行数（万元）"), ("rate", "执行率"), ("score", "自评得分"), ("grade", "等级"),
            ("errors", "错误"), ("hints", "提示"), ("pdf_check", "PDF 核对"), ("status", "状态"),
@@ -45,12 +47,21 @@ def _key(row: dict[str, Any], col: str) -> Any:
 
 def display(row: dict[str, Any], col: str) -> str:
     value = row.get(col, "")
+    if col in ("budget", "executed") and value:
+        from desktop.desk.summary import money
+
+        return money(Decimal(value))
     if col == "rate" and value:
         return f"{Decimal(value) * 100:.2f}%"
     if col == "current":
         return "当前" if value else "已被新版取代"
     if col in ("errors", "hints"):
         return str(value) if value else ""
+    if col == "project":
+        names = str(value or "").split("、")
+        if len(names) > 2:
+            return f"{len(names)} 个项目：{names[0]}等"
+        return str(value) if value else "（部门整体）"
     return "" if value is None else str(value)
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
 from desktop.core.errors import JixiaoError
 from desktop.desk.library import Library
 from ui import settings as user_settings
-from ui.desk_model import ID_ROLE, DeskFilter, DeskModel
+from ui.desk_model import COLUMNS, ID_ROLE, WIDTHS, DeskFilter, DeskModel
 
 
 class CollectWorker(QThread):
@@ -97,6 +97,9 @@ class DeskWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda *_: self.open_selected())
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        for i, (col, _title) in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, WIDTHS.get(col, 90))
         lay.addWidget(self.table, 1)
         self.facts = QLabel()
         self.facts.setWordWrap(True)

@@ -33,6 +33,10 @@ class Line:
     executed_budget: Decimal | None = None  # the budget of the rows that have an 执行数 (for the rate)
 
     @property
+    def unit_key(self) -> tuple[str, str]:
+        return self.form, self.unit
+
+    @property
     def rate(self) -> Decimal | None:
         budget = self.budget if self.kind == "项目" else self.executed_budget
         if budget and self.executed is not None:
@@ -67,7 +71,7 @@ def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
     parts = {}
     for p in lib.parts(s.id for s in subs):
         parts.setdefault(p["submission_id"], []).append(p)
-    title = "汇总表" + (f"（{year}年度）" if year else "")
+    title = "预算绩效报送汇总表" + (f"（{year}年度）" if year else "")
     out = Summary(title=title, submissions=len(subs), missing=lib.missing_units(form, year))
     rates: list[Decimal] = []
     by_form: dict[str, list] = {}
@@ -85,7 +89,7 @@ def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
                 if s["errors"]:
                     out.with_errors.append(f"{unit} · {s['project'] or s['form_title']}")
                 for p in parts.get(s.id, []):
-                    line = Line("项目", unit=p["unit"] or unit, project=p["project"], form=form_title, budget=_dec(p["budget"]),
+                    line = Line("项目", unit=unit, project=p["project"], form=form_title, budget=_dec(p["budget"]),
                                 executed=_dec(p["executed"]), score=_dec(p["score"]), grade=p["grade"],
                                 errors=p["errors"], status=s["status"])
                     out.lines.append(line)
@@ -100,7 +104,8 @@ def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
                         if line.executed is not None:
                             total.executed_budget = _add(total.executed_budget, line.budget)
                         total.errors += line.errors
-            out.lines.append(unit_total)
+            if sum(1 for line in out.lines if line.kind == "项目" and line.unit_key == (form_title, unit)) > 1:
+                out.lines.append(unit_total)  # a unit with one project needs no subtotal of its own
         out.lines.append(form_total)
     out.lines.append(grand)
     if rates:
@@ -119,15 +124,15 @@ def money(value: Decimal | None) -> str:
 
 def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     """The 汇总 as printed: a header and text rows (the PDF and the workbook both print this)."""
-    header = ["序号", "单位", "项目", "表单", "预算数（万元）", "执行数（万元）", "执行率（%）", "自评得分", "等级",
-              "错误", "审核状态"]
+    header = ["序号", "单位", "项目", "表单", "预算数", "执行数", "执行率（%）", "自评得分", "等级", "错误", "审核状态"]
     rows = []
     n = 0
     for line in summary.lines:
         if line.kind == "项目":
             n += 1
         rows.append([str(n) if line.kind == "项目" else "", line.unit if line.kind == "项目" else "",
-                     line.project, line.form if line.kind == "项目" else "", money(line.budget),
+                     line.project or ("（部门整体）" if line.kind == "项目" else ""),
+                     line.form if line.kind == "项目" else "", money(line.budget),
                      money(line.executed), "" if line.rate is None else f"{line.rate:.2f}",
                      "" if line.score is None else f"{line.score:.2f}", line.grade,
                      str(line.errors) if line.errors else "", line.status])

@@ -14,7 +14,8 @@ from desktop.desk.summary import Summary, summary_facts, summary_table
 from desktop.export.filenames import write_file_atomically
 
 NUMERIC = (4, 5, 6, 7)  # 预算数, 执行数, 执行率, 得分: right-aligned, numbers in the workbook
-WIDTHS = (6, 22, 30, 22, 14, 14, 11, 10, 6, 6, 9)  # characters (workbook); the PDF scales them
+WIDTHS = (6, 20, 30, 24, 13, 13, 13, 9, 6, 6, 9)
+UNIT_LINE = "金额单位：万元（以元填报的表已折算为万元）"  # characters (workbook); the PDF scales them
 
 
 class SummaryExportError(JixiaoError):
@@ -54,8 +55,9 @@ def _xlsx(summary: Summary, unit_name: str) -> bytes:
     ws.append([summary.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append([UNIT_LINE])
     ws.append(header)
-    for cell in ws[2]:
+    for cell in ws[3]:
         cell.font, cell.border, cell.alignment = bold, border, wrap
     for row in rows:
         values: list[Any] = list(row)
@@ -78,7 +80,7 @@ def _xlsx(summary: Summary, unit_name: str) -> bytes:
     ws.append([f"汇总单位（盖章）：{unit_name or '＿' * 12}", None, None, None, None, None, None, "日期：＿＿年＿＿月＿＿日"])
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.print_title_rows = "2:2"
+    ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -122,11 +124,12 @@ def _pdf(summary: Summary, unit_name: str) -> bytes:
             style.append(("BACKGROUND", (0, i), (-1, i), colors.Color(0.96, 0.96, 0.96)))
     table.setStyle(TableStyle(style))
     seal = Table([[Paragraph(escape(f"汇总单位（盖章）：{unit_name or '＿' * 14}"), fact),
-                   Paragraph("日期：　　　年　　月　　日", fact)]], colWidths=[width * 0.6, width * 0.4],
+                   Paragraph("日期：" + "&nbsp;" * 10 + "年" + "&nbsp;" * 6 + "月" + "&nbsp;" * 6 + "日", fact)]], colWidths=[width * 0.6, width * 0.4],
                  rowHeights=[48 * mm])
     seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     facts = [Paragraph(escape(f), fact) for f in summary_facts(summary)]
-    story = [Paragraph(escape(summary.title), title), table, Spacer(1, 4 * mm),
+    story = [Paragraph(escape(summary.title), title), Paragraph(UNIT_LINE, num), Spacer(1, 1.5 * mm), table,
+             Spacer(1, 4 * mm),
              KeepTogether(facts + [seal])]
     info = PageInfo(font=font, title=summary.title, author=unit_name, subject="绩效自评汇总")
     buffer = io.BytesIO()
