@@ -29,7 +29,7 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
         QCoreApplication.setApplicationName("jixiao")
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
-    from desktop.fonts import load_qt_font
+    from ui.qt_font import load_qt_font
     from desktop.resources import resource_path
 
     family = load_qt_font()

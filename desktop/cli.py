@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from desktop.core.errors import JixiaoError
 
+LIBRARY_HELP = "汇总审核库：文件路径，或 postgresql://用户:密码@服务器/数据库；默认在程序数据文件夹中"
 # name -> (handler "module:function", help, arguments)
 Arg = tuple[tuple[str, ...], dict]
 COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
@@ -64,6 +65,34 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     ]),
     "settings": ("desktop.settings:cmd_settings", "显示或修改设置（数据文件夹中的 settings.json）", [
         (("name",), {"nargs": "?", "help": "设置名称，如 smtp_host"}), (("value",), {"nargs": "?", "help": "新的值"}),
+    ]),
+    "import-pdf": ("desktop.desk.commands:cmd_import_pdf", "由本程序导出的 PDF（内附表单数据）生成草稿或 JSON", [
+        (("pdf",), {}), (("-o", "--output"), {"required": True}),
+    ]),
+    "collect": ("desktop.desk.commands:cmd_collect", "汇总与审核：收集文件夹中的报送（草稿、JSON、Excel、PDF、zip、邮件）", [
+        (("paths",), {"nargs": "+", "help": "文件夹或文件"}), (("--library",), {"help": LIBRARY_HELP}),
+    ]),
+    "submissions": ("desktop.desk.commands:cmd_submissions", "汇总与审核：列出收到的报送", [
+        (("--library",), {"help": LIBRARY_HELP}), (("--form",), {}), (("--year",), {}),
+        (("--all",), {"action": "store_true", "help": "也列出已被新版取代的报送"}),
+    ]),
+    "review": ("desktop.desk.commands:cmd_review", "汇总与审核：审核一份报送（通过 / 退回，可附意见）", [
+        (("id",), {"type": int, "help": "报送编号，见 jixiao submissions"}),
+        (("status",), {"choices": ["pass", "return", "pending"], "help": "pass 通过，return 退回，pending 待审"}),
+        (("--comment",), {"default": ""}), (("--cell",), {"help": "意见针对的单元格地址"}),
+        (("--part",), {"type": int, "default": 0}), (("--reviewer",), {"default": "审核人"}),
+        (("--library",), {"help": LIBRARY_HELP}),
+    ]),
+    "expected": ("desktop.desk.commands:cmd_expected", "汇总与审核：导入应报单位名单（每行一个单位）", [
+        (("units",), {"help": "文本文件，每行一个单位名称"}), (("--form",), {}), (("--year",), {}),
+        (("--library",), {"help": LIBRARY_HELP}),
+    ]),
+    "summary": ("desktop.desk.commands:cmd_summary", "汇总与审核：导出汇总表（.xlsx 或可盖章的 .pdf）", [
+        (("-o", "--output"), {"required": True}), (("--form",), {}), (("--year",), {}),
+        (("--unit",), {"help": "汇总单位名称（盖章处）"}), (("--library",), {"help": LIBRARY_HELP}),
+    ]),
+    "return": ("desktop.desk.commands:cmd_return", "汇总与审核：把一份报送连同审核意见打包退回", [
+        (("id",), {"type": int}), (("-o", "--output"), {"required": True}), (("--library",), {"help": LIBRARY_HELP}),
     ]),
     "eml": ("desktop.export.commands:cmd_eml", "生成带 PDF 和 Excel 附件的邮件（.eml）", [
         (("file",), {}), (("-o", "--output"), {"required": True}), (("--to",), {"default": ""}),
@@ -134,6 +163,10 @@ def _handler(spec: str) -> Callable[[Any], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # the built app: worker processes (the desk's collect) start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     _utf8_console()
     given = list(sys.argv[1:] if argv is None else argv)
     if not given or bare_file(given):  # plain `jixiao`, or `jixiao 草稿.jxd` as Explorer passes it

@@ -21,7 +21,6 @@ REPORTLAB_NAME = "NotoSerifSC"
 QT_FAMILY = "Noto Serif SC TT"  # the family name stored in the font file
 
 _lock = threading.Lock()
-_qt_family: str | None = None
 
 
 def font_path() -> Path:
@@ -93,30 +92,3 @@ def register_reportlab_font(name: str = REPORTLAB_NAME, path: str | Path | None 
             for italic in (0, 1):
                 addMapping(name, bold, italic, name)
     return name
-
-
-def load_qt_font(path: str | Path | None = None) -> str | None:
-    """Add the font to Qt's application font database; return its family name.
-
-    Needs a ``QGuiApplication``; returns ``None`` if there is none, if the file
-    is missing or if Qt rejects it.  Loading is done once per process.
-    """
-    global _qt_family
-    if _qt_family is not None:
-        return _qt_family
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
-
-    if QGuiApplication.instance() is None:
-        return None
-    try:
-        p = _resolve(path)
-    except FileNotFoundError:
-        return None
-    with _lock:
-        if _qt_family is None:
-            font_id = QFontDatabase.addApplicationFont(str(p))
-            if font_id == -1:
-                return None
-            families = QFontDatabase.applicationFontFamilies(font_id)
-            _qt_family = families[0] if families else None
-    return _qt_family

@@ -96,6 +96,8 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("smtp_user", Text(), "", "登录用户名（空：不登录）；密码不保存"),
     Option("smtp_sender", Text(), "", "发件人地址"),
     Option("smtp_timeout", Int(1, 300), 20, "连接超时（秒）"),
+    Option("desk_library", Text(), "", "汇总审核库：文件路径或 postgresql://…（空：数据文件夹中的默认库）"),
+    Option("desk_roots", Text(), "", "汇总与审核：添加过的文件夹（每行一个），“重新扫描”用"),
 )}
 
 

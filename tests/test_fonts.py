@@ -128,9 +128,11 @@ def gui_app():
 def test_load_qt_font(gui_app):
     from PySide6.QtGui import QFont, QFontMetrics
 
-    family = fonts.load_qt_font()
+    from ui.qt_font import load_qt_font
+
+    family = load_qt_font()
     assert family == fonts.QT_FAMILY
-    assert fonts.load_qt_font() == family  # cached, loaded once
+    assert load_qt_font() == family  # cached, loaded once
     metrics = QFontMetrics(QFont(family, 12))
     for ch in "预算☐☑㛃䶮０":
         assert metrics.inFontUcs4(ord(ch)), ch

@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         for text, fn, key in (("新建草稿…", self.new_draft, "New"), ("打开…", self.open_dialog, "Open"),
                               ("复制为新年度…", self.duplicate_dialog, None),
                               ("由申报表生成自评表…", self.continue_dialog, None),
-                              ("安装表单…", self.install_form_dialog, None), ("设置…", self.settings_dialog, None),
+                              ("安装表单…", self.install_form_dialog, None),
+                              ("打开退回包…", self.open_return_dialog, None),
+                              ("汇总与审核…", self.open_desk, None), ("设置…", self.settings_dialog, None),
                               ("退出", self.close, "Quit")):
             act = QAction(text, self)
             act.triggered.connect(lambda *_, f=fn: f())
@@ -239,6 +241,38 @@ class MainWindow(QMainWindow):
         from ui import continue_dialog
 
         return continue_dialog.from_file(self, user_settings.draft_folder())
+
+    def open_desk(self) -> Any:
+        """汇总与审核: the receiving desk, in a window of its own."""
+        from ui.desk_window import DeskWindow
+
+        try:
+            desk = DeskWindow(parent=None)
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "汇总与审核", exc.text)
+            return None
+        from PySide6.QtCore import Qt
+
+        desk.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.windows = [w for w in self.windows if _alive(w)]
+        self.desk = desk
+        desk.show()
+        return desk
+
+    def open_return_dialog(self) -> Any:
+        path, _ = QFileDialog.getOpenFileName(self, "打开退回包", "", "退回包 (*.zip)")
+        return self.open_return(path) if path else None
+
+    def open_return(self, package: str | Path) -> Any:
+        """Unpack a returned package beside itself and open its draft: the 审核意见 show in the problems panel."""
+        from desktop.desk.returns import open_return_package
+
+        try:
+            draft = open_return_package(package)
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "打开退回包", exc.text)
+            return None
+        return self.open_path(draft)
 
     def open_path(self, path: str | Path) -> Any:
         from ui.new_draft import open_session

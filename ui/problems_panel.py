@@ -81,10 +81,31 @@ class ProblemsPanel(QWidget):
             self.list.addItem(item)
             if keep is not None and item.data(PROBLEM_ROLE)[:2] == keep[:2]:
                 self.list.setCurrentItem(item)
+        self._add_review(state)
         if len(self.lines) > MAX_SHOWN:
             self.list.addItem(QListWidgetItem(f"……另有 {len(self.lines) - MAX_SHOWN} 个问题未列出"))
         self.list.setUpdatesEnabled(True)
         self._buttons()
+
+    def _add_review(self, state: Any) -> None:
+        """A returned document's 审核意见, first in the list, each jumping to its cell."""
+        from desktop.core.review import read_review
+
+        review = read_review(state.doc)
+        if review is None:
+            return
+        purple = QBrush(QColor("#6a1b9a"))
+        head = QListWidgetItem("审核意见  " + "；".join(review.lines()[:2]))
+        head.setForeground(purple)
+        self.list.insertItem(0, head)
+        for n, c in enumerate(review.comments, start=1):
+            item = QListWidgetItem(f"审核意见  {c.label or '全表'}：{c.text}")
+            item.setForeground(purple)
+            if c.addr and 0 <= c.part < len(state.parts):
+                item.setData(PROBLEM_ROLE, (c.part, f"review:{n}", c.addr, "review"))
+                item.setToolTip("单击跳到该格")
+            self.list.insertItem(n, item)
+        self.summary.setText(self.summary.text() + f"；审核意见 {len(review.comments) or 1} 条（{review.status}）")
 
     def _buttons(self) -> None:
         item = self.list.currentItem()

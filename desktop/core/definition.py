@@ -17,6 +17,7 @@ from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS
 from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
+from desktop.core.summary import summary_problem
 from desktop.core.types import FieldType, Label, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
@@ -196,6 +197,7 @@ class FormDef:
     part_label: str = "项目"
     part_name_field: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, str] = field(default_factory=dict)  # figures a receiving desk sums (core/summary.py)
     signatures: Signatures = field(default_factory=Signatures)
     notes: str = ""
     footnote: str = ""
@@ -418,6 +420,10 @@ class _Loader:
             if fid:
                 self.ref(fid, form.fields, "字段", key, block)
         self.units_from(form)
+        form.summary = dict(data.get("summary") or {})
+        problem = summary_problem(form, form.summary)
+        if problem:
+            raise self.fail(problem, "summary")
         self.compile(form)
         if data.get("continues") is not None:
             from desktop.core.continuation import load_continues  # the block's keys and checks live there

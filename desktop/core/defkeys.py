@@ -77,6 +77,7 @@ FORM = {
     "notes": Key("text", "填表说明", default=""),
     "footnote": Key("text", "脚注", default=""),
     "continues": Key("object", "由哪张表生成"),  # desktop/core/continuation.py checks its inside
+    "summary": Key("object", "汇总数字"),  # desktop/core/summary.py checks its inside (SUMMARY_KEYS)
     "description": Key("any", "说明"),
     "$schema": Key("any", "$schema"),
 }

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from desktop.core.document import Document
+from desktop.core.review import content_meta
 
 HASH_VERSION = 1
 
@@ -34,7 +35,7 @@ def canonical(doc: Document) -> dict[str, Any]:
             "explanations": {k: v for k, v in p.explanations.items() if v.strip()},
         })
     return {"hash": HASH_VERSION, "form": doc.form_id, "version": doc.form_version,
-            "meta": _nonempty(doc.meta), "parts": parts}
+            "meta": _nonempty(content_meta(doc.meta)), "parts": parts}
 
 
 def _nonempty(d: dict[str, str]) -> dict[str, str]:

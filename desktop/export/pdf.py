@@ -20,6 +20,7 @@ from typing import IO, Union
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.engine import DocumentState
+from desktop.core.interchange import dumps
 from desktop.core.errors import JixiaoError
 from desktop.export.filenames import write_file_atomically
 from desktop.export.pdf_blocks import StoryBuilder
@@ -31,6 +32,7 @@ __all__ = ["export_pdf", "PdfResult", "NotFinalError", "MissingCharsError", "Fon
            "PdfLayoutError"]
 
 Target = Union[str, Path, IO[bytes]]
+PDF_ATTACHMENT = "jixiao.json"  # the document's JSON interchange, embedded so a PDF alone can be collected
 
 
 class NotFinalError(JixiaoError):
@@ -85,6 +87,7 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
         font=chosen.name, code=code, watermark=watermark, draft_note=draft_note,
         title=title, author=meta.get("unit", ""), subject=form.title,
         keywords=keywords(form.id, ident, content_hash, code, final),
+        attachments=[(PDF_ATTACHMENT, dumps(state.doc).encode("utf-8"))],
     )
     target: Target = path
     if isinstance(path, (str, Path)):

@@ -72,6 +72,19 @@ class StoryBuilder:
             if i:
                 out.append(PageBreak())
             out.extend(self.part(i, ps, i == last))
+        out.extend(self.review_page())
+        return out
+
+    def review_page(self) -> list[Flowable]:
+        """A returned document's 审核意见, on a page of their own after the form."""
+        from desktop.core.review import read_review
+
+        review = read_review(self.state.doc)
+        if review is None:
+            return []
+        out: list[Flowable] = [PageBreak(), para(self.note("审核意见", "审核意见"), self.st["title"])]
+        for line in review.lines():
+            out.append(para(self.note(line, "审核意见"), self.st["header"]))
         return out
 
     def part(self, index: int, ps: PartState, last: bool) -> list[Flowable]:

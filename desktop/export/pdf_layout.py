@@ -36,6 +36,7 @@ class PageInfo:
     keywords: str = ""
     created: datetime = field(default_factory=datetime.now)
     pages: list[int] = field(default_factory=list)  # filled in: the page count after saving
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)  # embedded files (name, data)
 
 
 def page_size(orientation: str) -> tuple[float, float]:
@@ -92,6 +93,8 @@ def canvas_maker(info: PageInfo) -> type[Canvas]:
                 self._footer(total)
                 Canvas.showPage(self)
             info.pages.append(total)
+            for name, data in info.attachments:
+                embed_file(self, name, data)
             Canvas.save(self)
 
         def _footer(self, total: int) -> None:
@@ -111,3 +114,20 @@ def canvas_maker(info: PageInfo) -> type[Canvas]:
             self.restoreState()
 
     return NumberedCanvas
+
+
+def embed_file(canv: Canvas, name: str, data: bytes) -> None:
+    """Embed ``data`` as a document-level file attachment (the catalog's EmbeddedFiles name tree)."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+    doc = canv._doc
+    stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": PDFName("application#2Fjson"),
+                                      "Params": PDFDictionary({"Size": len(data)})}), content=data)
+    spec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name),
+                          "EF": PDFDictionary({"F": doc.Reference(stream)}), "AFRelationship": PDFName("Data"),
+                          "Desc": PDFString("绩效填报表单数据（JSON 交换格式）")})
+    names = getattr(doc, "_jx_embedded", None)
+    if names is None:
+        names = doc._jx_embedded = PDFArray([])
+        doc.Catalog.Names = doc.Reference(PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})}))
+    names.sequence.extend([PDFString(name), doc.Reference(spec)])
