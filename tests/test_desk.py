@@ -276,6 +276,15 @@ def test_a_returned_package_carries_the_comments(library, tmp_path):
     review = read_review(read_draft_document(draft))
     assert review.status == "退回" and review.comment == "请核对后重新报送"
     assert review.comments[0].addr == "composition/total/amount"
+    # printed: a 审核意见 page after the form
+    from desktop.core.engine import DocumentState
+    from desktop.export.pdf import export_pdf
+    from pypdf import PdfReader
+
+    returned = read_draft_document(draft)
+    export_pdf(DocumentState(load_form(returned.form_id), returned), tmp_path / "退回.pdf")
+    last = PdfReader(str(tmp_path / "退回.pdf")).pages[-1].extract_text()
+    assert "审核意见" in last and "预算金额与资金来源合计不一致" in last and "请核对后重新报送" in last
     # the review is not the unit's content: the content hash is the submitted one
     from desktop.store.hashing import document_hash
 

@@ -108,3 +108,23 @@ def test_main_window_has_the_desk(app, qtbot, tmp_path, monkeypatch):
     desk = main.open_desk()  # deletes itself when closed
     assert Path(desk.lib.where).parent == tmp_path
     desk.close()
+
+
+def test_the_library_can_be_changed_from_the_window(app, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import settings as user_settings
+    from ui.desk_window import DeskWindow
+
+    desk = DeskWindow(tmp_path / "甲.sqlite")
+    qtbot.addWidget(desk)
+    other = tmp_path / "乙.sqlite"
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (str(other), True)))
+    assert desk.choose_library()
+    assert desk.lib.where == str(other) and user_settings.get("desk_library") == str(other)
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: said.append(a[2])))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (str(tmp_path / "无此文件夹" / "x"), True)))
+    assert not desk.choose_library() and "不存在" in said[0]
+    assert desk.lib.where == str(other)  # the window keeps working on the library it had
+    desk.close()

@@ -68,7 +68,8 @@ class DeskWindow(QMainWindow):
         for text, fn in (("添加文件夹…", self.add_folder), ("添加文件…", self.add_files), ("重新扫描", self.rescan),
                          ("应报单位…", self.edit_expected), ("打开（只读）", self.open_selected),
                          ("通过", lambda: self.set_status("通过")), ("退回…", lambda: self.set_status("退回")),
-                         ("生成退回包…", self.write_return), ("导出汇总…", self.export_summary)):
+                         ("生成退回包…", self.write_return), ("导出汇总…", self.export_summary),
+                         ("汇总审核库…", self.choose_library)):
             act = QAction(text, self)
             act.triggered.connect(lambda *_, f=fn: f())
             bar.addAction(act)
@@ -308,6 +309,26 @@ class DeskWindow(QMainWindow):
         except JixiaoError as exc:
             QMessageBox.warning(self, "导出汇总", exc.text)
             return None
+
+    def choose_library(self) -> bool:
+        """Where the library lives: a file (blank: the default one) or a PostgreSQL server shared by reviewers."""
+        current = user_settings.get("desk_library")
+        text, ok = QInputDialog.getText(
+            self, "汇总审核库", "库文件的路径，或多人共用的 PostgreSQL 服务器地址\n"
+            "（如 postgresql://用户:密码@服务器/数据库；留空用默认的库文件）：", text=current)
+        if not ok or text.strip() == current:
+            return False
+        try:
+            lib = Library.open(text.strip() or None)
+        except JixiaoError as exc:
+            QMessageBox.warning(self, "汇总审核库", exc.text)
+            return False
+        self.lib.close()
+        self.lib = lib
+        user_settings.put("desk_library", text.strip())
+        self.statusBar().showMessage(f"汇总审核库：{self.lib.where}")
+        self.reload()
+        return True
 
     def closeEvent(self, e: Any) -> None:  # noqa: N802 (Qt's name)
         if self.worker is not None:
