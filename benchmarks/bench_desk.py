@@ -57,15 +57,16 @@ def run(n: int = 10000) -> list[tuple[str, str, str]]:
         assert report.added == n and again.read == 0, (report.text(), again.text())
         from PySide6.QtWidgets import QApplication
 
-        from ui.desk_model import DeskFilter, DeskModel
+        from ui.desk_model import COLUMNS, DeskFilter, DeskModel
 
         app = QApplication.instance() or QApplication([])  # noqa: F841 - the model lives in a Qt app
         model = DeskModel()
         data = [r.values for r in lib.submissions()]
         model.load(data)
         t0 = time.perf_counter()
-        model.sort(4)
-        model.sort(7, model.sort_order.DescendingOrder)
+        names = [c for c, _ in COLUMNS]
+        model.sort(names.index("budget"))
+        model.sort(names.index("score"), model.sort_order.DescendingOrder)
         model.apply(DeskFilter(status="待审", text="号单位"))
         model.apply(DeskFilter(errors_only=False, text="第0001"))
         sort_filter = (time.perf_counter() - t0) / 4

@@ -90,6 +90,7 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     "summary": ("desktop.desk.commands:cmd_summary", "汇总与审核：导出汇总表（.xlsx 或可盖章的 .pdf）", [
         (("-o", "--output"), {"required": True}), (("--form",), {}), (("--year",), {}),
         (("--unit",), {"help": "汇总单位名称（盖章处）"}), (("--library",), {"help": LIBRARY_HELP}),
+        (("--passed-only",), {"action": "store_true", "help": "只汇总已审核通过的报送"}),
     ]),
     "return": ("desktop.desk.commands:cmd_return", "汇总与审核：把一份报送连同审核意见打包退回", [
         (("id",), {"type": int}), (("-o", "--output"), {"required": True}), (("--library",), {"help": LIBRARY_HELP}),

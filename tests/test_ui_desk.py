@@ -89,7 +89,9 @@ def test_desk_sorting_and_filtering_keep_up(app, qtbot):
              "errors": i % 3, "hints": 0, "status": "待审" if i % 2 else "通过", "current": True, "comment": ""}
             for i in range(2000)]
     model.load(rows)
-    model.sort(4)  # 预算数: numerically, not as text
+    from ui.desk_model import COLUMNS
+
+    model.sort([c for c, _ in COLUMNS].index("budget"))  # 预算数: numerically, not as text
     budgets = [int(model.visible[i]["budget"]) for i in range(len(model.visible))]
     assert budgets == sorted(budgets)
     model.apply(DeskFilter(status="通过", errors_only=True, text="单位5"))

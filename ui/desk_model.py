@@ -14,11 +14,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-WIDTHS = {"id": 50, "unit": 150, "project": 260, "form_title": 200, "budget": 116, "executed": 116,
-          "pdf_check": 120, "comment": 160}
-COLUMNS = [("id", "编号"), ("unit", "单位"), ("project", "项目"), ("form_title", "表单"), ("budget", "预算数（万元）"),
-           ("executed", "执行数（万元）"), ("rate", "执行率"), ("score", "自评得分"), ("grade", "等级"),
-           ("errors", "错误"), ("hints", "提示"), ("pdf_check", "PDF 核对"), ("status", "状态"),
+WIDTHS = {"id": 46, "unit": 150, "project": 230, "year": 50, "form_title": 190, "status": 50, "budget": 116,
+          "executed": 116, "rate": 70, "score": 76, "grade": 40, "errors": 40, "hints": 40, "pdf_check": 120,
+          "comment": 160}
+COLUMNS = [("id", "编号"), ("unit", "单位"), ("project", "项目"), ("year", "年度"), ("form_title", "表单"),
+           ("status", "状态"), ("budget", "预算数（万元）"), ("executed", "执行数（万元）"), ("rate", "执行率"),
+           ("score", "自评得分"), ("grade", "等级"), ("errors", "错误"), ("hints", "提示"), ("pdf_check", "PDF 核对"),
            ("reviewer", "审核人"), ("comment", "意见"), ("current", "版本")]
 NUMERIC = {"id", "budget", "executed", "rate", "score", "errors", "hints"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,6 +56,9 @@ def display(row: dict[str, Any], col: str) -> str:
         return f"{Decimal(value) * 100:.2f}%"
     if col == "current":
         return "当前" if value else "已被新版取代"
+    if col == "score" and value:
+        full = row.get("full", "")
+        return f"{Decimal(value):.2f}" + (f"/{Decimal(full).normalize():f}" if full and Decimal(full) != 100 else "")
     if col in ("errors", "hints"):
         return str(value) if value else ""
     if col == "project":
@@ -129,6 +133,8 @@ class DeskModel(QAbstractTableModel):
                 return QBrush(QColor({"通过": "#2e7d32", "退回": "#c62828"}.get(row.get("status", ""), "#444444")))
             if not row.get("current"):
                 return QBrush(QColor("#888888"))
+        if role == Qt.ItemDataRole.ToolTipRole and col in ("project", "form_title") and row.get(col):
+            return str(row[col])
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.get('source', '')}" + (f"：{row['member']}" if row.get("member") else "") + \
                 (f"\n{row['notes']}" if row.get("notes") else "")

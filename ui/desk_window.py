@@ -305,7 +305,8 @@ class DeskWindow(QMainWindow):
             return None
         flt = self.model.filter
         try:
-            return export_summary(build_summary(self.lib, form=flt.form), path, user_settings.get("unit"))
+            unit = user_settings.get("unit")
+            return export_summary(build_summary(self.lib, form=flt.form, unit=unit), path, unit)
         except JixiaoError as exc:
             QMessageBox.warning(self, "导出汇总", exc.text)
             return None

@@ -70,7 +70,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from desktop.desk.summary_export import export_summary
 
     with Library.open(args.library) as lib:
-        summary = build_summary(lib, form=args.form or "", year=args.year or "")
+        summary = build_summary(lib, form=args.form or "", year=args.year or "", unit=args.unit or "",
+                                passed_only=args.passed_only)
     export_summary(summary, args.output, args.unit or "")
     print(f"已写出 {args.output}（{summary.submissions} 份报送，{summary.projects} 个项目）")
     return 0

@@ -27,9 +27,11 @@ class Line:
     budget: Decimal | None = None
     executed: Decimal | None = None
     score: Decimal | None = None
+    full: Decimal | None = None
     grade: str = ""
     errors: int = 0
     status: str = ""
+    year: str = ""
     executed_budget: Decimal | None = None  # the budget of the rows that have an 执行数 (for the rate)
 
     @property
@@ -54,6 +56,7 @@ class Summary:
     missing: list[str] = field(default_factory=list)
     submissions: int = 0
     projects: int = 0
+    statuses: Counter = field(default_factory=Counter)  # 待审 / 通过 / 退回 of the submissions summed up
 
 
 def _dec(text: str) -> Decimal | None:
@@ -66,17 +69,24 @@ def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
     return value if total is None else total + value
 
 
-def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
+def build_summary(lib: Library, *, form: str = "", year: str = "", unit: str = "",
+                  passed_only: bool = False) -> Summary:
+    """The 汇总 of the current submissions (only those marked 通过 with ``passed_only``); ``unit``: who sums up."""
     subs = lib.submissions(current_only=True, form=form, year=year)
+    if passed_only:
+        subs = [s for s in subs if s["status"] == "通过"]
     parts = {}
     for p in lib.parts(s.id for s in subs):
         parts.setdefault(p["submission_id"], []).append(p)
-    title = "预算绩效报送汇总表" + (f"（{year}年度）" if year else "")
+    years = sorted({s["year"] for s in subs if s["year"]})
+    span = year or ("、".join(years) if len(years) <= 3 else f"{years[0]}–{years[-1]}")
+    title = (f"{unit}" if unit else "") + "预算绩效报送汇总表" + (f"（{span}年度）" if span else "")
     out = Summary(title=title, submissions=len(subs), missing=lib.missing_units(form, year))
     rates: list[Decimal] = []
     by_form: dict[str, list] = {}
     for s in subs:
         by_form.setdefault(s["form_title"] or s["form_id"], []).append(s)
+        out.statuses[s["status"]] += 1
     grand = Line("总计", project="合计")
     for form_title in sorted(by_form):
         form_total = Line("表单小计", form=form_title, project=f"{form_title} 小计")
@@ -90,8 +100,8 @@ def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
                     out.with_errors.append(f"{unit} · {s['project'] or s['form_title']}")
                 for p in parts.get(s.id, []):
                     line = Line("项目", unit=unit, project=p["project"], form=form_title, budget=_dec(p["budget"]),
-                                executed=_dec(p["executed"]), score=_dec(p["score"]), grade=p["grade"],
-                                errors=p["errors"], status=s["status"])
+                                executed=_dec(p["executed"]), score=_dec(p["score"]), full=_dec(p["full"]),
+                                grade=p["grade"], errors=p["errors"], status=s["status"], year=s["year"])
                     out.lines.append(line)
                     out.projects += 1
                     if line.grade:
@@ -113,37 +123,63 @@ def build_summary(lib: Library, *, form: str = "", year: str = "") -> Summary:
     return out
 
 
-def money(value: Decimal | None) -> str:
-    """万元 with at least 2 decimals, more where the figure has them (as amounts print elsewhere)."""
+def places_of(value: Decimal | None) -> int:
+    """Decimals a figure has (at least 2, at most 6), as amounts print elsewhere."""
+    if value is None:
+        return 2
+    exponent = value.normalize().as_tuple().exponent
+    return min(6, max(2, -exponent if isinstance(exponent, int) and exponent < 0 else 0))
+
+
+def money(value: Decimal | None, places: int | None = None) -> str:
+    """万元 with thousands separators; ``places`` decimals (default: the figure's own, at least 2)."""
     if value is None:
         return ""
-    value = value.normalize()
-    places = max(2, -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0)
-    return f"{value:,.{min(places, 6)}f}"
+    return f"{value:,.{places if places is not None else places_of(value)}f}"
+
+
+def score_text(line: "Line") -> str:
+    """The score, with its full marks where they are not 100 (Suzhou's form is out of 80: “80.00/80”)."""
+    if line.score is None:
+        return ""
+    if line.full is not None and line.full != 100:
+        return f"{line.score:.2f}/{line.full.normalize():f}"
+    return f"{line.score:.2f}"
 
 
 def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
-    """The 汇总 as printed: a header and text rows (the PDF and the workbook both print this)."""
-    header = ["序号", "单位", "项目", "表单", "预算数", "执行数", "执行率（%）", "自评得分", "等级", "错误", "审核状态"]
+    """The 汇总 as printed: a header and text rows (the PDF and the workbook both print this).
+
+    Each amount column prints every figure with the column's largest number of decimals, so the
+    decimal points line up (FORMS.md: at least 2, more only where typed)."""
+    header = ["序号", "单位", "项目", "年度", "表单", "预算数", "执行数", "执行率（%）", "自评得分", "等级", "错误",
+              "审核状态"]
+    budget_places = max((places_of(x.budget) for x in summary.lines), default=2)
+    executed_places = max((places_of(x.executed) for x in summary.lines), default=2)
     rows = []
     n = 0
     for line in summary.lines:
-        if line.kind == "项目":
+        item = line.kind == "项目"
+        if item:
             n += 1
-        rows.append([str(n) if line.kind == "项目" else "", line.unit if line.kind == "项目" else "",
-                     line.project or ("（部门整体）" if line.kind == "项目" else ""),
-                     line.form if line.kind == "项目" else "", money(line.budget),
-                     money(line.executed), "" if line.rate is None else f"{line.rate:.2f}",
-                     "" if line.score is None else f"{line.score:.2f}", line.grade,
-                     str(line.errors) if line.errors else "", line.status])
+        rows.append([str(n) if item else "", line.unit if item else "",
+                     line.project or ("（部门整体）" if item else ""), line.year if item else "",
+                     line.form if item else "", money(line.budget, budget_places),
+                     money(line.executed, executed_places), "" if line.rate is None else f"{line.rate:.2f}",
+                     score_text(line), line.grade, str(line.errors) if line.errors else "", line.status])
     return header, rows
 
 
 def summary_facts(summary: Summary) -> list[str]:
-    """The lines under the table: counts, average, errors, missing units."""
+    """The lines under the table: counts, how the rates were worked out, errors, missing units."""
+    graded = sum(summary.grades.values())
     grades = "，".join(f"{g} {summary.grades.get(g, 0)} 个" for g in GRADES)
-    facts = [f"报送 {summary.submissions} 份，项目 {summary.projects} 个；等级：{grades}。"]
-    facts.append("平均执行率：" + (f"{summary.average_rate:.2f}%" if summary.average_rate is not None else "—"))
+    facts = [f"报送 {summary.submissions} 份（已通过 {summary.statuses.get('通过', 0)} 份，待审 "
+             f"{summary.statuses.get('待审', 0)} 份，退回 {summary.statuses.get('退回', 0)} 份），项目 {summary.projects} 个；"
+             f"等级：{grades}" + (f"，未评级 {summary.projects - graded} 个" if summary.projects > graded else "") + "。"]
+    facts.append("执行率：小计、合计按有执行数的项目计算（执行数之和 ÷ 这些项目的预算数之和）；各项目执行率的算术平均为 "
+                 + (f"{summary.average_rate:.2f}%" if summary.average_rate is not None else "—") + "。"
+                 "等级按得分占满分的百分比评定：优 ≥ 90，良 80–89.99，中 60–79.99，差 < 60。")
     facts.append(f"有错误的报送 {len(summary.with_errors)} 份" +
                  ("：" + "、".join(summary.with_errors) if summary.with_errors else ""))
     facts.append(f"未报送的单位 {len(summary.missing)} 个" +

@@ -13,9 +13,16 @@ from desktop.core.errors import JixiaoError
 from desktop.desk.summary import Summary, summary_facts, summary_table
 from desktop.export.filenames import write_file_atomically
 
-NUMERIC = (4, 5, 6, 7)  # 预算数, 执行数, 执行率, 得分: right-aligned, numbers in the workbook
-WIDTHS = (6, 20, 30, 24, 13, 13, 13, 9, 6, 6, 9)
-UNIT_LINE = "金额单位：万元（以元填报的表已折算为万元）"  # characters (workbook); the PDF scales them
+NUMERIC = (5, 6, 7)  # 预算数, 执行数, 执行率: right-aligned, numbers in the workbook
+RIGHT = NUMERIC + (8,)  # and the score (“80.00/80” stays text)
+WIDTHS = (6, 18, 24, 7, 26, 14, 14, 13, 11, 6, 6, 11)  # characters (workbook); the PDF scales them
+UNIT_LINE = "金额单位：万元（以元填报的表已折算为万元）"
+
+
+def pending_line(summary: Summary) -> str:
+    """Said under the title when the 汇总 includes submissions not yet marked 通过."""
+    pending = summary.submissions - summary.statuses.get("通过", 0)
+    return f"注意：本表含尚未审核通过的报送 {pending} 份（见“审核状态”列）" if pending else ""
 
 
 class SummaryExportError(JixiaoError):
@@ -23,6 +30,7 @@ class SummaryExportError(JixiaoError):
 
 
 def export_summary(summary: Summary, path: str | Path, unit_name: str = "") -> Path:
+    """``unit_name``: the collecting unit (主管部门), printed on the seal line."""
     """Write ``path`` (.xlsx or .pdf) and return it."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -54,7 +62,7 @@ def _xlsx(summary: Summary, unit_name: str) -> bytes:
     ws.append([summary.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    ws.append([UNIT_LINE])
+    ws.append([" ".join(x for x in (UNIT_LINE, pending_line(summary)) if x)])
     ws.append(header)
     for cell in ws[3]:
         cell.font, cell.border, cell.alignment = bold, border, wrap
@@ -67,16 +75,18 @@ def _xlsx(summary: Summary, unit_name: str) -> bytes:
         subtotal = not row[0]
         for i, cell in enumerate(ws[ws.max_row]):
             cell.border = border
-            cell.alignment = right if i in NUMERIC else wrap
+            cell.alignment = right if i in RIGHT else wrap
             if i in NUMERIC and isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00" if i in (4, 5) else "0.00"
+                decimals = len(row[i].rsplit(".", 1)[1]) if "." in row[i] else 0
+                cell.number_format = ("#,##0." + "0" * decimals) if i in (5, 6) else "0.00"
             if subtotal:
                 cell.font = bold
     ws.append([])
     for fact in summary_facts(summary):
         ws.append([fact])
     ws.append([])
-    ws.append([f"汇总单位（盖章）：{unit_name or '＿' * 12}", None, None, None, None, None, None, "日期：＿＿年＿＿月＿＿日"])
+    for line in seal_lines(unit_name):
+        ws.append([line])
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.print_title_rows = "3:3"
@@ -88,6 +98,12 @@ def _xlsx(summary: Summary, unit_name: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def seal_lines(unit_name: str) -> list[str]:
+    """The signature block: the collecting unit with the date under it (one 42 mm seal covers both)."""
+    return [f"汇总单位（盖章）：{unit_name or '＿' * 14}", "负责人（签名）：＿＿＿＿＿＿　　经办人：＿＿＿＿＿＿　　联系电话：＿＿＿＿＿＿",
+            "日期：＿＿＿＿年＿＿月＿＿日"]
 
 
 def _pdf(summary: Summary, unit_name: str) -> bytes:
@@ -108,28 +124,33 @@ def _pdf(summary: Summary, unit_name: str) -> bytes:
     fact = ParagraphStyle("f", parent=body, fontSize=10, leading=15)
 
     def cell(text: str, i: int) -> Paragraph:
-        return Paragraph(escape(text), num if i in NUMERIC else body)
+        return Paragraph(escape(text), num if i in RIGHT else body)
 
-    data = [[cell(h, -1) for h in header]] + [[cell(v, i) for i, v in enumerate(r)] for r in rows]
+    unit_row = [Paragraph(UNIT_LINE, num)] + [""] * (len(header) - 1)
+    data = [unit_row, [cell(h, -1) for h in header]] + [[cell(v, i) for i, v in enumerate(r)] for r in rows]
     size = page_size("landscape")
     width = size[0] - 28 * mm - 15 * mm
     scale = width / sum(WIDTHS)
-    table = Table(data, colWidths=[w * scale for w in WIDTHS], repeatRows=1)
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+    table = Table(data, colWidths=[w * scale for w in WIDTHS], repeatRows=2)
+    style = [("SPAN", (0, 0), (-1, 0)), ("GRID", (0, 1), (-1, -1), 0.5, colors.black),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("BACKGROUND", (0, 1), (-1, 1), colors.Color(0.92, 0.92, 0.92)),
              ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm)]
-    for i, r in enumerate(rows, start=1):
+    for i, r in enumerate(rows, start=2):
         if not r[0]:
             style.append(("BACKGROUND", (0, i), (-1, i), colors.Color(0.96, 0.96, 0.96)))
     table.setStyle(TableStyle(style))
-    seal = Table([[Paragraph(escape(f"汇总单位（盖章）：{unit_name or '＿' * 14}"), fact),
-                   Paragraph("日期：" + "&nbsp;" * 10 + "年" + "&nbsp;" * 6 + "月" + "&nbsp;" * 6 + "日", fact)]], colWidths=[width * 0.6, width * 0.4],
-                 rowHeights=[48 * mm])
+    # the seal block: the unit's name with the date under it, in a 45 mm high box on the right, so one
+    # 42 mm seal covers both; kept with the figures above it, never alone on a page
+    seal = Table([[ "", [Paragraph(escape(line), fact) for line in seal_lines(unit_name)]]],
+                 colWidths=[width * 0.35, width * 0.65], rowHeights=[45 * mm])
     seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     facts = [Paragraph(escape(f), fact) for f in summary_facts(summary)]
-    story = [Paragraph(escape(summary.title), title), Paragraph(UNIT_LINE, num), Spacer(1, 1.5 * mm), table,
-             Spacer(1, 4 * mm),
-             KeepTogether(facts + [seal])]
+    head = [Paragraph(escape(summary.title), title)]
+    if pending_line(summary):
+        head.append(Paragraph(escape(pending_line(summary)), ParagraphStyle("p", parent=fact, alignment=1,
+                                                                             textColor=colors.Color(0.7, 0, 0))))
+    story = head + [Spacer(1, 1.5 * mm), table, Spacer(1, 3 * mm), KeepTogether(facts + [seal])]
     info = PageInfo(font=font, title=summary.title, author=unit_name, subject="绩效自评汇总")
     buffer = io.BytesIO()
     make_doc(buffer, "landscape", info).build(story, canvasmaker=canvas_maker(info))
