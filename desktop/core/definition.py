@@ -94,6 +94,7 @@ class Table:
     initial_rows: list[dict[str, str]] = field(default_factory=list)
     label_column: str | None = None
     group_column: str | None = None
+    reason_column: str | None = None  # the row's own 原因 column: explanations of 提示 print there
     sum_columns: list[str] | None = None
     row_checks: list[Check] = field(default_factory=list)
     unit: str = ""
@@ -225,7 +226,7 @@ class FormDef:
 FIELD_KEYS = {"id", "label", "type", "required", "formula", "override", "input_when", "min", "max",
               "help", "example", "default", "width", "span", "print", "yearly", "hidden"}
 TABLE_KEYS = {"id", "title", "kind", "columns", "rows", "repeat", "min_rows", "max_rows", "initial_rows",
-              "label_column", "group_column", "sum_columns", "row_checks", "unit", "header", "note",
+              "label_column", "group_column", "reason_column", "sum_columns", "row_checks", "unit", "header", "note",
               "page_break"}
 SECTION_KEYS = {"id", "title", "kind", "fields", "columns", "note", "page_break"}
 FORM_KEYS = {"id", "version", "title", "subtitle", "document_title", "region", "year", "orientation",
@@ -334,7 +335,7 @@ class _Loader:
             self.number(data, key, 0, where, integer=True)
         for key in ("rows", "initial_rows", "row_checks"):
             self.listof(data, key, where)
-        for key in ("label_column", "group_column", "title", "unit"):
+        for key in ("label_column", "group_column", "reason_column", "title", "unit"):
             self.text(data, key, where, None)  # type: ignore[arg-type]
         if not isinstance(data["columns"], list) or not data["columns"]:
             raise self.fail(message("def_bad_value", key="columns", value=data["columns"], why="应为非空列表"), where)
@@ -373,10 +374,10 @@ class _Loader:
             repeat=bool(data.get("repeat", False)), min_rows=int(data.get("min_rows", 0)),
             max_rows=int(data.get("max_rows", 10000)), initial_rows=list(data.get("initial_rows", [])),
             label_column=data.get("label_column"), group_column=data.get("group_column"),
-            sum_columns=data.get("sum_columns"), unit=str(data.get("unit", "")), header=data.get("header"),
+            reason_column=data.get("reason_column"), sum_columns=data.get("sum_columns"), unit=str(data.get("unit", "")), header=data.get("header"),
             row_checks=[self.check(c, f"{where} 行校验{i + 1}") for i, c in enumerate(data.get("row_checks", []))],
         )
-        for key in ("label_column", "group_column"):
+        for key in ("label_column", "group_column", "reason_column"):
             if getattr(table, key) is not None and getattr(table, key) not in seen:
                 raise self.fail(message("def_unknown_ref", ref=getattr(table, key)), where)
         for rid_list in (r.sum_rows for r in rows if isinstance(r.sum_rows, list)):
