@@ -132,9 +132,14 @@ class Number(FieldType):
         return self.decimals or 0
 
     def print_input(self, raw: str, value: Any) -> str:
-        """The number read, at the precision typed: ``- .36`` prints ``-0.36``, ``120000元``
-        typed into a 万元 column prints ``12``, full-width digits print half-width."""
+        """The number read, at the precision typed but with at least ``decimals`` decimals so that a
+        column of typed and computed values lines up (a typed weight ``1`` prints ``1.00`` above a
+        computed ``4.58``): ``- .36`` prints ``-0.36``, ``120000元`` typed into a 万元 column prints
+        ``12.00``, full-width digits print half-width."""
         if isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            if self.decimals is not None and isinstance(exponent, int) and -exponent < self.decimals:
+                value = round_half_up(value, self.decimals)  # only adds zeros: nothing is rounded
             return self.format(value, computed=False)
         return reading.normalize(raw)
 
@@ -183,13 +188,6 @@ class Amount(Number):
         exponent = value.normalize().as_tuple().exponent
         own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         return own if places < own <= KEPT_DECIMALS else places
-
-    def print_input(self, raw: str, value: Any) -> str:
-        if isinstance(value, Decimal) and self.decimals is not None:
-            exponent = value.as_tuple().exponent
-            if isinstance(exponent, int) and -exponent < self.decimals:
-                value = round_half_up(value, self.decimals)  # only adds zeros: nothing is rounded
-        return super().print_input(raw, value)
 
 
 @dataclass
