@@ -49,9 +49,9 @@ class StoryBuilder:
         return self._tag(TitleBlock(text, self.font, size, size * 1.4, align="center", bold=True,
                                     space_after=space_after), where)
 
-    def heading(self, text: str, sub: bool = False, where: str = "标题") -> TitleBlock:
+    def heading(self, text: str, sub: bool = False, where: str = "标题", bold: bool = True) -> TitleBlock:
         size = 10.5 if sub else 11.5
-        return self._tag(TitleBlock(text, self.font, size, 17 if sub else 18, align="left", bold=not sub,
+        return self._tag(TitleBlock(text, self.font, size, 17 if sub else 18, align="left", bold=bold and not sub,
                                     space_before=4 if sub else 6, space_after=1 if sub else 2), where)
 
     def small(self, text: str, where: str = "说明") -> TextBlock:
@@ -121,7 +121,7 @@ class StoryBuilder:
                 out = [CondPageBreak(35 * mm), self.heading(s.title)]
             out.append(self.grid(s))
         elif s.kind == "lines":
-            out = [self.heading(line, where=line[:20]) for line in s.lines]
+            out = [self.heading(line, where=line[:20], bold=False) for line in s.lines]  # label and typed value
         else:
             if s.title:
                 out.append(self.heading(s.title))

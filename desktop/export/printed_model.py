@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from desktop.core.definition import Field, FormDef, Section, Table
 from desktop.core.document import cell_addr, split_addr
@@ -161,7 +161,7 @@ class _Builder:
             running_head=f"{title}　项目：{name}（续）" if name else f"{title}（续）",
         )
         for s in sections:
-            for i, text in enumerate(s.explanations):
+            for text in s.explanations:
                 self.note(text, "说明")
         if last:
             part.signature, part.unit_in_full = self.signature(ps)
@@ -175,7 +175,7 @@ class _Builder:
         if len(unit_name) > UNIT_NAME_ON_SEAL_LINE:  # never a seal block taller than a page
             label = lines.unit_line[: len(lines.unit_line) - len(unit_name)]
             lines = SignatureLines(label, lines.date_line, lines.others)
-            in_full = self.note(f"{label.rstrip('：').replace('（盖章）', '')}全称：{unit_name}",
+            in_full = self.note(f"{label.rstrip('：').replace('（盖章）', '')}（全称）：{unit_name}",
                                 ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
         self.note(lines.unit_line, ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
         for line in lines.others + [lines.date_line]:
@@ -365,10 +365,3 @@ def _trailing_text_start(defs: list[Section], kinds: list[str], printed: list[Pr
     first_text = defs[k].id
     return next((i for i, s in enumerate(printed) if s.id == first_text), len(printed))
 
-
-def walk_texts(doc: PrintedDocument) -> list[tuple[str, Where]]:
-    """Every printed string with where it comes from (for the font check)."""
-    return list(doc.texts)
-
-
-Describe = Callable[[str], str]
