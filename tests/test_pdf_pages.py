@@ -9,13 +9,11 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from desktop.export.pdf import _layout_message
 from desktop.export.pdf_blocks import StoryBuilder
-from desktop.export.pdf_grid import PAD_X, Cell, GRow, Grid, _orphaned
-from desktop.export.pdf_layout import MARGIN_LEFT, MARGIN_RIGHT, _crosses, page_size, watermark_box, watermark_centre
+from desktop.export.pdf_grid import PAD_X, Cell, GRow, Grid
+from desktop.export.pdf_layout import MARGIN_LEFT, MARGIN_RIGHT, page_size
 from desktop.export.pdf_seal import KeepWithTail
 from desktop.export.pdf_text import measure, wrap
-from desktop.export.printed_model import printed_document
 from test_pdf_helpers import content_texts, export_bytes, found_in, page_texts, reader, sample_state, squeeze, \
     text_items
 
@@ -40,6 +38,8 @@ def test_an_empty_unit_leaves_a_line_to_write_it_on():
     (label,) = [i for i in text_items(data, last) if "盖章" in i.text and i.x > 200]  # the seal line's start
     end = label.x + measure(FONT, label.size).width("填报单位（盖章）：")
     assert end <= page_size("landscape")[0] - MARGIN_RIGHT - 40 * mm  # room left on the line for the name
+    from desktop.export.printed_model import printed_document
+
     model = printed_document(state)
     assert model.parts[-1].signature.unit_line == "填报单位（盖章）："
 
@@ -72,6 +72,8 @@ def test_a_group_row_carried_to_a_new_page_repeats_its_label():
 
 
 def test_sixty_indicator_rows_never_print_a_group_beside_the_total():
+    from desktop.export.printed_model import printed_document
+
     state = sample_state("shenzhen-project-selfeval-2021")
     ps = state.parts[0]
     for i in range(60):
@@ -91,6 +93,8 @@ def test_sixty_indicator_rows_never_print_a_group_beside_the_total():
 
 # ------------------------------------------------------------------------------------ explanations
 def test_explanations_print_in_the_rows_reason_column():
+    from desktop.export.printed_model import printed_document
+
     state = sample_state("shenzhen-project-selfeval-2021")
     ps = state.parts[0]
     rid = ps.data_rows("indicators")[0]
@@ -108,6 +112,8 @@ def test_explanations_print_in_the_rows_reason_column():
 
 
 def test_explanations_without_a_reason_column_print_as_a_numbered_list():
+    from desktop.export.printed_model import printed_document
+
     state = sample_state("suzhou-dept-selfeval-2022")
     ps = state.parts[0]
     rid = ps.data_rows("budget")[0]
@@ -165,6 +171,8 @@ def _grids(flowables: list) -> list[Grid]:
                                      "shenzhen-project-selfeval-2021", "suzhou-project-declare-2020",
                                      "suzhou-project-selfeval-2023"])
 def test_labels_never_leave_one_or_two_characters_alone(form_id):
+    from desktop.export.pdf_grid import _orphaned
+
     state = sample_state(form_id)
     width = page_size(state.form.orientation)[0] - MARGIN_LEFT - MARGIN_RIGHT
     bad = []
@@ -183,6 +191,8 @@ def test_titles_are_bold():
 
 
 def test_the_watermark_keeps_clear_of_the_qr_code():
+    from desktop.export.pdf_layout import _crosses, watermark_box, watermark_centre
+
     size = A4
     box = watermark_box(FONT)
     centre_of_page = (size[0] / 2 - 30, size[1] / 2 - 30, 60, 60)
@@ -231,6 +241,8 @@ def test_a_ten_thousand_character_unit_name_prints(form_id, field):
 
 
 def test_layout_errors_name_the_part_in_chinese():
+    from desktop.export.pdf import _layout_message
+
     said = _layout_message("Flowable <Grid at 0x10 frame=body>...(1 x 2) too large on page 1", {0x10: "“绩效目标”"})
     assert said == "无法排版：“绩效目标”的内容比一页还高，放不下，请缩短它"
     said = _layout_message("Flowable <KeepWithTail at 0x99> too large", {})
@@ -239,6 +251,8 @@ def test_layout_errors_name_the_part_in_chinese():
 
 # ---------------------------------------------------------------------------------- the printed model
 def test_the_model_holds_what_the_pdf_prints():
+    from desktop.export.printed_model import printed_document
+
     state = sample_state("suzhou-project-selfeval-2023")
     model = printed_document(state)
     (part,) = model.parts
