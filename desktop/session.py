@@ -186,7 +186,8 @@ class FormSession:
             if r < len(rows):
                 for col, text in zip(cols, values):
                     addr = cell_addr(table, rows[r], col.id)
-                    if ps.how(addr) == "input" and ps.raw(addr) != text:
+                    # what the window shows pasted back (292.00 over a typed 292) changes nothing
+                    if ps.how(addr) == "input" and text not in (ps.raw(addr), ps.text(addr)):
                         cmds.append(SetCell(part_id, addr, ps.raw(addr), text, False, ps.describe(addr)))
             elif t.repeat:
                 new_cells.append({col.id: text for col, text in zip(cols, values)

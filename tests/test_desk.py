@@ -20,7 +20,7 @@ from desktop.commands import save_document
 from desktop.desk.collect import collect
 from desktop.desk.library import Library, ReviewConflict
 from desktop.desk.summary import build_summary, summary_facts, summary_table
-from tests.pg_server import pg_server  # noqa: F401 - fixture
+from pg_server import pg_server  # noqa: F401 - fixture
 
 KINDS = ("jxd", "json", "xlsx", "pdf", "zip", "eml")
 
@@ -113,7 +113,7 @@ def inbox(tmp_path_factory):
     victim.write_bytes(b"keep me")
     src = bad / "带日志.jxd"
     shutil.copyfile(root / "suzhou-project-declare-2020" / "jxd单位.jxd", src)
-    from tests.test_store_journal import crafted_journal
+    from test_store_journal import crafted_journal
 
     (bad / "带日志.jxd-journal").write_bytes(crafted_journal(str(victim)))
     return root, made, victim

@@ -350,7 +350,7 @@ def test_rubbish_in_a_table_row_names_the_row(raw):
     assert ps.value("composition/total/actual") is BAD
     (p,) = [p for p in ps.errors if p.addr == "composition/c3/actual"]
     text = ps.problem_text(p)
-    assert "第4行" in text and "（应用系统运维）" in text and "“实际数(万元)”" in text
+    assert "第3行" in text and "（应用系统运维）" in text  # the number the window shows (合计 is not counted) and "“实际数(万元)”" in text
     assert "不是有效的数字" in text
     # the total's check does not fire on a number it cannot compute
     assert not [q for q in ps.problems.values() if q.check == "composition_actual"]
@@ -421,7 +421,7 @@ def test_override_is_kept_shown_and_reported():
     ps.set_override("ab", "15")
     assert ps.is_overridden("ab")
     assert ps.value("ab") == 15 and ps.computed_value("ab") == 12
-    assert ps.text("ab") == "15"
+    assert ps.text("ab") == "15.00"  # an amount prints at least 2 decimals
     (p,) = [p for p in ps.problems.values() if p.check == "override"]
     assert p.level == "warning" and "15" in p.body and "12.00" in p.body
     assert state.doc.parts[0].overrides == {"ab": "15"}
@@ -483,7 +483,7 @@ def test_describe_names_table_row_and_column():
     ps = _e_state()
     assert ps.describe("a_initial") == "“年初预算数”"
     assert ps.describe("indicators/i12/actual") == "“项目绩效实现情况(80分)”第12行（应用系统运营运维数）“实际完成值”"
-    assert ps.describe("composition/total/budget") == "“项目资金构成(详细列出各子项目名称和金额)”第1行（合计）“预算数(万元)”"
+    assert ps.describe("composition/total/budget") == "“项目资金构成(详细列出各子项目名称和金额)”“合计”行“预算数(万元)”"
 
 
 def test_parts_add_remove_move():

@@ -345,7 +345,7 @@ def test_e_carry_plus_recovered_must_equal_the_balance():
     ps.set_value("f_recovered", "0.2")  # E + F = 0.2 ≠ C − D = 0.18
     (p,) = problems(ps, "balance_parts")
     assert p.level == "error"
-    assert ps.problem_text(p) == "“其中：财政收回数”：结转数 0 + 财政收回数 0.2 应等于资金结余、结转数 0.18"
+    assert ps.problem_text(p) == "“其中：财政收回数”：结转数 0.00 + 财政收回数 0.20 应等于资金结余、结转数 0.18"
 
 
 def test_e_composition_must_add_up_to_the_budget():

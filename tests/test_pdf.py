@@ -221,7 +221,7 @@ def test_amounts_right_aligned():
     state = sample_state("suzhou-project-selfeval-2023")
     data, _ = export_bytes(state)
     items = text_items(data, 0)
-    amounts = [i for i in items if i.text in ("292", "336.5", "70.2", "210", "1435")]
+    amounts = [i for i in items if i.text in ("292.00", "336.50", "70.20", "210.00", "1435.00")]  # ≥ 2 decimals
     assert len(amounts) == 5
     # right-aligned: the right ends line up (the same column), the starts differ
     from desktop.export.pdf_text import measure

@@ -40,7 +40,9 @@ def test_round_half_up(value, places, expected):
 @pytest.mark.parametrize("value", ["-0.001", "-0.004999", "-0", "-0.00"])
 def test_no_negative_zero(value):
     assert str(round_half_up(D(value), 2)) == "0.00"
-    assert make_type("amount", {}).format(D(value)) == "0.00"
+    assert make_type("amount", {"rounded": True}).format(D(value)) == "0.00"
+    if D(value) == 0:
+        assert make_type("amount", {}).format(D(value)) == "0.00"
     if D(value) == 0:
         assert not make_type("number", {}).format(D(value)).startswith("-")
     assert make_type("percent", {}).format(D(value) / 100) == "0.00%"
@@ -68,8 +70,16 @@ def test_formula_round(value, places, expected):
 @pytest.mark.parametrize("typed, shown", [("2.675", "2.68"), ("0.125", "0.13"), ("1.005", "1.01"),
                                           ("-2.675", "-2.68"), ("2077.604168", "2077.60")])
 def test_amount_formats_half_up(typed, shown):
-    amount = make_type("amount", {})
+    """A form that rounds its totals (E's 合计 prints 2077.60) rounds 四舍五入."""
+    amount = make_type("amount", {"rounded": True})
     assert amount.format(amount.read(typed), computed=True) == shown
+
+
+@pytest.mark.parametrize("value, shown", [("89.974", "89.974"), ("2077.604168", "2077.604168"), ("292", "292.00"),
+                                          ("0.5", "0.50"), ("-2.675", "-2.675"), ("1.23456789", "1.23")])
+def test_a_computed_amount_keeps_the_precision_of_its_parts(value, shown):
+    """FORMS.md: 89.974 + 0 is 89.974; at least 2 decimals; a quotient's long tail is rounded."""
+    assert make_type("amount", {}).format(D(value), computed=True) == shown
 
 
 @pytest.mark.parametrize("fraction, shown", [("0.99995", "100.00%"), ("0.00125", "0.13%"),
@@ -79,7 +89,7 @@ def test_percent_formats_half_up(fraction, shown):
 
 
 def test_thousands_format():
-    amount = make_type("amount", {"unit": "元", "thousands": True, "decimals": 2})
+    amount = make_type("amount", {"unit": "元", "thousands": True, "decimals": 2, "rounded": True})
     assert amount.format(D("3890000.005")) == "3,890,000.01"
 
 

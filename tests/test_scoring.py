@@ -252,7 +252,7 @@ def test_score_override_is_kept_and_shown():
     ps.set_override(addr, "14")  # the clerk's own figure inside the 60–80 % band
     assert ps.is_overridden(addr)
     assert ps.value(addr) == 14 and ps.computed_value(addr) == D("15.99")
-    assert ps.text(addr) == "14"  # as typed
+    assert ps.text(addr) == "14.00"  # as typed, with the column's 2 decimals (a score)
     assert ps.value("raw_total") == D("82.94")  # the override counts in the totals
     (p,) = [p for p in ps.problems.values() if p.check == "override"]
     assert p.level_text == "提示" and p.addr == addr

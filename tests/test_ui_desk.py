@@ -9,7 +9,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog  # noqa: E402
 
-from tests.test_desk import renamed, write_kind  # noqa: E402
+from test_desk import renamed, write_kind  # noqa: E402
 
 
 def test_collect_filter_open_return_and_the_unit_sees_the_comment(app, qtbot, tmp_path, monkeypatch):

@@ -80,7 +80,7 @@ def test_override_and_restore_score(app, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("0.5", True)))
     tv.override(idx)
     assert ps.is_overridden(f"indicators/{rid}/score")
-    assert idx.data() == "0.5"
+    assert idx.data() == "0.50"  # a score shows its 2 decimals
     assert "计算值为 1.00" in idx.data(0x03)  # tooltip
     assert ps.text("total_score") == "79.50"
     tv.restore(idx)

@@ -97,6 +97,7 @@ class Table:
     initial_rows: list[dict[str, str]] = field(default_factory=list)
     label_column: str | None = None
     group_column: str | None = None
+    reason_column: str | None = None  # the row's own 原因 column: explanations of 提示 print there
     sum_columns: list[str] | None = None
     row_checks: list[Check] = field(default_factory=list)
     unit: str = ""
@@ -346,10 +347,10 @@ class _Loader:
             repeat=bool(data.get("repeat", False)), min_rows=int(data.get("min_rows", 0)),
             max_rows=int(data.get("max_rows", 10000)), initial_rows=list(data.get("initial_rows", [])),
             label_column=data.get("label_column"), group_column=data.get("group_column"),
-            sum_columns=data.get("sum_columns"), unit=str(data.get("unit", "")), header=data.get("header"),
+            reason_column=data.get("reason_column"), sum_columns=data.get("sum_columns"), unit=str(data.get("unit", "")), header=data.get("header"),
             row_checks=[self.check(c, f"{where} 行校验{i + 1}") for i, c in enumerate(data.get("row_checks", []))],
         )
-        for key in ("label_column", "group_column"):
+        for key in ("label_column", "group_column", "reason_column"):
             self.ref(getattr(table, key), seen, "列", key, where)
         for cid in table.sum_columns or []:
             self.ref(cid, seen, "列", "sum_columns", where)

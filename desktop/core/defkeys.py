@@ -133,6 +133,7 @@ TABLE = {
     "initial_rows": Key("list", default=[]),
     "label_column": Key("ref", "名称列"),
     "group_column": Key("ref", "分组列"),
+    "reason_column": Key("ref", "原因列"),  # where a 提示's explanation prints in this table
     "sum_columns": Key("refs", "合计的列"),
     "row_checks": Key("list", default=[]),
     "unit": Key("text", "单位", default=""),
@@ -181,6 +182,8 @@ FIELD_OPTIONS = {
     "options_from": Key("text", "选项来自"),
     "free": Key("bool", "可填其他"),
     "unit_from": Key("ref", "金额单位取自"),
+    "negative": Key("bool", "可为负数"),
+    "rounded": Key("bool", "按小数位显示"),
     "strict": Key("bool", "须为目标值"),
 }
 

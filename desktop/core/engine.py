@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -24,7 +24,9 @@ from desktop.core.definition import Check, FormDef, Table
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
 from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
+from desktop.core.glyphs import MissingFn, bundled_font_missing, show_chars
 from desktop.core.graph import Node
+from desktop.core.types import Amount, Percent
 
 Key = "str | tuple[str, str, str]"  # a field id, or (table, row, column)
 
@@ -58,6 +60,10 @@ class Problem:
     @property
     def level_text(self) -> str:
         return "错误" if self.level == "error" else "提示"
+
+
+# A computed rate outside this range (as a fraction: 0 to 1000 %) comes from impossible inputs.
+RATE_SENSE = (Decimal(0), Decimal(10))
 
 
 class _Edit:
@@ -112,10 +118,11 @@ def _reports_change(method: Any) -> Any:
 
 
 class PartState:
-    def __init__(self, form: FormDef, part: Part):
+    def __init__(self, form: FormDef, part: Part, missing_glyphs: MissingFn = bundled_font_missing):
         self._edit: _Edit | None = None
         self.form = form
         self.part = part
+        self.missing_glyphs = missing_glyphs  # characters the print font lacks (a 提示 as soon as typed)
         self.v: dict[Any, Any] = {}  # effective values
         self.calc: dict[Any, Any] = {}  # computed values of overridable cells
         self.problems: dict[tuple[str, str], Problem] = {}
@@ -246,6 +253,7 @@ class PartState:
         self._drop(("read", addr))
         self._drop(("required", addr))
         self._drop(("range", addr))
+        self._drop(("glyph", addr))
         text = raw.strip()
         if not text:
             if f.required and self._row_is_used(addr):
@@ -257,6 +265,8 @@ class PartState:
             self._put(Problem("read", "error", addr, exc.text))
             return BAD
         self._range(addr, f, value)
+        if isinstance(value, str):
+            self._glyphs(addr, raw)
         return value
 
     def _reader(self, f: Any) -> Any:
@@ -277,6 +287,11 @@ class PartState:
             self._readers[key] = f.type if unit == f.type.unit else dataclasses.replace(f.type, unit=unit)
         return self._readers[key]
 
+    def _glyphs(self, addr: str, raw: str) -> None:
+        missing = self.missing_glyphs(raw)
+        if missing:
+            self._put(Problem("glyph", "warning", addr, message("glyph_missing", chars=show_chars(missing))))
+
     def _row_is_used(self, addr: str) -> bool:
         """A required column is only required in a data row that has something in it."""
         t, r, c = split_addr(addr)
@@ -287,6 +302,9 @@ class PartState:
 
     def _range(self, addr: str, f: Any, value: Any) -> None:
         if not isinstance(value, Decimal):
+            return
+        if value < 0 and isinstance(f.type, Amount) and not f.type.negative:
+            self._put(Problem("range", "error", addr, message("negative_money", value=f.type.format(value, False))))
             return
         for bound, key, bad in ((f.min, "below_min", value < Decimal(str(f.min)) if f.min is not None else False),
                                 (f.max, "above_max", value > Decimal(str(f.max)) if f.max is not None else False)):
@@ -402,6 +420,25 @@ class PartState:
         if not _same(self.v.get(key, _MISSING), value) or key not in self.v:
             self._set_v(key, value)
             self._emit(key, glob, rowev)
+            if isinstance(value, Decimal) and not RATE_SENSE[0] <= value <= RATE_SENSE[1]:
+                self._rate_sense(addr, value)
+            elif ("rate", addr) in self.problems:
+                self._drop(("rate", addr))
+
+    def _rate_sense(self, addr: str, value: Decimal) -> None:
+        """A computed rate far outside sense (到位率 −12 500 %): an 错误 naming the cells it comes from."""
+        f = self.field_def(addr)
+        if not isinstance(f.type, Percent):
+            return
+        t, r, _ = split_addr(addr)
+        sources = []
+        for dep in sorted(f.compiled.deps if f.compiled else (), key=str):
+            if dep[0] == "F":
+                sources.append(self.describe(dep[1]))
+            elif dep[0] == "R" and r is not None:
+                sources.append(self.describe(cell_addr(dep[1], r, dep[2])))
+        self._put(Problem("rate", "error", addr, message(
+            "rate_nonsense", rate=replace(f.type, sign=True).format(value), sources="、".join(sources) or "它所依据的数")))
 
     def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
         if node.kind == "field":
@@ -539,6 +576,7 @@ class PartState:
             self.part.overrides.pop(addr, None)
             self._drop(("override", addr))
             self._drop(("read", addr))
+            self._drop(("range", addr))
             if key in self.calc:
                 value = self._pop_calc(key)
                 if not _same(self.v.get(key), value):
@@ -550,12 +588,14 @@ class PartState:
         self.part.overrides[addr] = raw
         self._drop(("read", addr))
         value: Any
+        self._drop(("range", addr))
         if raw.strip():
             try:
                 value = self._reader(f).read(raw)
             except ReadError as exc:
                 self._put(Problem("read", "error", addr, exc.text))
                 value = BAD
+            self._range(addr, f, value)
         else:
             value = None
         if not _same(self.v.get(key, _MISSING), value):
@@ -759,16 +799,19 @@ class PartState:
             return f"“{f.label if f else t}”"
         table = self.form.tables[t]
         col = table.column(c or "")
-        number = self._row_number(t, r)
         label = self.row_label(t, r)
+        if r in table.fixed_ids:  # a fixed row (合计, 年度资金总额) has no number in the window: its label
+            return f"“{table.title}”“{label}”行“{col.label}”"
+        number = self._row_number(t, r)
         name = f"（{label[:20]}）" if label and c != table.label_column else ""
         return f"“{self.fill(table.title)}”第{number}行{name}“{self.fill(col.label)}”"
 
     def _row_number(self, tid: str, rid: str) -> int:
-        """A row's printed number (1-based), from a cache rebuilt when the table's rows change."""
+        """A data row's number as the window shows it (1-based, fixed rows not counted), from a cache
+        rebuilt when the table's rows change."""
         numbers = self._row_numbers.get(tid)
         if numbers is None or rid not in numbers:
-            numbers = self._row_numbers[tid] = {r: i + 1 for i, r in enumerate(self.display_rows(tid))}
+            numbers = self._row_numbers[tid] = {r: i + 1 for i, r in enumerate(self.data_rows(tid))}
         return numbers.get(rid, 0)
 
     def problem_text(self, p: Problem) -> str:
@@ -814,14 +857,15 @@ class PartState:
 class DocumentState:
     """All parts of a document, each evaluated."""
 
-    def __init__(self, form: FormDef, doc: Document):
+    def __init__(self, form: FormDef, doc: Document, missing_glyphs: MissingFn = bundled_font_missing):
         if doc.form_id != form.id:
             raise JixiaoError(Code.DOC_UNKNOWN_FORM, form=doc.form_id, suggestion=suggest(doc.form_id, [form.id]))
         self.form = form
         self.doc = doc
+        self.missing_glyphs = missing_glyphs
         if not doc.parts:
             doc.parts.append(Part())
-        self.parts = [PartState(form, p) for p in doc.parts]
+        self.parts = [PartState(form, p, missing_glyphs) for p in doc.parts]
 
     @classmethod
     def new(cls, form: FormDef) -> "DocumentState":
@@ -833,7 +877,7 @@ class DocumentState:
         part = part or Part()
         index = len(self.parts) if index is None else index
         self.doc.parts.insert(index, part)
-        state = PartState(self.form, part)
+        state = PartState(self.form, part, self.missing_glyphs)
         self.parts.insert(index, state)
         return state
 

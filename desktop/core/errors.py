@@ -37,6 +37,9 @@ MESSAGES: dict[str, str] = {
     "below_min": "不应小于 {limit}（现为 {value}）",
     "above_max": "不应大于 {limit}（现为 {value}）",
     "override_differs": "手工填写的 {value} 与计算值 {computed} 不同",
+    "negative_money": "金额不能为负数（现为 {value}）",
+    "rate_nonsense": "算得 {rate}，不合常理，请核对{sources}",
+    "glyph_missing": "打印字体缺少{chars}，打印时会漏掉这些字，请换一种写法或在设置中改用其他打印字体",
     # --- definitions ------------------------------------------------------------------
     "def_file": "表单定义 {file}：{problem}",
     "def_at": "{where}：{problem}",

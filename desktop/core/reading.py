@@ -159,8 +159,8 @@ def read_number(text: str, *, unit: str = "", allow_units: tuple[str, ...] = ())
     raise ReadError("wrong_unit", text=text, unit=q.unit, expected=unit or "无单位")
 
 
-def read_percent(text: str) -> Decimal:
-    """``'99.5%'``, ``'99.5'``, ``'９９．５％'`` → Decimal('0.995') (a fraction)."""
+def percent_number(text: str) -> Decimal:
+    """The number of percent typed: ``'- .36 %'`` → Decimal('-0.36'), at the precision typed."""
     s = normalize(text)
     if s.endswith("百分比"):
         s = s[: -len("百分比")]
@@ -168,9 +168,15 @@ def read_percent(text: str) -> Decimal:
     if s.endswith("%"):
         s = s[:-1]
     try:
-        return _to_decimal(s, text, "not_percent") / HUNDRED
+        number = _to_decimal(s, text, "not_percent")
     except ReadError:
         raise ReadError("not_percent", text=text) from None
+    return number if number else abs(number)  # never a negative zero: -0 → 0
+
+
+def read_percent(text: str) -> Decimal:
+    """``'99.5%'``, ``'99.5'``, ``'９９．５％'`` → Decimal('0.995') (a fraction)."""
+    return percent_number(text) / HUNDRED
 
 
 @dataclass(frozen=True, order=True)

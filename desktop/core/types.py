@@ -122,15 +122,24 @@ class Number(FieldType):
         if not isinstance(value, Decimal):
             return str(value)
         if computed and self.decimals is not None:
-            value = round_half_up(value, self.decimals)
+            value = round_half_up(value, self.shown_decimals(value))
         if not value:
             value = abs(value)  # 0 / -3 is a negative zero: never print -0.00
         return f"{value:,f}" if self.thousands else f"{value:f}"
 
+    def shown_decimals(self, value: Decimal) -> int:
+        """Decimals a computed value is printed with: ``decimals`` (a rate, a score)."""
+        return self.decimals or 0
+
     def print_input(self, raw: str, value: Any) -> str:
-        """The number read, at the precision typed: ``- .36`` prints ``-0.36``, ``120000元``
-        typed into a 万元 column prints ``12``, full-width digits print half-width."""
+        """The number read, at the precision typed but with at least ``decimals`` decimals so that a
+        column of typed and computed values lines up (a typed weight ``1`` prints ``1.00`` above a
+        computed ``4.58``): ``- .36`` prints ``-0.36``, ``120000元`` typed into a 万元 column prints
+        ``12.00``, full-width digits print half-width."""
         if isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            if self.decimals is not None and isinstance(exponent, int) and -exponent < self.decimals:
+                value = round_half_up(value, self.decimals)  # only adds zeros: nothing is rounded
             return self.format(value, computed=False)
         return reading.normalize(raw)
 
@@ -151,16 +160,35 @@ class Integer(Number):
         return Decimal(int(value))
 
 
+# A computed amount keeps the decimals of its parts up to this many; more come from a division
+# (元 → 万元, a share) and are rounded to ``decimals``.
+KEPT_DECIMALS = 6
+
+
 @dataclass
 class Amount(Number):
-    """Money in 元 or 万元: keeps the precision typed, computed values with 2 decimals."""
+    """Money in 元 or 万元, printed with at least ``decimals`` (2) decimals so that a column lines up:
+    inputs at the precision typed (``292`` prints 292.00, ``2077.604168`` as typed), computed values
+    at the precision of their parts (89.974 + 0 prints 89.974, not 89.97) unless ``rounded`` (the
+    paper rounds its totals).  ``negative``: the column may hold a negative amount (A's 追加追减数,
+    E's B); elsewhere a negative amount is an 错误."""
 
     name: ClassVar[str] = "amount"
     example: ClassVar[str] = "１２３，４５６．７８"
-    options_allowed: ClassVar[tuple[str, ...]] = Number.options_allowed + ("unit_from",)
+    options_allowed: ClassVar[tuple[str, ...]] = Number.options_allowed + ("unit_from", "negative", "rounded")
     unit: str = "万元"
     decimals: int | None = 2
     unit_from: str = ""  # a field holding the document's money unit (万元 / 元); ``unit`` is its default
+    negative: bool = False
+    rounded: bool = False
+
+    def shown_decimals(self, value: Decimal) -> int:
+        places = self.decimals or 0
+        if self.rounded:
+            return places
+        exponent = value.normalize().as_tuple().exponent
+        own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return own if places < own <= KEPT_DECIMALS else places
 
 
 @dataclass
@@ -187,12 +215,16 @@ class Percent(Number):
         return text + "%" if self.sign else text
 
     def print_input(self, raw: str, value: Any) -> str:
-        text = reading.normalize(raw).replace("百分比", "%")
-        if self.sign and not text.endswith("%"):
-            text += "%"
-        if not self.sign:
-            text = text.rstrip("%")
-        return text
+        """The percentage as typed, normalised: ``- .36`` prints ``-0.36%``, ``-0`` prints ``0%``."""
+        try:
+            number = reading.percent_number(raw)
+        except ReadError:
+            number = None
+        if number is None:
+            text = reading.normalize(raw).replace("百分比", "%").rstrip("%")
+        else:
+            text = f"{abs(number) if not number else number:f}"
+        return text + "%" if self.sign else text
 
 
 @dataclass
@@ -343,6 +375,8 @@ _OPTION_KINDS: dict[str, tuple[Any, str]] = {
     "thousands": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "sign": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "strict": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "negative": (lambda v: isinstance(v, bool), "应为 true 或 false"),
+    "rounded": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "boxes": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "free": (lambda v: isinstance(v, bool), "应为 true 或 false"),
     "unit": (lambda v: isinstance(v, str), "应为文字"),

@@ -13,6 +13,7 @@ binary file object (the print preview renders from memory).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Union
@@ -23,6 +24,7 @@ from desktop.core.engine import DocumentState
 from desktop.core.interchange import dumps
 from desktop.core.errors import JixiaoError
 from desktop.export.filenames import write_file_atomically
+from desktop.export import pdf_unicode
 from desktop.export.pdf_blocks import StoryBuilder
 from desktop.export.pdf_font import FontError, MissingCharsError, check_chars, choose_font
 from desktop.export.pdf_layout import PageInfo, canvas_maker, make_doc
@@ -70,6 +72,7 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
     ident = draft_id or (state.doc.parts[0].id if state.doc.parts else "")
     code = short_code(form.id, ident, content_hash)
     payload = qr_payload(form.id, ident, content_hash)
+    pdf_unicode.install()  # characters beyond U+FFFF survive copy and search
     builder = StoryBuilder(state, chosen.name, qr_payload=payload, qr_caption=f"校验码 {code}")
     story = builder.story()
     builder.note(code, "校验码")
@@ -96,12 +99,21 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
     doc = make_doc(buffer, form.orientation, info)
     try:
         doc.build(story, canvasmaker=canvas_maker(info))
-    except LayoutError as exc:  # e.g. a header row taller than a page: say so instead of crashing
-        raise PdfLayoutError(f"无法排版：有一部分内容比一页还高，请缩短过长的标题或表头（{exc}）"[:400]) from None
+    except LayoutError as exc:  # something taller than a page that cannot be split: name it, in Chinese
+        raise PdfLayoutError(_layout_message(str(exc), builder.wheres)) from None
     _write(target, buffer.getvalue())
     warnings = [chosen.warning] if chosen.warning else []
     return PdfResult(pages=info.pages[-1] if info.pages else 0, code=code, hash=content_hash, final=final,
                      warnings=warnings, missing=missing, font=chosen.label)
+
+
+def _layout_message(library_text: str, wheres: dict[int, str]) -> str:
+    """A layout failure in the clerk's words: the part that does not fit, never ReportLab's text."""
+    for match in re.finditer(r"at 0x([0-9a-fA-F]+)", library_text):
+        where = wheres.get(int(match.group(1), 16))
+        if where:
+            return f"无法排版：{where}的内容比一页还高，放不下，请缩短它"
+    return "无法排版：有一部分内容比一页还高，请缩短过长的标题、表头或单位名称"
 
 
 def _write(target: Target, data: bytes) -> None:

@@ -147,8 +147,8 @@ def _register(path: Path) -> str:
         return name
     try:
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
-    except (TTFError, OSError, ValueError, KeyError) as exc:
-        raise FontError(f"字体文件 {path.name} 不能用于 PDF（需要 TrueType 轮廓的 .ttf/.ttc 字体）：{exc}") from None
+    except (TTFError, OSError, ValueError, KeyError):  # ReportLab's own words stay out of the message
+        raise FontError(f"字体文件 {path.name} 不能用于 PDF（需要 TrueType 轮廓的 .ttf/.ttc 字体）") from None
     from reportlab.lib.fonts import addMapping
 
     for bold in (0, 1):

@@ -7,19 +7,23 @@ text broken into lines by :mod:`desktop.export.pdf_text`), splits between rows
 in linear time, repeats its header rows on every page, merges equal
 consecutive cells of a group column (the paper's 类别), and splits a tall row
 between lines — never leaving fewer than :data:`MIN_LINES` lines on either
-side, so no row is cut into an unreadable sliver.
+side, so no row is cut into an unreadable sliver.  Label columns are widened (from the other
+columns) where a label would otherwise wrap leaving one or two characters alone (“单/位”, “（万/元）”).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from desktop.export.pdf_text import Measure, TextOps, measure, wrap
 
 MIN_LINES = 2  # a split row keeps at least this many lines on each page
 SPLIT_LINES = 7  # only rows at least this tall are split between pages; shorter ones move whole
-PAD_X = 2.5
+PAD_X = 1.5 * mm  # text, numbers above all, stays at least 1.5 mm from the border
+MAX_WIDEN = 1.7  # a label column grows at most this much to keep a label whole
+MIN_DONOR = 0.75  # a column gives at most a quarter of its width to the labels
 PAD_Y = 2.0
 LINE_WIDTH = 0.6
 
@@ -70,11 +74,12 @@ class Grid(Flowable):
         if self._laid_out_width == width:
             return
         total = sum(self.weights)
-        xs = [0.0]
-        for w in self.weights:
-            xs.append(xs[-1] + width * w / total)
-        self.col_x = xs
         m = measure(self.font, self.size)
+        widths = self._fit_labels([width * w / total for w in self.weights], m)
+        xs = [0.0]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        self.col_x = xs
         for row in self.header:
             self._measure_row(row, m, header=True)
         for row in self.rows:
@@ -83,12 +88,43 @@ class Grid(Flowable):
         self._height = self._header_h + sum(r.height for r in self.rows)
         self._laid_out_width = width
 
+    def _fit_labels(self, widths: list[float], m: Measure) -> list[float]:
+        """Column widths with every one-column label kept free of a one- or two-character last line
+        (and of a break inside a bracket), the room taken from columns holding no such label."""
+        need: dict[int, float] = {}
+        for row in self.header + self.rows:
+            for c in row.cells:
+                if c.label and c.span == 1 and not c.merge_up and c.text:
+                    avail = widths[c.col] - 2 * PAD_X
+                    want = orphan_free_width(c.text, avail, m)
+                    if want > avail:
+                        need[c.col] = max(need.get(c.col, 0.0), want + 2 * PAD_X)
+        if not need:
+            return widths
+        donors = [i for i in range(len(widths)) if i not in need]
+        room = sum(widths[i] * (1 - MIN_DONOR) for i in donors)
+        extra = sum(need[i] - widths[i] for i in need)
+        if not donors or room <= 0:
+            return widths
+        share = min(1.0, room / extra)
+        out = list(widths)
+        for i in need:
+            out[i] += (need[i] - widths[i]) * share
+        taken = extra * share
+        donor_total = sum(widths[i] for i in donors)
+        for i in donors:
+            out[i] -= taken * widths[i] / donor_total
+        return out
+
     def _measure_row(self, row: GRow, m: Measure, header: bool = False) -> None:
         if not row.height:
             for c in row.cells:
                 if not c.lines:
                     avail = self.col_x[c.col + c.span] - self.col_x[c.col] - 2 * PAD_X
-                    c.lines = [] if c.merge_up else wrap(c.text, avail, m)
+                    if c.merge_up:
+                        c.lines = []
+                    else:
+                        c.lines = label_lines(c.text, avail, m) if c.label else wrap(c.text, avail, m)
             row.height = max(row.nlines(), 1) * self.leading + 2 * PAD_Y
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -136,21 +172,23 @@ class Grid(Flowable):
         for c in row.cells:
             a_cells.append(replace(c, lines=c.lines[:fit]))
             rest = c.lines[fit:]
+            in_group = c.col == self.group_col and bool(c.text) and not rest  # the rest is of the same group
             b_cells.append(replace(c, lines=rest or ([""] if not c.merge_up else []),
-                                   text="" if not rest else c.text))
+                                   text="" if not rest else c.text, merge_up=c.merge_up or in_group))
         a = GRow(a_cells, fit * self.leading + 2 * PAD_Y, row.continued)
         b = GRow(b_cells, (n - fit) * self.leading + 2 * PAD_Y, True)
         return a, b
 
     def _continue_groups(self, rows: list[GRow], before: list[GRow]) -> list[GRow]:
-        """On a new page the group cell (the paper's 类别) prints its text again."""
+        """On a new page the group cell (the paper's 类别) prints its text again — only over a row of
+        that group (merged with the row above it), never over a 合计 or 总分 row, which has none."""
         if not rows or self.group_col is None:
             return rows
         first = rows[0]
         label = self._group_text(before)
         cells = []
         for c in first.cells:
-            if c.col == self.group_col and (c.merge_up or not any(c.lines)):
+            if c.col == self.group_col and c.merge_up:
                 cells.append(replace(c, merge_up=False, lines=label or [""]))
             else:
                 cells.append(c)
@@ -262,3 +300,60 @@ def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
         else:
             merged.append([a, b])
     return [(a, b) for a, b in merged]
+
+
+def _orphaned(lines: list[str]) -> bool:
+    """A label broken badly: one character alone on its last line (单/位), two under a line of four or
+    more (预算金额/万元), or a break inside brackets (（万/元）)."""
+    if len(lines) < 2:
+        return False
+    last, before = len(lines[-1].strip()), len(lines[-2].strip())
+    if last <= 1 or (last == 2 and before >= 4):
+        return True
+    depth = 0
+    for line in lines[:-1]:
+        for ch in line:
+            depth += ch in "（("
+            depth -= ch in "）)"
+        if depth > 0:
+            return True
+    return False
+
+
+def orphan_free_width(text: str, avail: float, m: Measure) -> float:
+    """The width a label wants: one line where that needs at most ``MAX_WIDEN`` times ``avail``, else the
+    narrowest width up to that at which it wraps without an orphan (``avail`` if it already does, or
+    if no width up to the limit helps)."""
+    lines = wrap(text, avail, m, label=True)
+    if len(lines) < 2:
+        return avail
+    whole = max(m.width(line) for line in text.split("\n"))
+    if whole <= avail * MAX_WIDEN:  # the label fits on one line in a slightly wider column
+        return whole + 0.5
+    if not _orphaned(lines):
+        return avail
+    step = m.char("中") / 2
+    w = avail + step
+    while w <= avail * MAX_WIDEN:
+        if not _orphaned(wrap(text, w, m, label=True)):
+            return w
+        w += step
+    return avail
+
+
+def label_lines(text: str, avail: float, m: Measure) -> list[str]:
+    """A label broken into lines: where the full width leaves an orphan (指标目标 / 值), a narrower
+    measure that balances the lines (指标目 / 标值) with no more lines than that."""
+    lines = wrap(text, avail, m, label=True)
+    if not _orphaned(lines):
+        return lines
+    step = m.char("中") / 2
+    w = avail - step
+    while w >= avail / 2:
+        shorter = wrap(text, w, m, label=True)
+        if len(shorter) > len(lines):
+            break
+        if not _orphaned(shorter):
+            return shorter
+        w -= step
+    return lines

@@ -1,11 +1,15 @@
-"""Pages: A4 size and margins, 第 N 页 共 M 页, the verification code, the 草稿 watermark, metadata.
+"""Pages: A4 size and margins, 第 N 页 共 M 页, the verification code, the 草稿 watermark, metadata,
+and the running head of a continuation page (项目：…（续）) so that a loose page can be matched to its
+project and document.
 
 The page count is only known at the end, so the canvas keeps every page's
 drawing until ``save`` and then adds the footer to each (the ReportLab
-"NumberedCanvas" recipe).
+"NumberedCanvas" recipe).  The watermark is added then too, beneath the page's
+content and clear of the QR code (whose place the seal block records).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +24,10 @@ MARGIN_RIGHT = 15 * mm
 MARGIN_TOP = 16 * mm
 MARGIN_BOTTOM = 18 * mm
 FOOTER_Y = 9 * mm
+HEAD_Y = 9 * mm  # the running head's baseline, from the top edge
+WATERMARK = "草稿"
+WATERMARK_SIZE = 150
+WATERMARK_ANGLE = 35
 
 
 @dataclass
@@ -55,21 +63,60 @@ def make_doc(target: Any, orientation: str, info: PageInfo) -> BaseDocTemplate:
                   size[1] - MARGIN_TOP - MARGIN_BOTTOM, leftPadding=0, rightPadding=0, topPadding=0,
                   bottomPadding=0, id="body")
 
-    def on_page(canv: Canvas, _doc: Any) -> None:
-        if info.watermark:
-            draw_watermark(canv, size, info.font)
-
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page, pagesize=size)])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=size)])
     return doc
 
 
-def draw_watermark(canv: Canvas, size: tuple[float, float], font: str) -> None:
+def watermark_box(font: str) -> tuple[float, float, float, float]:
+    """The watermark's text box (x0, y0, x1, y1) around its centre, before rotation."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    half = stringWidth(WATERMARK, font, WATERMARK_SIZE) / 2
+    return -half, -50 - 0.15 * WATERMARK_SIZE, half, -50 + 0.9 * WATERMARK_SIZE
+
+
+def watermark_centre(size: tuple[float, float], font: str,
+                     keep_clear: tuple[float, float, float, float] | None) -> tuple[float, float]:
+    """Where the watermark's centre goes: the middle of the page, moved up (or down) until it does not
+    cross ``keep_clear`` (x, y, w, h: the QR code, with a margin)."""
+    cx, cy = size[0] / 2, size[1] / 2
+    if keep_clear is None:
+        return cx, cy
+    for step in range(0, 40):
+        for dy in ((step * 10.0, -step * 10.0) if step else (0.0,)):
+            if not _crosses(watermark_box(font), (cx, cy + dy), keep_clear) and \
+                    MARGIN_BOTTOM < cy + dy < size[1] - MARGIN_TOP:
+                return cx, cy + dy
+    return cx, cy
+
+
+def _crosses(box: tuple[float, float, float, float], centre: tuple[float, float],
+             rect: tuple[float, float, float, float]) -> bool:
+    """Whether the rotated watermark box at ``centre`` overlaps ``rect`` (separating-axis test)."""
+    a = math.radians(WATERMARK_ANGLE)
+    ca, sa = math.cos(a), math.sin(a)
+    x0, y0, x1, y1 = box
+    poly = [(centre[0] + x * ca - y * sa, centre[1] + x * sa + y * ca) for x, y in
+            ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    rx, ry, rw, rh = rect
+    square = [(rx, ry), (rx + rw, ry), (rx + rw, ry + rh), (rx, ry + rh)]
+    for axis in ((1.0, 0.0), (0.0, 1.0), (ca, sa), (-sa, ca)):
+        p = [x * axis[0] + y * axis[1] for x, y in poly]
+        q = [x * axis[0] + y * axis[1] for x, y in square]
+        if max(p) < min(q) or max(q) < min(p):
+            return False
+    return True
+
+
+def draw_watermark(canv: Canvas, size: tuple[float, float], font: str,
+                   keep_clear: tuple[float, float, float, float] | None = None) -> None:
+    cx, cy = watermark_centre(size, font, keep_clear)
     canv.saveState()
     canv.setFillColorRGB(0.82, 0.82, 0.82)
-    canv.setFont(font, 150)
-    canv.translate(size[0] / 2, size[1] / 2)
-    canv.rotate(35)
-    canv.drawCentredString(0, -50, "草稿")
+    canv.setFont(font, WATERMARK_SIZE)
+    canv.translate(cx, cy)
+    canv.rotate(WATERMARK_ANGLE)
+    canv.drawCentredString(0, -50, WATERMARK)
     canv.restoreState()
 
 
@@ -81,15 +128,22 @@ def canvas_maker(info: PageInfo) -> type[Canvas]:
             kwargs["initialFontName"] = info.font  # no unembedded Helvetica in the page resources
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
+            self._jx_head = ""  # the running head of the part being printed (set by PartMark)
+            self._jx_started = False  # a part started on this page: no running head here
+            self._jx_qr: tuple[float, float, float] | None = None  # (x, y, size) of the QR code on this page
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._saved.append(dict(self.__dict__))
             self._startPage()
+            self._jx_started = False  # the part (its running head) carries on to the next page
+            self._jx_qr = None
 
         def save(self) -> None:
             total = len(self._saved)
             for state in self._saved:
                 self.__dict__.update(state)
+                if info.watermark:
+                    self._underlay_watermark()
                 self._footer(total)
                 Canvas.showPage(self)
             info.pages.append(total)
@@ -97,9 +151,26 @@ def canvas_maker(info: PageInfo) -> type[Canvas]:
                 embed_file(self, name, data)
             Canvas.save(self)
 
+        def _underlay_watermark(self) -> None:
+            """Draw the watermark first on the page (beneath the content), clear of the QR code."""
+            qr = getattr(self, "_jx_qr", None)
+            clear = (qr[0] - 4 * mm, qr[1] - 4 * mm, qr[2] + 8 * mm, qr[2] + 8 * mm) if qr else None
+            n = len(self._code)
+            draw_watermark(self, self._pagesize, info.font, clear)
+            ops = self._code[n:]
+            del self._code[n:]
+            self._code[0:0] = ops
+
         def _footer(self, total: int) -> None:
-            w, _ = self._pagesize
+            w, h = self._pagesize
             self.saveState()
+            head = getattr(self, "_jx_head", "")
+            if head and not getattr(self, "_jx_started", False):  # a continuation page: name its part
+                self.setFillColorRGB(0.25, 0.25, 0.25)
+                self.setFont(info.font, 8.5)
+                self.drawString(MARGIN_LEFT, h - HEAD_Y, _fit(head, info.font, 8.5, w - MARGIN_LEFT - MARGIN_RIGHT))
+                self.setLineWidth(0.4)
+                self.line(MARGIN_LEFT, h - HEAD_Y - 2.5, w - MARGIN_RIGHT, h - HEAD_Y - 2.5)
             self.setFillColorRGB(0, 0, 0)
             self.setFont(info.font, 9)
             self.drawCentredString(MARGIN_LEFT + (w - MARGIN_LEFT - MARGIN_RIGHT) / 2, FOOTER_Y,
@@ -131,3 +202,14 @@ def embed_file(canv: Canvas, name: str, data: bytes) -> None:
         names = doc._jx_embedded = PDFArray([])
         doc.Catalog.Names = doc.Reference(PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})}))
     names.sequence.extend([PDFString(name), doc.Reference(spec)])
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """*text* cut with “…” to fit *width* (a running head is one line; the page itself says it all)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…（续）", font, size) > width:
+        text = text[:-1]
+    return text + "…（续）"

@@ -17,6 +17,7 @@ from desktop.export.pdf_text import measure, wrap
 SEAL_DIAMETER = 42 * mm
 SEAL_ROOM = 45 * mm  # the clear square the seal is pressed into
 QR_SIZE = 19 * mm
+BLANK_LINE = 45 * mm  # the line to write the unit name on when none was typed
 UNIT_LOWEST = 26 * mm  # the unit name's last line stays above the QR code and the date line
 
 
@@ -70,14 +71,20 @@ class SealBlock(Flowable):
         sx, sy, sw, sh = self.seal_box()
         right = self.width
         uy = max(sy + sh - 12 * mm, sy + UNIT_LOWEST + (len(self.unit_lines) - 1) * self.size * 1.5)
-        for text in self.unit_lines:
-            canv.drawRightString(right, uy, text)
-            uy -= self.size * 1.5
+        if self.unit_line.endswith("：") and len(self.unit_lines) == 1:  # no unit name: a line to write it on
+            canv.drawRightString(right - BLANK_LINE, uy, self.unit_line)
+            canv.line(right - BLANK_LINE + 1 * mm, uy - 2, right, uy - 2)
+        else:
+            for text in self.unit_lines:
+                canv.drawRightString(right, uy, text)
+                uy -= self.size * 1.5
         canv.drawRightString(right, sy + 12 * mm, self.date_line)
         if self.qr_payload:
             # left of the date line, below the unit line: never under the seal
             qx = min(sx, right - m.width(self.date_line)) - QR_SIZE - 6 * mm
             draw_qr(canv, self.qr_payload, qx, 3 * mm, QR_SIZE)
+            ax, ay = canv.absolutePosition(qx, 3 * mm)
+            canv._jx_qr = (ax, ay, QR_SIZE)  # the page keeps the 草稿 watermark clear of it
             if self.qr_caption:
                 canv.setFont(self.font, 6.5)
                 canv.drawCentredString(qx + QR_SIZE / 2, 0.5 * mm, self.qr_caption)

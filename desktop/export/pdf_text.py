@@ -23,6 +23,8 @@ from reportlab.platypus import Flowable
 NO_START = set("，。、；：！？）》」』】〕〉”’…—·,.;:!?)]}%％、～")
 NO_END = set("（《「『【〔〈“‘([{")
 _TOKEN = re.compile(r"[A-Za-z0-9_.,%@#&+\-/=:;'\"<>$€£¥()\[\]]+| +|.", re.S)
+# a label's short bracketed unit stays whole: （万元）, (%) — never “（万” / “元）”
+_LABEL_TOKEN = re.compile(r"[（(][^（）()\n]{1,6}[）)]|" + _TOKEN.pattern, re.S)
 
 
 class Measure:
@@ -63,22 +65,23 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if ch == "\n" or ch >= " ")
 
 
-def wrap(text: str, width: float, m: Measure) -> list[str]:
-    """Break *text* into lines no wider than *width* (explicit newlines kept)."""
+def wrap(text: str, width: float, m: Measure, label: bool = False) -> list[str]:
+    """Break *text* into lines no wider than *width* (explicit newlines kept).  ``label``: a short
+    bracketed group (（万元）) is kept on one line."""
     out: list[str] = []
     for para in clean(text).split("\n"):
         if m.width(para) <= width:
             out.append(para)
             continue
-        out.extend(_wrap_para(para, width, m))
+        out.extend(_wrap_para(para, width, m, _LABEL_TOKEN if label else _TOKEN))
     return out or [""]
 
 
-def _wrap_para(para: str, width: float, m: Measure) -> list[str]:
+def _wrap_para(para: str, width: float, m: Measure, token: re.Pattern = _TOKEN) -> list[str]:
     lines: list[str] = []
     cur: list[str] = []
     cur_w = 0.0
-    for tok in _TOKEN.findall(para):
+    for tok in token.findall(para):
         tw = m.width(tok)
         if cur_w + tw <= width:
             cur.append(tok)
@@ -233,3 +236,68 @@ class TextBlock(Flowable):
             y -= self.leading
         if placed:
             self.canv.addLiteral(ops.block(placed, spacing))
+
+
+BOLD_STROKE = 0.035  # the stroke of a synthesised bold face, as a fraction of the font size
+
+
+class TitleBlock(TextBlock):
+    """A title or heading: lines centred (or flush left), not justified, in a bold face synthesised by
+    stroking the outlines (text render mode 2) — no bold Chinese font ships with the application.
+    Splits between lines like :class:`TextBlock`, so even a title holding a 10,000-character unit
+    name can be laid out."""
+
+    def __init__(self, text: str, font: str, size: float, leading: float, align: str = "center",
+                 bold: bool = False, space_before: float = 0.0, space_after: float = 0.0):
+        super().__init__(text, font, size, leading, indent=False, space_before=space_before,
+                         space_after=space_after, justify=False)
+        self.align = align
+        self.bold = bold
+
+    def _layout(self, width: float) -> None:
+        if self._width == width:
+            return
+        m = measure(self.font, self.size)
+        # a hair narrower: the stroke of the bold face must not touch the margin
+        self.lines = [(ln, True) for ln in wrap(self.text.strip(), width - self.size * BOLD_STROKE * 2, m)]
+        self._width = width
+
+    def _part(self, lines: list[tuple[str, bool]], first: bool, last: bool) -> "TitleBlock":
+        b = TitleBlock(self.text, self.font, self.size, self.leading, self.align, self.bold,
+                       self.spaceBefore if first else 0.0, self.spaceAfter if last else 0.0)
+        b._width = self._width
+        b.lines = lines
+        return b
+
+    def draw(self) -> None:
+        m = measure(self.font, self.size)
+        ops = TextOps(self.canv, self.font, self.size)
+        y = self.height - self.size * 0.88 - (self.leading - self.size) / 2
+        placed = []
+        for line, _ in self.lines:
+            x = (self.width - m.width(line)) / 2 if self.align == "center" else 0.0
+            placed.append((x, y, line))
+            y -= self.leading
+        if not placed:
+            return
+        text = ops.block(placed)
+        if self.bold:
+            text = f"q {self.size * BOLD_STROKE:.3f} w 2 Tr {text} 0 Tr Q"
+        self.canv.addLiteral(text)
+
+
+class PartMark(Flowable):
+    """Zero-size marker at the start of a part (project): tells the page canvas which part the
+    following pages belong to, for the running head of its continuation pages."""
+
+    def __init__(self, running_head: str):
+        super().__init__()
+        self.running_head = running_head
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._jx_head = self.running_head
+        self.canv._jx_started = True

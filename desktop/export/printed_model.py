@@ -1,0 +1,367 @@
+"""The document as printed, computed once from the engine state: the model every exporter draws.
+
+:func:`printed_document` walks a :class:`~desktop.core.engine.DocumentState` once and returns a
+:class:`PrintedDocument`: per part (project) its titles, header lines, sections, notes and signature
+lines; per section its rows of cells with the text as printed, alignment, kind, group spans and the
+numbered 说明 list.  Exporters only lay this model out (the PDF: :mod:`desktop.export.pdf_blocks`); they
+never ask the engine cell by cell, so the rules for labels, groups, explanations and continuation
+labels live here once.  No Qt, no ReportLab.
+
+Reading the model (for an exporter):
+
+* ``PrintedDocument.parts`` — one :class:`PrintedPart` per project, printed one after another, each
+  starting on a new page.
+* ``PrintedPart.sections`` — in printed order.  ``kind`` says how to lay one out: ``grid`` and
+  ``table`` are bordered grids of :class:`PrintedRow` (``header`` rows repeat on every page of a
+  table), ``lines`` are a report's numbered items (``一、预算部门名称：…``), ``text`` are titled
+  paragraphs (``paragraphs``).  ``notes_before`` is True on the section the 填表说明 print before.
+* A :class:`PrintedCell` is placed on the section's relative column ``widths`` at ``col`` spanning
+  ``span`` columns.  ``merge_up`` means “same group as the cell above”: no border between, text
+  printed once.  A row's ``group`` is the group label it belongs to (``None`` for rows outside any
+  group, 合计/总分): on a new page the group label is printed again only over rows of that group.
+* ``explanations`` — the clerk's explanations of 提示 that have no 原因 cell of their own, numbered,
+  printed as a 说明 list after the section.
+* ``PrintedPart.running_head`` — the label for a continuation page of that part
+  (``项目：上海体育公共服务经费（续）``).
+* ``PrintedDocument.texts`` — every printed string with where it comes from (a string, or a callable
+  giving one), for checking that the font has every character before anything is drawn.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.core.definition import Field, FormDef, Section, Table
+from desktop.core.document import cell_addr, split_addr
+from desktop.core.engine import DocumentState, PartState, Problem
+from desktop.export.printed import SignatureLines, header_fields, printed_value, signature_lines
+
+NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
+UNIT_NAME_ON_SEAL_LINE = 200  # a longer unit name is printed in full above the seal block (the block fits a page)
+
+Where = Any  # str, or a callable giving one (describing a cell only when a character is missing)
+
+
+@dataclass
+class PrintedCell:
+    """One printed cell.
+
+    ``kind``: ``title`` (a table's title row), ``header`` (a column label), ``label`` (a printed
+    label: a fixed row's name, a field's label), ``input`` (typed by the clerk), ``computed``, or
+    ``none`` (a cell the form leaves empty on purpose, printed “—”).
+    """
+
+    col: int
+    text: str = ""
+    span: int = 1
+    align: str = "left"  # 'left' | 'right' | 'center'
+    kind: str = "input"
+    addr: str = ""  # the engine address of the value printed ('' for titles and headers)
+    merge_up: bool = False
+
+    @property
+    def label(self) -> bool:
+        """Printed as a label (very light shading, centred vertically)."""
+        return self.kind in ("title", "header", "label")
+
+
+@dataclass
+class PrintedRow:
+    cells: list[PrintedCell]
+    kind: str = "data"  # 'title' | 'header' | 'data' | 'fixed' (a form's own row: 合计, 年度资金总额)
+    row_id: str = ""
+    group: str | None = None  # the group (类别) label this row belongs to; None outside any group
+
+
+@dataclass
+class PrintedSection:
+    kind: str  # 'grid' | 'table' | 'lines' | 'text'
+    id: str
+    title: str = ""  # a text section's title, or a report's numbered heading printed above a table
+    widths: list[float] = field(default_factory=list)
+    header: list[PrintedRow] = field(default_factory=list)
+    rows: list[PrintedRow] = field(default_factory=list)
+    group_col: int | None = None
+    lines: list[str] = field(default_factory=list)  # 'lines': 一、预算部门名称：……
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # 'text': (label, text)
+    note: str = ""  # printed small under the section
+    page_break: bool = False  # starts on a new page
+    explanations: list[str] = field(default_factory=list)  # numbered 说明, printed after the section
+
+
+@dataclass
+class PrintedPart:
+    index: int
+    name: str  # the project's name ('' if none)
+    doc_title: str
+    title: str
+    subtitle: str
+    header_lines: list[str]
+    sections: list[PrintedSection]
+    notes: str = ""  # the form's 填表说明
+    notes_at: int = 0  # index of the section the notes print before (len(sections): at the end)
+    footnote: str = ""
+    unit_in_full: str = ""  # a unit name too long for the seal line, printed in full above the seal block
+    signature: SignatureLines | None = None  # only on the last part: one seal block per document
+    running_head: str = ""  # on every continuation page of the part
+
+
+@dataclass
+class PrintedDocument:
+    form_id: str
+    title: str
+    landscape: bool
+    parts: list[PrintedPart]
+    texts: list[tuple[str, Where]] = field(default_factory=list)
+
+
+def printed_document(state: DocumentState) -> PrintedDocument:
+    """The whole document as printed."""
+    b = _Builder(state)
+    parts = [b.part(i, ps, i == len(state.parts) - 1) for i, ps in enumerate(state.parts)]
+    form = state.form
+    return PrintedDocument(form.id, form.document_title or form.title, form.orientation == "landscape",
+                           parts, b.texts)
+
+
+class _Builder:
+    def __init__(self, state: DocumentState):
+        self.state = state
+        self.form: FormDef = state.form
+        self.texts: list[tuple[str, Where]] = []
+
+    def note(self, text: str, where: Where) -> str:
+        if text:
+            self.texts.append((text, where))
+        return text
+
+    # ------------------------------------------------------------------ a part
+    def part(self, index: int, ps: PartState, last: bool) -> PrintedPart:
+        form = self.form
+        where = self.state.part_title(index) + "：" if form.multi else ""
+        explained = _explained_warnings(ps)
+        sections = [s for s in (self.section(ps, sec, explained) for sec in form.sections) if s is not None]
+        if explained:  # problems of no printed section (a whole-form check): after the last one
+            if sections:
+                sections[-1].explanations.extend(self._explanation(ps, p, t) for p, t in explained)
+            explained.clear()
+        notes_at = _trailing_text_start(form.sections, [s.kind for s in form.sections], sections)
+        name = ps.name()
+        title = form.document_title or form.title
+        part = PrintedPart(
+            index=index, name=name,
+            doc_title=self.note(form.document_title, "表单标题"),
+            title=self.note(ps.fill(form.title), "表单标题"),
+            subtitle=self.note(ps.fill(form.subtitle), where + "副标题（年度）") if form.subtitle else "",
+            header_lines=[self.note(f"{f.label}：{ps.text(f.id)}", lambda fid=f.id: ps.describe(fid))
+                          for f in header_fields(form)],
+            sections=sections, notes=self.note(form.notes, "填表说明"), notes_at=notes_at,
+            footnote=self.note(form.footnote, "表单脚注"),
+            running_head=f"{title}　项目：{name}（续）" if name else f"{title}（续）",
+        )
+        for s in sections:
+            for text in s.explanations:
+                self.note(text, "说明")
+        if last:
+            part.signature, part.unit_in_full = self.signature(ps)
+        return part
+
+    def signature(self, ps: PartState) -> tuple[SignatureLines | None, str]:
+        sig = self.form.signatures
+        lines = signature_lines(self.state, ps)
+        unit_name = ps.raw(sig.unit_field).strip() if sig.unit_field else self.state.meta().get("unit", "")
+        in_full = ""
+        if len(unit_name) > UNIT_NAME_ON_SEAL_LINE:  # never a seal block taller than a page
+            label = lines.unit_line[: len(lines.unit_line) - len(unit_name)]
+            lines = SignatureLines(label, lines.date_line, lines.others)
+            in_full = self.note(f"{label.rstrip('：').replace('（盖章）', '')}（全称）：{unit_name}",
+                                ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
+        self.note(lines.unit_line, ps.describe(sig.unit_field) if sig.unit_field else "签章栏")
+        for line in lines.others + [lines.date_line]:
+            self.note(line, "签章栏")
+        return lines, in_full
+
+    # ------------------------------------------------------------------ sections
+    def section(self, ps: PartState, s: Section, explained: list[tuple[Problem, str]]) -> PrintedSection | None:
+        out: PrintedSection | None
+        if s.kind == "table" and s.table is not None:
+            out = self.table(ps, s.table, explained)
+        elif s.kind == "text":
+            out = self.text_section(ps, s)
+        elif s.fields and all(NUMBERED.match(f.label) for f in s.fields if f.print):
+            out = PrintedSection("lines", s.id, lines=[f"{self.note(f.label, '标题')}：{self.value_text(ps, f, f.id)}"
+                                                      for f in s.fields if f.print])
+        else:
+            out = self.fields_grid(ps, s)
+        if out is None:
+            return None
+        out.page_break = s.page_break
+        out.note = self.note(s.note, f"“{s.title}”的说明") if s.note else ""
+        ids = {f.id for f in s.fields} | ({s.table.id} if s.table is not None else set())
+        mine = [(p, t) for p, t in explained if split_addr(p.addr)[0] in ids]
+        out.explanations = [self._explanation(ps, p, t) for p, t in mine]
+        for item in mine:
+            explained.remove(item)
+        return out
+
+    def _explanation(self, ps: PartState, p: Problem, text: str) -> str:
+        return f"{ps.problem_text(p)}（提示）。说明：{text.strip()}"
+
+    def value_text(self, ps: PartState, f: Field, addr: str) -> str:
+        return self.note(printed_value(ps, f, addr), lambda: ps.describe(addr))
+
+    def _title_row(self, title: str, ncols: int, unit: str = "") -> PrintedRow:
+        if unit and unit not in title:
+            title = f"{title}（单位：{unit}）"
+        return PrintedRow([PrintedCell(0, self.note(title, "表头"), span=ncols, align="center", kind="title")],
+                          kind="title")
+
+    def fields_grid(self, ps: PartState, s: Section) -> PrintedSection | None:
+        fields = [f for f in s.fields if f.print]
+        if not fields:
+            return None
+        n = max(1, s.columns)
+        rows: list[PrintedRow] = []
+        if s.stacked:  # the paper prints a row of labels above a row of values
+            widths = [1.0] * n
+            for start in range(0, len(fields), n):
+                chunk = fields[start:start + n]
+                spans = [1] * len(chunk)
+                spans[-1] += n - len(chunk)
+                cols = [sum(spans[:i]) for i in range(len(chunk))]
+                rows.append(PrintedRow([PrintedCell(c, self.note(f.label, "表头"), span=sp, align="center",
+                                                    kind="label") for c, sp, f in zip(cols, spans, chunk)]))
+                rows.append(PrintedRow([self._value_cell(ps, f, f.id, c, sp) for c, sp, f in zip(cols, spans, chunk)]))
+        else:
+            widths = [1.0, 4.0] if n == 1 else [1.0, 1.6] * n
+            line: list[PrintedCell] = []
+            pos = 0
+            for f in fields:
+                span = min(max(f.span, 1), n)
+                if pos + span > n and line:
+                    line[-1].span += 2 * (n - pos)
+                    rows.append(PrintedRow(line))
+                    line, pos = [], 0
+                line.append(PrintedCell(2 * pos, self.note(f.label, "表头"), align="center", kind="label"))
+                line.append(self._value_cell(ps, f, f.id, 2 * pos + 1, 2 * span - 1))
+                pos += span
+            if line:
+                line[-1].span += 2 * (n - pos)
+                rows.append(PrintedRow(line))
+        header = [self._title_row(s.title, len(widths))] if s.title else []
+        return PrintedSection("grid", s.id, widths=widths, header=header, rows=rows)
+
+    def _value_cell(self, ps: PartState, f: Field, addr: str, col: int, span: int) -> PrintedCell:
+        how = ps.how(addr)
+        return PrintedCell(col, self.value_text(ps, f, addr), span=span, align=f.type.align,
+                           kind=how if how in ("input", "computed", "none", "label") else "input", addr=addr)
+
+    def table(self, ps: PartState, t: Table, explained: list[tuple[Problem, str]]) -> PrintedSection:
+        cols = [c for c in t.columns if c.print]
+        heading = t.title if NUMBERED.match(t.title) else ""  # a report's numbered heading, above the table
+        if heading:
+            self.note(heading, "标题")
+        header: list[PrintedRow] = []
+        if not heading and t.title and t.title not in [c.label for c in cols]:  # {field}: the document's own (F: 万元/元)
+            unit = "" if any(t.unit and t.unit in c.label for c in cols) else ps.fill(t.unit)
+            header.append(self._title_row(ps.fill(t.title), len(cols), unit))
+        header.append(PrintedRow([PrintedCell(i, self.note(ps.fill(c.label), "表头"), align="center", kind="header")
+                                  for i, c in enumerate(cols)], kind="header"))
+        reasons = _reason_explanations(ps, t, explained)
+        gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
+        fixed = set(t.fixed_ids)
+        same: dict[str, str] = {}  # a data row's cell kind per column, where it cannot vary by row
+        rows = [self._row(ps, t, cols, rid, None if rid in fixed else same, reasons)
+                for rid in ps.display_rows(t.id)]
+        if gi is not None:
+            _group(rows, gi)
+        if not rows:
+            rows.append(PrintedRow([PrintedCell(i, "", kind="input") for i in range(len(cols))]))
+        return PrintedSection("table", t.id, title=heading, widths=[c.width or 1.0 for c in cols], header=header,
+                              rows=rows, group_col=gi)
+
+    def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str, same: dict[str, str] | None,
+             reasons: dict[str, str]) -> PrintedRow:
+        cells = []
+        for i, c in enumerate(cols):
+            addr = cell_addr(t.id, rid, c.id)
+            how = same.get(c.id) if same is not None else None
+            if how is None:
+                how = ps.how(addr)
+                if same is not None and c.compiled_input_when is None:
+                    same[c.id] = how
+            text = self.value_text(ps, c, addr)
+            if addr in reasons:
+                text = self.note(f"{text}\n{reasons[addr]}" if text.strip() else reasons[addr], "说明")
+            if how == "none":
+                align = "center"
+            elif how == "label" or c.id == t.label_column:
+                align = "left"
+            else:
+                align = c.type.align
+            cells.append(PrintedCell(i, text, align=align, kind=how, addr=addr))
+        return PrintedRow(cells, kind="data" if same is not None else "fixed", row_id=rid)
+
+    def text_section(self, ps: PartState, s: Section) -> PrintedSection:
+        out = PrintedSection("text", s.id, title=self.note(s.title, "标题"))
+        for f in s.fields:
+            if f.print:
+                out.paragraphs.append((self.note(f.label, "标题"), self.value_text(ps, f, f.id)))
+        return out
+
+
+def _group(rows: list[PrintedRow], gi: int) -> None:
+    """Equal consecutive group cells (the paper's 类别) merge; a row without a group label (合计, 总分)
+    belongs to no group."""
+    prev: str | None = None
+    for row in rows:
+        g = row.cells[gi]
+        g.align = "center"
+        g.kind = "label" if g.kind != "none" else g.kind
+        g.merge_up = bool(prev) and g.text == prev
+        row.group = g.text or None
+        prev = g.text or None
+
+
+def _explained_warnings(ps: PartState) -> list[tuple[Problem, str]]:
+    """(提示, the clerk's explanation) in printed order."""
+    found = []
+    for p in ps.sorted_problems():
+        text = ps.part.explanations.get(p.key, "")
+        if p.level == "warning" and text.strip():
+            found.append((p, text))
+    return found
+
+
+def _reason_explanations(ps: PartState, t: Table, explained: list[tuple[Problem, str]]) -> dict[str, str]:
+    """Explanations printed in their row's own 原因 cell (the table's ``reason_column``), by that cell's
+    address; taken out of ``explained``."""
+    if not t.reason_column:
+        return {}
+    out: dict[str, str] = {}
+    for item in list(explained):
+        p, text = item
+        tid, rid, _ = split_addr(p.addr)
+        if tid != t.id or rid is None:
+            continue
+        addr = cell_addr(t.id, rid, t.reason_column)
+        if ps.how(addr) != "input":
+            continue
+        line = f"说明（{p.body}）：{text.strip()}"
+        out[addr] = f"{out[addr]}\n{line}" if addr in out else line
+        explained.remove(item)
+    return out
+
+
+def _trailing_text_start(defs: list[Section], kinds: list[str], printed: list[PrintedSection]) -> int:
+    """Index, among the printed sections, of the first of the 'text' sections that end the form (the
+    填表说明 print before them)."""
+    k = len(defs)
+    while k > 0 and kinds[k - 1] == "text":
+        k -= 1
+    if k >= len(defs):
+        return len(printed)
+    first_text = defs[k].id
+    return next((i for i, s in enumerate(printed) if s.id == first_text), len(printed))
+
