@@ -13,9 +13,10 @@ comes out the same stops the wave.  Checks run in the same way.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from desktop.core.definition import Check, FormDef, Table
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
@@ -69,8 +70,23 @@ class PartState:
         self._row_index: dict[str, dict[str, Row]] = {}
         self._row_index_len: dict[str, int] = {}
         self._row_numbers: dict[str, dict[str, int]] = {}
+        self._defer = 0  # > 0 inside recalculating_once()
+        self._deferred = False  # an edit was made there: recompute on leaving
         self._ensure_structure()
         self.recompute_all()
+
+    @contextmanager
+    def recalculating_once(self) -> Iterator[None]:
+        """Edits made inside are not propagated one by one: the part is recomputed once on leaving
+        (an import of n rows costs one recalculation, not n).  Computed values read inside are stale."""
+        self._defer += 1
+        try:
+            yield
+        finally:
+            self._defer -= 1
+            if self._defer == 0 and self._deferred:
+                self._deferred = False
+                self.recompute_all()
 
     # ------------------------------------------------------------------ structure
     def _ensure_structure(self) -> None:
@@ -320,6 +336,9 @@ class PartState:
         self._set_computed(key, node.compiled(self, row), glob, rowev)
 
     def _propagate(self, glob: set, rowev: dict) -> None:
+        if self._defer:
+            self._deferred = True
+            return
         self.memo.clear()
         for node in self.form.nodes:
             if node.kind == "column":
