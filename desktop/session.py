@@ -110,6 +110,7 @@ class FormSession:
         self.error = ""
         self._resync = False
         self._bulk_depth = 0
+        self.revision = 0  # counts edits (and undos): work computed on a copy knows whether it is still current
         self.listeners: list[Callable[[Change], None]] = []
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
@@ -269,6 +270,7 @@ class FormSession:
             for rec in (ps.v, ps.calc, ps.problems):
                 rec.touched.clear()
         self._change = Change()
+        self.revision += 1
         try:
             fn(self)
         finally:
@@ -326,6 +328,19 @@ class FormSession:
                 ps.set_override(addr, raw)
                 self._queue(("set_override", part_id, addr, raw))
         self._change.tables.add((part_id, table))
+
+    def _swap_part(self, part_id: str, other: PartState) -> None:
+        """Exchange the part's content with ``other`` (computed elsewhere); swapping again undoes it."""
+        i = self.part_index(part_id)
+        ps = self.state.parts[i]
+        ps.swap(other)
+        self.state.doc.parts[i] = ps.part
+        _instrument(ps)
+        ps.v.touched.add(_Recorder.ALL)
+        self._change.part_ids.add(part_id)
+        self._change.everything = True
+        self._change.tables.update((part_id, t) for t in self.form.tables)
+        self._queue(("replace",))
 
     def _remove(self, part_id: str, table: str, row_ids: list[str]) -> None:
         """Remove rows with one recalculation."""

@@ -75,6 +75,19 @@ class PartState:
         self._ensure_structure()
         self.recompute_all()
 
+    _CONTENT = ("part", "v", "calc", "problems", "memo", "_row_index", "_row_index_len", "_row_numbers")
+
+    def swap(self, other: "PartState") -> None:
+        """Exchange contents (the part and everything computed from it) with ``other``, a state of the
+        same form: a part computed elsewhere (an import, on a copy) is taken over without recomputing,
+        and swapping again takes it back."""
+        if other.form is not self.form:
+            raise ValueError("swap: another form")
+        for name in self._CONTENT:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, theirs)
+            setattr(other, name, mine)
+
     @contextmanager
     def recalculating_once(self) -> Iterator[None]:
         """Edits made inside are not propagated one by one: the part is recomputed once on leaving
@@ -544,13 +557,13 @@ class PartState:
         existing = self.part.rows.setdefault(tid, [])
         if len(existing) + len(rows) > table.max_rows:
             raise ReadOnlyCell(f"“{table.title}”最多 {table.max_rows} 行")
-        ids: list[str] = []
+        added: list[Row] = []
         for index, cells, row_id in rows:
             row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
             existing.insert(len(existing) if index is None else max(0, min(index, len(existing))), row)
-            ids.append(row.id)
-        self._structure_changed(table, ids)
-        return ids
+            added.append(row)
+        self._structure_changed(table, added)
+        return [row.id for row in added]
 
     def remove_row(self, tid: str, rid: str) -> None:
         self.remove_rows(tid, [rid])
@@ -578,19 +591,20 @@ class PartState:
         rows.insert(max(0, min(index, len(rows))), row)
         self._structure_changed(self.form.tables[tid], [])
 
-    def _structure_changed(self, table: Table, new_rows: list[str]) -> None:
+    def _structure_changed(self, table: Table, new_rows: list[Row]) -> None:
         self._row_index.pop(table.id, None)
         self._row_index_len.pop(table.id, None)
         self._row_numbers.pop(table.id, None)
         glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
-        rowev: dict = {}
-        for rid in new_rows:
+        rowev: dict = {(table.id, c.id): set() for c in table.columns}
+        for row in new_rows:
+            rid = row.id
             for c in table.columns:
-                addr = cell_addr(table.id, rid, c.id)
                 kind, _ = table.cell_formula(rid, c.id)
                 if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
-                    self.v[(table.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
-                rowev.setdefault((table.id, c.id), set()).add(rid)
+                    self.v[(table.id, rid, c.id)] = self._read_input(cell_addr(table.id, rid, c.id),
+                                                                      row.cells.get(c.id, ""))
+                rowev[(table.id, c.id)].add(rid)
         self._propagate(glob, rowev)
 
     # ------------------------------------------------------------------ reading results

@@ -31,11 +31,12 @@ from desktop.export import xlsx_text as xt
 from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
 from desktop.export.xlsx_mapping import (MappingResult, XlsxImportError, apply_mapping, guess_mapping,
                                          mappable_columns)
-from desktop.export.xlsx_safety import LIMITS, Deadline, Limits, XlsxRefused, guarded, open_workbook, sheet_rows
+from desktop.export.xlsx_safety import (LIMITS, Cancelled, Deadline, Limits, XlsxRefused, guarded, open_workbook,
+                                        sheet_rows)
 
 __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "guess_mapping", "apply_mapping",
            "mappable_columns", "export_map", "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError",
-           "NotOwnExport", "XlsxRefused"]
+           "NotOwnExport", "XlsxRefused", "Cancelled"]
 
 TIME_BUDGET = 4.0  # seconds for a whole import (a clerk's sheet stops with a note, our own export is refused)
 MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
@@ -100,19 +101,22 @@ def is_own_export(path: str | Path) -> bool:
         _close(wb)
 
 
-def _opened(path: str | Path, limits: Limits) -> tuple[str, Deadline, Any, Any]:
+def _opened(path: str | Path, limits: Limits, cancel: Any = None,
+            progress: Any = None) -> tuple[str, Deadline, Any, Any]:
     name = Path(path).name
-    deadline = Deadline(name, TIME_BUDGET)
+    deadline = Deadline(name, TIME_BUDGET, cancel, progress)
+    deadline.poll("打开文件")
     wb, report = open_workbook(path, limits)
     return name, deadline, wb, report
 
 
-def read_xlsx(path: str | Path, limits: Limits = LIMITS) -> XlsxImport:
-    """The document an exported workbook holds, with the cells edited in Excel taken over."""
+def read_xlsx(path: str | Path, limits: Limits = LIMITS, *, cancel: Any = None, progress: Any = None) -> XlsxImport:
+    """The document an exported workbook holds, with the cells edited in Excel taken over.
+    ``cancel`` (an Event) and ``progress(text)`` are for a window's worker thread."""
     from desktop.core.catalog import load_form
     from desktop.core.interchange import document_from_json
 
-    name, deadline, wb, report = _opened(path, limits)
+    name, deadline, wb, report = _opened(path, limits, cancel, progress)
     try:
         if HIDDEN_SHEET not in wb.sheetnames:
             raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件（没有表单信息），请用“从表格导入”按列对应导入")
@@ -334,9 +338,11 @@ def sheet_names(path: str | Path) -> list[str]:
 
 
 def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int | None = None,
-                     max_rows: int = 5000, limits: Limits = LIMITS) -> SheetTable:
-    """The rows of a clerk's sheet under its header row (found when not given), bounded."""
-    name, deadline, wb, report = _opened(path, limits)
+                     max_rows: int = 5000, limits: Limits = LIMITS, *, cancel: Any = None,
+                     progress: Any = None) -> SheetTable:
+    """The rows of a clerk's sheet under its header row (found when not given), bounded.
+    ``cancel`` (an Event) and ``progress(text)`` are for a window's worker thread."""
+    name, deadline, wb, report = _opened(path, limits, cancel, progress)
     try:
         visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
         if sheet is not None:
@@ -385,8 +391,10 @@ def _scan_rows(ws: Any, header_row: int | None, max_rows: int,
     data = 0
     head_limit = (header_row or 30)
     for n, (r, present) in enumerate(sheet_rows(ws, max_col=MAX_COLUMNS), start=1):
-        if n % 200 == 0 and deadline.over():
-            return out, f"工作表“{ws.title}”过大，读取 {deadline.seconds:.0f} 秒后停止（读到第 {r} 行）"
+        if n % 200 == 0:
+            deadline.poll(f"第 {r} 行")
+            if deadline.over():
+                return out, f"工作表“{ws.title}”过大，读取 {deadline.seconds:.0f} 秒后停止（读到第 {r} 行）"
         width = max(present, default=0)
         cells = [cell_text(present.get(c)) for c in range(1, width + 1)]
         while cells and not cells[-1]:

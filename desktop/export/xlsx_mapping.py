@@ -137,6 +137,7 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
     todo: list[tuple[str | None, str, dict[str, str]]] = []  # (row id or None: new, where, values to set)
     new: list[tuple[str, dict[str, str]]] = []  # (where, typed cells) of the rows to add
     count = len(state.data_rows(table_id)) if table.repeat else 0
+    header_norms = [(h, _norm(h)) for h in mapping]
     for k, row in enumerate(rows):
         if not isinstance(row, dict):
             row = {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers or [])}
@@ -145,7 +146,7 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
         if not any(values.values()):
             result.skipped += 1
             continue
-        if all(_norm(str(row.get(h, ""))) == _norm(h) for h in mapping):  # a repeated header row
+        if all(_norm(str(row.get(h, ""))) == nh for h, nh in header_norms):  # a repeated header row
             result.skipped += 1
             continue
         label = values.get(label_col, "") if label_col else ""

@@ -354,21 +354,36 @@ def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, Safet
 # reading a sheet: only the cells it holds, within one time budget, every failure in Chinese
 # ---------------------------------------------------------------------------------------
 
-class Deadline:
-    """One time budget for a whole import (opening, the hidden sheet, every visible sheet)."""
+class Cancelled(JixiaoError):
+    """The clerk cancelled the import (nothing was changed)."""
 
-    def __init__(self, name: str, seconds: float):
+
+class Deadline:
+    """One time budget for a whole import (opening, the hidden sheet, every visible sheet); also the
+    way a window's worker thread hears of 取消 (``cancel``, an Event) and reports progress."""
+
+    def __init__(self, name: str, seconds: float, cancel: Any = None, progress: Any = None):
         import time
 
         self.name = name
         self.seconds = seconds
+        self.cancel = cancel
+        self.progress = progress
         self._clock = time.monotonic
         self.end = time.monotonic() + seconds
 
     def over(self) -> bool:
         return self._clock() > self.end
 
+    def poll(self, where: str = "") -> None:
+        """Stop when cancelled; tell the window where reading has got to."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("已取消导入，表单没有改动")
+        if self.progress is not None and where:
+            self.progress(f"正在读取 {self.name}：{where}")
+
     def check(self, where: str = "") -> None:
+        self.poll(where)
         if self.over():
             at = f"（读到{where}）" if where else ""
             raise XlsxRefused(f"读取 {self.name} 超过 {self.seconds:.0f} 秒仍未完成{at}，已停止导入："
