@@ -314,13 +314,29 @@ def verify_pdf(win: Any) -> str | None:
     chosen, _ = QFileDialog.getOpenFileName(win, "选择要核对的 PDF", str(Path(path).parent), "PDF 文件 (*.pdf)")
     if not chosen:
         return None
-    try:
-        from desktop.export.pdf_verify import verify
+    from desktop.core.document import Document
+    from desktop.export.pdf_verify import Version, document_hash, draft_versions, verify_against
+    from ui.background import run_in_background
 
-        win.flush()
-        result = _busy(lambda: verify(chosen, path))
+    win.flush()
+    doc = Document.from_dict(win.session.state.doc.to_dict())  # what is on screen, printed again on the worker
+    font = user_settings.get("print_font") or None
+
+    def work(job: Any) -> Any:
+        draft_id, versions = draft_versions(path)
+        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id, lambda: doc)
+        job.progress("正在重新打印草稿并逐页比较…")
+        return verify_against(chosen, [current] + versions[1:], draft_id, Path(path).name, font)
+
+    try:
+        ok, result = run_in_background(win, "核对 PDF", f"正在核对 {Path(chosen).name}…", work)
     except JixiaoError as exc:
         QMessageBox.warning(win, "核对 PDF", exc.text)
+        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF must not take the window down
+        QMessageBox.warning(win, "核对 PDF", f"无法核对 {Path(chosen).name}（{exc.__class__.__name__}：{exc}）")
+        return None
+    if not ok:
         return None
     (QMessageBox.information if result.ok else QMessageBox.warning)(win, "核对 PDF", result.text)
     return result.text
