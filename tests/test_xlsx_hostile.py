@@ -340,7 +340,7 @@ def test_one_time_budget_for_the_whole_import(tmp_path, monkeypatch):
 
 def test_malformed_sheet_xml_names_file_and_sheet(tmp_path):
     path = write_xlsx(tmp_path / "坏.xlsx", [row(1, [inline("A1", "指标名称")]), '<row r="2"><c r="A2"><v>1</c>'])
-    assert_refused_untouched(read_sheet_table, path, "Sheet1", "损坏")
+    assert_refused_untouched(read_sheet_table, path, "Sheet1", "第 2 行", "损坏")
 
 
 def test_malformed_own_export_sheet(tmp_path):

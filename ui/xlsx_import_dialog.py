@@ -37,7 +37,16 @@ def push_import(win: Any, cmds: list[Command], text: str = "从 Excel 导入") -
 
 # ---------------------------------------------------------------------------------- the menu action
 def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
-    """从 Excel 导入…: returns a summary of what was done (None when nothing was)."""
+    """从 Excel 导入…: returns a summary of what was done (None when nothing was).  Nothing that goes
+    wrong escapes: it is told in Chinese and the window stays up."""
+    try:
+        return _import_xlsx(win, path)
+    except Exception as exc:  # noqa: BLE001 - the window stays up whatever happens
+        _tell_failure(win, Path(path or "Excel 文件"), exc)
+        return None
+
+
+def _import_xlsx(win: Any, path: str | Path | None) -> str | None:
     if win.session.readonly:
         QMessageBox.information(win, "从 Excel 导入", "草稿以只读方式打开，不能导入。")
         return None
@@ -75,22 +84,17 @@ def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
     if not sheets:
         QMessageBox.warning(win, "无法导入", f"{path.name} 中没有可见的工作表。")
         return None
-    try:
-        dialog = MappingDialog(win, path, sheets, note=own_note)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return apply_dialog(win, dialog)
-    except Exception as exc:  # noqa: BLE001 - the window stays up whatever happens
-        _tell_failure(win, path, exc)
+    dialog = MappingDialog(win, path, sheets, note=own_note)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
+    return apply_dialog(win, dialog)
 
 
 def _tell_failure(win: Any, path: Path, exc: BaseException) -> None:
     if isinstance(exc, JixiaoError):
         text = exc.text
     else:
-        detail = str(exc).strip()[:200]
-        text = (f"导入 {path.name} 时出错（{exc.__class__.__name__}{'：' + detail if detail else ''}）。"
+        text = (f"导入 {path.name} 时出错（程序内部错误 {exc.__class__.__name__}），没有导入任何内容："
                 "表单没有改动，文件也没有被改动。")
     QMessageBox.warning(win, "无法导入", text)
 

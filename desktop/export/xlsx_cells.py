@@ -54,6 +54,7 @@ class CellReader:
         self.dates = wb._date_formats
         self.durations = wb._timedelta_formats
         self.epoch = wb.epoch
+        self.at_row = 0  # the row being read (for a message when the XML breaks off)
 
     def value(self, kind: str, v: str | None, inline: list[str], style: str | None) -> Any:
         if kind == "inlineStr":
@@ -127,6 +128,7 @@ class _Sheet:
         elif tag == "row":
             ref = attrs.get("r")
             self.r = int(ref) if ref else self.r + 1
+            self.reader.at_row = self.r
             self.cells, self.col = {}, 0
         elif tag == "is":
             self.in_is = True

@@ -398,19 +398,36 @@ def sheet_rows(ws: Any, deadline: Deadline | None = None, max_col: int | None = 
     from desktop.export.xlsx_cells import CellReader
 
     reader = CellReader(ws)
-    with ws._get_source() as src:
-        for n, (r, cells) in enumerate(reader.rows(src, max_col)):
-            if deadline is not None and n % 200 == 0:
-                deadline.check(f"工作表“{ws.title}”第 {r} 行")
-            yield r, cells
+    try:
+        with ws._get_source() as src:
+            for n, (r, cells) in enumerate(reader.rows(src, max_col)):
+                if deadline is not None and n % 200 == 0:
+                    deadline.check(f"工作表“{ws.title}”第 {r} 行")
+                yield r, cells
+    except JixiaoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - told with the sheet and row by refusal()
+        raise SheetBroken(exc, ws.title, reader.at_row) from exc
+
+
+class SheetBroken(Exception):
+    """Reading a sheet failed at its row ``row`` (0: before any row)."""
+
+    def __init__(self, cause: BaseException, sheet: str, row: int):
+        super().__init__(str(cause))
+        self.cause, self.sheet, self.row = cause, sheet, row
 
 
 _ENTITY_KINDS = ("Entities", "DTD", "ExternalReference", "NotSupported")
 
 
 def refusal(name: str, exc: BaseException, sheet: str | None = None) -> XlsxRefused:
-    """What went wrong while parsing a workbook, in Chinese, naming the file (and sheet)."""
-    where = f"的工作表“{sheet}”" if sheet else ""
+    """What went wrong while parsing a workbook, in Chinese, naming the file (and sheet, and row)."""
+    near = ""
+    if isinstance(exc, SheetBroken):
+        sheet, near = exc.sheet, (f"第 {exc.row} 行附近" if exc.row else "开头")
+        exc = exc.cause
+    where = f"的工作表“{sheet}”{near}" if sheet else ""
     chain = [exc, exc.__cause__, exc.__context__]
     kinds = " ".join(e.__class__.__name__ for e in chain if e is not None)
     if any(k in kinds for k in _ENTITY_KINDS):
@@ -419,9 +436,22 @@ def refusal(name: str, exc: BaseException, sheet: str | None = None) -> XlsxRefu
         return XlsxRefused(f"{name}{where}的内容嵌套过深，已损坏或被恶意改动，无法读取")
     if isinstance(exc, MemoryError):
         return XlsxRefused(f"{name}{where}的内容过大，内存不足，无法读取")
-    detail = str(exc).strip()[:120]
-    text = f"{name}{where}已损坏，无法读取（{exc.__class__.__name__}"
-    return XlsxRefused(text + (f"：{detail}）" if detail else "）"))
+    line, col = _xml_position(exc)
+    if line:
+        return XlsxRefused(f"{name}{where}已损坏：XML 格式错误（内部文件第 {line} 行第 {col} 列），"
+                           "可能被其他程序改坏，无法读取")
+    return XlsxRefused(f"{name}{where}已损坏，无法读取（{exc.__class__.__name__}）")
+
+
+def _xml_position(exc: BaseException) -> tuple[int, int]:
+    """(line, column) of an XML syntax error (ElementTree's ParseError or expat's ExpatError)."""
+    pos = getattr(exc, "position", None)
+    if isinstance(pos, tuple) and len(pos) == 2:
+        return int(pos[0]), int(pos[1]) + 1
+    line = getattr(exc, "lineno", None)
+    if isinstance(line, int) and exc.__class__.__name__ in ("ExpatError", "ParseError"):
+        return line, int(getattr(exc, "offset", 0) or 0) + 1
+    return 0, 0
 
 
 class guarded:
