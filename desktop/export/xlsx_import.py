@@ -40,7 +40,7 @@ __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "gue
 
 TIME_BUDGET = 4.0  # seconds for a whole import (a clerk's sheet stops with a note, our own export is refused)
 MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
-MAX_HIDDEN_CHARS = 60_000_000
+MAX_HIDDEN_CHARS = 20_000_000  # the form information of a 5,000-row export is a few MB
 MAX_COLUMNS = 200  # columns of a clerk's sheet looked at
 _CHECKED = "☑■√✓✔☒"
 
