@@ -334,6 +334,7 @@ def test_one_time_budget_for_the_whole_import(tmp_path, monkeypatch):
 
     path = own_export(tmp_path / "慢.xlsx")
     monkeypatch.setattr(xlsx_import, "TIME_BUDGET", 0.0)
+    monkeypatch.setattr(xlsx_import, "SECONDS_PER_MB", 0.0)
     err = assert_refused_untouched(read_xlsx, path, "秒")
     assert "超过" in err.text or "停止" in err.text
 

@@ -38,7 +38,8 @@ __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "gue
            "mappable_columns", "export_map", "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError",
            "NotOwnExport", "XlsxRefused", "Cancelled"]
 
-TIME_BUDGET = 4.0  # seconds for a whole import (a clerk's sheet stops with a note, our own export is refused)
+TIME_BUDGET = 4.0  # seconds for a whole import (a clerk's sheet stops with a note, our own export is refused) …
+SECONDS_PER_MB = 0.5  # … plus this per MB of sheet XML: a big genuine file is read at 4+ MB/s, a small one never hangs
 MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
 MAX_HIDDEN_CHARS = 20_000_000  # the form information of a 5,000-row export is a few MB
 MAX_COLUMNS = 200  # columns of a clerk's sheet looked at
@@ -107,6 +108,7 @@ def _opened(path: str | Path, limits: Limits, cancel: Any = None,
     deadline = Deadline(name, TIME_BUDGET, cancel, progress)
     deadline.poll("打开文件")
     wb, report = open_workbook(path, limits)
+    deadline.extend(report.sheet_bytes / (1024 * 1024) * SECONDS_PER_MB)
     return name, deadline, wb, report
 
 

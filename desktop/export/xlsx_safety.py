@@ -56,6 +56,7 @@ class SafetyReport:
     external_links: list[str] = field(default_factory=list)
     connections: bool = False
     macros: bool = False
+    sheet_bytes: int = 0  # worksheet XML, uncompressed: what reading has to get through
 
     def notes(self) -> list[str]:
         out = []
@@ -206,6 +207,8 @@ def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: 
         if i.filename not in xml:
             continue
         sheet = low.startswith("xl/worksheets/")
+        if sheet:
+            report.sheet_bytes += i.file_size
         _scan_part(name, zf, i, sheet, report, limits)
     if not report.external_links and any(i.filename.lower().startswith("xl/externallinks/externallink")
                                          for i in infos):
@@ -370,7 +373,13 @@ class Deadline:
         self.cancel = cancel
         self.progress = progress
         self._clock = time.monotonic
-        self.end = time.monotonic() + seconds
+        self.start = time.monotonic()
+        self.end = self.start + seconds
+
+    def extend(self, seconds: float) -> None:
+        """More time for a bigger file (known once its parts have been measured)."""
+        self.seconds += seconds
+        self.end = self.start + self.seconds
 
     def over(self) -> bool:
         return self._clock() > self.end
