@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
 from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
 from desktop.session import Command, FormSession
-from desktop.session_import import ImportBatch, diff_commands, import_command, plan_table_import  # noqa: F401
+from desktop.session_import import ImportBatch, diff_commands, import_command, plan_table_import
 from ui import settings as user_settings
 from ui.background import run_in_background
 
