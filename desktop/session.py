@@ -66,6 +66,7 @@ class FormSession:
         self.error = ""
         self._resync = False
         self._bulk_depth = 0
+        self.revision = 0  # counts edits (and undos): work computed on a copy knows whether it is still current
         self.listeners: list[Callable[[Change], None]] = []
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
@@ -227,6 +228,7 @@ class FormSession:
         if self.readonly:
             raise SessionError(self.draft.notice) if self.draft.notice else SessionError(Code.DRAFT_READONLY)
         change = self._change = Change()
+        self.revision += 1
         try:
             fn(self)
         finally:
@@ -276,6 +278,15 @@ class FormSession:
                 addr = cell_addr(table, it.row_id, col)
                 self._note(ps.set_override(addr, raw))
                 self._queue(edits.SetOverrideOp(part_id, addr, raw))
+
+    def swap_part(self, part_id: str, other: PartState) -> None:
+        """Exchange the part's content with ``other`` (computed elsewhere); swapping again undoes it."""
+        i = self.part_index(part_id)
+        ps = self.state.parts[i]
+        ps.swap(other)
+        self.state.doc.parts[i] = ps.part
+        self._note(Change(part_ids={part_id}, everything=True, tables={(part_id, t) for t in self.form.tables}))
+        self._queue(edits.ReplaceOp(self.state.doc))
 
     def remove_rows(self, part_id: str, table: str, row_ids: list[str]) -> None:
         """Remove rows with one recalculation."""

@@ -152,6 +152,22 @@ class Batch(Command):
 
 
 @dataclass
+class SwapPart(Command):
+    """A part replaced by one computed on a copy (an import worked out off the GUI thread): its values
+    are taken over, not recomputed.  Doing and undoing are the same exchange."""
+
+    part_id: str
+    other: Any  # a PartState of the same form
+    text: str = "导入"
+
+    def do(self, s: "FormSession") -> None:
+        s.swap_part(self.part_id, self.other)
+
+    def undo(self, s: "FormSession") -> None:
+        s.swap_part(self.part_id, self.other)
+
+
+@dataclass
 class AddPart(Command):
     index: int
     data: dict  # Part.to_dict()

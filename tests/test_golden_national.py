@@ -53,7 +53,7 @@ def test_f_sample_funds():
     assert ps.value("funds/total/rate") == D("0.9571")
     for row in ("current", "carryover", "other"):  # — in 分值 / 执行率 / 得分 of the rows below
         assert [ps.text(f"funds/{row}/{c}") for c in ("weight", "rate", "score")] == ["—", "—", "—"]
-    assert ps.describe("funds/total/spent") == "“项目资金（万元）”第1行（年度资金总额）“全年执行数”"
+    assert ps.describe("funds/total/spent") == "“项目资金（万元）”“年度资金总额”行“全年执行数”"
 
 
 F_SCORES = {
@@ -124,7 +124,7 @@ def test_f_negative_money_is_an_error():
     ps = f_state().parts[0]
     ps.set_value("funds/other/spent", "-2.7")
     p = [p for p in ps.errors if p.addr == "funds/other/spent"][0]
-    assert p.check == "range" and "不应小于 0" in p.body
+    assert p.check == "range" and "不能为负数" in p.body
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def test_f_yuan_document_heading_and_reading():
     ps = f_state().parts[0]
     ps.set_value("money_unit", "元")
     assert ps.fill(load_form(F).tables["funds"].title) == "项目资金（元）"
-    assert ps.describe("funds/current/budget") == "“项目资金（元）”第2行（其中：当年财政拨款）“全年预算数”"
+    assert ps.describe("funds/current/budget") == "“项目资金（元）”“其中：当年财政拨款”行“全年预算数”"
     for row, (budget, spent) in {"current": ("1200000", "1165000"), "carryover": ("150000", "148000"),
                                  "other": ("50000", "27000")}.items():
         ps.set_value(f"funds/{row}/budget", budget)

@@ -247,3 +247,126 @@ def test_mapping_dialog_for_every_form(app, qtbot, tmp_path, monkeypatch, boxes)
         assert d.mapping(), fid
         assert set(d.mapping().values()) <= set(table.column_ids)
         win.close()
+
+
+def test_any_failure_is_a_chinese_message_and_the_window_stays(app, qtbot, tmp_path, monkeypatch, boxes):
+    """Not only the project's own errors: a failure of any kind inside the import is told, not raised."""
+    from desktop.export import xlsx_import
+    from ui import xlsx_import_dialog as xd
+
+    win = window(qtbot, tmp_path)
+    before = win.session.state.doc.to_dict()
+    sheet = clerk_sheet(tmp_path / "表.xlsx")
+    choose_file(monkeypatch, sheet)
+
+    def broken(*a, **k):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(xlsx_import, "read_xlsx", broken)
+    assert xd.import_xlsx(win) is None
+    (kind, text), = boxes
+    assert kind == "warning" and "表.xlsx" in text and "表单没有改动" in text
+    monkeypatch.setattr(xlsx_import, "read_sheet_table", lambda *a, **k: {}["boom"])
+    monkeypatch.setattr(xlsx_import, "read_xlsx", lambda *a, **k: (_ for _ in ()).throw(xlsx_import.NotOwnExport("x")))
+    monkeypatch.setattr(xd.MappingDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    assert xd.import_xlsx(win) is None  # the sheet could not be read: nothing chosen, nothing imported
+    assert any(k == "warning" and "KeyError" in t and "表.xlsx" in t for k, t in boxes[1:])
+    assert win.isVisible()
+    assert win.session.state.doc.to_dict() == before and win.undo_stack.count() == 0
+
+
+def big_sheet(path, n):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["类别", "指标名称", "目标值", "实际完成值"])
+    for i in range(n):
+        ws.append(["产出目标", f"指标{i}", f">={i} 个", f"{i} 个"])
+    wb.save(path)
+    return path
+
+
+def test_import_runs_on_a_worker_and_cancel_changes_nothing(app, qtbot, tmp_path, monkeypatch, boxes):
+    """While the rows are worked out the window keeps answering (a timer ticks); 取消 leaves the form as it was."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QPushButton
+
+    from ui import xlsx_import_dialog as xd
+    from ui.background import BackgroundDialog
+
+    win = window(qtbot, tmp_path)
+    before = win.session.state.doc.to_dict()
+    choose_file(monkeypatch, big_sheet(tmp_path / "大表.xlsx", 2000))
+    real_plan = xd.plan_table_import
+    worker = {}
+
+    def slow_plan(*a, **k):
+        worker["thread"] = threading.current_thread()
+        out = real_plan(*a, **k)
+        time.sleep(3)  # a slow machine
+        return out
+
+    monkeypatch.setattr(xd, "plan_table_import", slow_plan)
+    monkeypatch.setattr(xd.MappingDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(50)
+    seen = {}
+
+    def cancel_soon():
+        dialogs = [w for w in app.topLevelWidgets() + win.findChildren(BackgroundDialog)
+                   if isinstance(w, BackgroundDialog) and not w.wasCanceled()]
+        if not dialogs or "thread" not in worker:
+            QTimer.singleShot(100, cancel_soon)
+            return
+        seen["ticks"] = len(ticks)
+        button, = [b for b in dialogs[0].findChildren(QPushButton) if b.text() == "取消"]
+        button.click()
+
+    QTimer.singleShot(300, cancel_soon)
+    start = time.monotonic()
+    assert xd.import_xlsx(win) is None
+    took = time.monotonic() - start
+    timer.stop()
+    assert worker["thread"] is not threading.main_thread()
+    assert seen["ticks"] >= 3  # the GUI thread ran its timer while the import was being worked out
+    assert took < 3  # cancel returns at once, without waiting for the worker
+    assert win.session.state.doc.to_dict() == before
+    assert win.undo_stack.count() == 0
+    assert not any(k == "warning" for k, _ in boxes)
+    qtbot.wait(3200)  # the abandoned worker finishes; its result is thrown away
+    assert win.session.state.doc.to_dict() == before
+
+
+def test_a_big_import_is_one_undo_step(app, qtbot, tmp_path, monkeypatch, boxes):
+    from ui import xlsx_import_dialog as xd
+
+    win = window(qtbot, tmp_path)
+    ps = win.session.state.parts[0]
+    n = len(ps.data_rows("indicators"))
+    before = win.session.state.doc.to_dict()
+    choose_file(monkeypatch, big_sheet(tmp_path / "大表.xlsx", 1500))
+
+    def drive(dialog):
+        dialog.mode_buttons["append"].setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(xd.MappingDialog, "exec", drive)
+    assert xd.import_xlsx(win) == "新增 1500 行，更新 0 行"
+    assert len(ps.data_rows("indicators")) == n + 1500
+    model = win.views[ps.part.id].tables["indicators"].model()
+    assert model.rowCount() >= n + 1500
+    assert win.undo_stack.count() == 1
+    win.undo_stack.undo()
+    assert win.session.state.doc.to_dict() == before
+    assert model.rowCount() < n + 10
+    win.undo_stack.redo()
+    win.flush()
+    again = FormSession.open(win.session.path, readonly=True)
+    assert len(again.state.parts[0].data_rows("indicators")) == n + 1500
+    again.close()

@@ -243,3 +243,158 @@ def test_zip_member_names_do_not_matter(tmp_path):
     assert table.rows and not (tmp_path.parent / "evil.txt").exists()
     with zipfile.ZipFile(path) as zf:
         assert "../../evil.txt" in zf.namelist()
+
+
+# ---------------------------------------------------------------------------------------
+# tampered own exports and broken parts: a Chinese message naming the file, in bounded time,
+# the file byte-identical afterwards
+# ---------------------------------------------------------------------------------------
+
+HARD_MEMORY = 300 * 1024 * 1024
+
+
+def own_export(path):
+    from desktop.core.catalog import load_form, load_sample
+    from desktop.core.engine import DocumentState
+    from desktop.export.xlsx import export_xlsx
+
+    form = load_form("suzhou-project-selfeval-2023")
+    export_xlsx(DocumentState(form, load_sample(form.id)), path)
+    return path
+
+
+def rewrite_hidden(path, change):
+    """Rewrite the hidden sheet's JSON through ``change(payload) -> payload or text``."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from desktop.export.xlsx import CHUNK, HIDDEN_SHEET
+
+    wb = load_workbook(path)
+    ws = wb[HIDDEN_SHEET]
+    text = "".join(str(ws.cell(row=r, column=1).value) for r in range(2, ws.max_row + 1)
+                   if ws.cell(row=r, column=1).value is not None)
+    out = change(json.loads(text))
+    text = out if isinstance(out, str) else json.dumps(out, ensure_ascii=True, separators=(",", ":"))
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=1).value = None
+    for k in range(0, len(text), CHUNK):
+        ws.cell(row=2 + k // CHUNK, column=1).value = text[k:k + CHUNK]
+    wb.save(path)
+    return path
+
+
+def replace_part(path, part, change):
+    data = {}
+    with zipfile.ZipFile(path) as zf:
+        for i in zf.infolist():
+            data[i.filename] = zf.read(i)
+    data[part] = change(data[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in data.items():
+            zf.writestr(n, b)
+    return path
+
+
+def assert_refused_untouched(fn, path, *words, seconds=SECONDS):
+    before = path.read_bytes()
+    err, took, peak = bounded(fn, path)
+    assert path.read_bytes() == before
+    assert took < seconds, took
+    assert peak < HARD_MEMORY, peak
+    assert isinstance(err, XlsxRefused) or type(err).__name__ in ("XlsxImportError", "NotOwnExport"), repr(err)
+    assert path.name in err.text, err.text
+    for w in words:
+        assert w in err.text, err.text
+    return err
+
+
+def test_hidden_sheet_naming_the_last_cell_is_bounded(tmp_path):
+    def far(payload):
+        cells = payload["sheets"][0]["cells"]
+        first = next(iter(cells))
+        cells[first]["c"] = ["XFD1048576"]
+        return payload
+
+    path = rewrite_hidden(own_export(tmp_path / "远.xlsx"), far)
+    # and the sheet really has something in that last cell
+    replace_part(path, "xl/worksheets/sheet1.xml", lambda b: b.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    before = path.read_bytes()
+    out, took, peak = bounded(read_xlsx, path)
+    assert took < SECONDS and peak < HARD_MEMORY, (took, peak)
+    assert path.read_bytes() == before
+    assert not isinstance(out, Exception), out  # the cell is simply not there: read as blank
+    assert out.document.form_id == "suzhou-project-selfeval-2023"
+
+
+def test_one_time_budget_for_the_whole_import(tmp_path, monkeypatch):
+    from desktop.export import xlsx_import
+
+    path = own_export(tmp_path / "慢.xlsx")
+    monkeypatch.setattr(xlsx_import, "TIME_BUDGET", 0.0)
+    monkeypatch.setattr(xlsx_import, "SECONDS_PER_MB", 0.0)
+    err = assert_refused_untouched(read_xlsx, path, "秒")
+    assert "超过" in err.text or "停止" in err.text
+
+
+def test_malformed_sheet_xml_names_file_and_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "坏.xlsx", [row(1, [inline("A1", "指标名称")]), '<row r="2"><c r="A2"><v>1</c>'])
+    assert_refused_untouched(read_sheet_table, path, "Sheet1", "第 2 行", "损坏")
+
+
+def test_malformed_own_export_sheet(tmp_path):
+    path = replace_part(own_export(tmp_path / "坏导出.xlsx"), "xl/worksheets/sheet1.xml",
+                        lambda b: b.replace(b"</row>", b"</rw>", 3))
+    assert_refused_untouched(read_xlsx, path, "损坏")
+
+
+ODD_SHEET_CT = ('<Override PartName="/xl/worksheets/data.bin" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+
+
+def test_entity_bomb_in_a_part_not_named_xml(tmp_path):
+    """A sheet stored as ``data.bin`` (its content type says XML) with a DTD."""
+    head = LAUGHS + SHEET_HEAD.split("?>", 1)[1]
+    body = head + row(1, [inline("A1", "&lol9;")]) + "</sheetData></worksheet>"
+    rels = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/data.bin"/>')
+    path = write_xlsx(tmp_path / "炸弹.xlsx", small_rows(), extra_parts={"xl/worksheets/data.bin": body},
+                      wb_extra="", wb_rels_extra=rels, ct_extra=ODD_SHEET_CT)
+    # make the odd part the workbook's first sheet
+    replace_part(path, "xl/workbook.xml", lambda b: b.replace(b'r:id="rId1"', b'r:id="rId2"'))
+    for fn in (check_xlsx, read_sheet_table, read_xlsx):
+        assert_refused_untouched(fn, path, "实体")
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/_rels/sheet1.xml.RELS", "xl/drawings/vmlDrawing1.VML",
+                                  "customXml/item1.dat"])
+def test_entity_bomb_in_other_parts(tmp_path, part):
+    ct = ('<Override PartName="/customXml/item1.dat" ContentType="application/xml"/>'
+          if part.endswith(".dat") else "")
+    path = write_xlsx(tmp_path / "部件.xlsx", small_rows(), extra_parts={part: LAUGHS + "<a>&lol9;</a>"},
+                      ct_extra=ct)
+    for fn in (check_xlsx, read_sheet_table):
+        assert_refused_untouched(fn, path, "实体")
+
+
+def test_deeply_nested_hidden_json(tmp_path):
+    path = rewrite_hidden(own_export(tmp_path / "深.xlsx"), lambda p: "[" * 200_000 + "]" * 200_000)
+    assert_refused_untouched(read_xlsx, path, "表单信息")
+    path = rewrite_hidden(own_export(tmp_path / "深2.xlsx"),
+                          lambda p: '{"format":"jixiao-xlsx","document":' + "[" * 100_000 + "]" * 100_000 + "}")
+    err, took, _ = bounded(read_xlsx, path)
+    assert took < SECONDS and not isinstance(err, RecursionError), err
+
+
+def test_cli_import_of_a_broken_workbook_is_a_message(tmp_path, capsys):
+    from desktop.cli import main
+
+    path = write_xlsx(tmp_path / "坏.xlsx", [row(1, [inline("A1", "指标名称")]), '<row r="2"><c r="A2"><v>1</c>'])
+    before = path.read_bytes()
+    code = main(["import-xlsx", str(path), "-o", str(tmp_path / "out.jxd"), "--form",
+                 "suzhou-project-selfeval-2023"])
+    err = capsys.readouterr().err
+    assert code != 0 and "坏.xlsx" in err and "Traceback" not in err
+    assert path.read_bytes() == before

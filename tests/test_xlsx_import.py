@@ -184,3 +184,30 @@ def test_cli_bad_map(tmp_path, capsys):
     code = main(["import-xlsx", str(clerk_sheet(tmp_path / "t.xlsx")), "-o", str(tmp_path / "o.json"),
                  "--form", E, "--map", "没有这列=name"])
     assert code == 2 and "没有这些表头" in capsys.readouterr().err
+
+
+def test_the_cell_reader_gives_what_openpyxl_gives(tmp_path):
+    """Only the cells present, but each with the value openpyxl's data_only reading gives."""
+    from openpyxl import load_workbook
+
+    from desktop.export.xlsx_safety import open_workbook, sheet_rows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["文字", 12, 3.5, True, dt.datetime(2023, 11, 30, 8, 15), dt.date(2024, 1, 2), None, "=1+1"])
+    ws["B3"] = -0.25
+    ws["E3"] = 1e20
+    ws["Z9"] = "远处"
+    ws["C3"].number_format = "0.00%"
+    path = tmp_path / "类型.xlsx"
+    wb.save(path)
+    ref = load_workbook(path, read_only=True, data_only=True).active
+    expected = {}
+    for row in ref.iter_rows():
+        for c in row:
+            if getattr(c, "value", None) is not None:
+                expected[(c.row, c.column)] = c.value
+    mine, _ = open_workbook(path)
+    got = {(r, col): v for r, cells in sheet_rows(mine.active) for col, v in cells.items()}
+    assert got == expected
+    assert [r for r, _ in sheet_rows(mine.active)] == [1, 3, 9]  # the gaps are not made up

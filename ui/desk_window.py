@@ -7,6 +7,7 @@ a return package, keep the list of units that owe a form, export the 汇总.
 """
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class CollectWorker(QThread):
         except JixiaoError as exc:
             self.done.emit(None, exc.text)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a crash of the window
+            logging.getLogger(__name__).exception("收集报送时出错")
             self.done.emit(None, f"收集时出错：{type(exc).__name__}")
         else:
             self.done.emit(report, "")

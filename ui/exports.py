@@ -5,6 +5,8 @@ not loaded at start-up); a missing module is told in a message, not a crash.
 """
 from __future__ import annotations
 
+import logging
+
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from desktop.core.errors import JixiaoError
 from ui import settings as user_settings
+
+log = logging.getLogger(__name__)
 
 
 def _basename(win: Any) -> str:
@@ -360,13 +364,32 @@ def verify_pdf(win: Any) -> str | None:
     chosen, _ = QFileDialog.getOpenFileName(win, "选择要核对的 PDF", str(Path(path).parent), "PDF 文件 (*.pdf)")
     if not chosen:
         return None
-    try:
-        from desktop.verification import verify
+    from desktop.core.document import Document
+    from desktop.core.hashing import document_hash
+    from desktop.export.pdf_verify import verify_against
+    from desktop.store.loading import Version, draft_versions
+    from ui.background import run_in_background
 
-        win.flush()
-        result = _busy(lambda: verify(chosen, path))
+    win.flush()
+    doc = Document.from_dict(win.session.state.doc.to_dict())  # what is on screen, printed again on the worker
+    font = user_settings.get("print_font") or None
+
+    def work(job: Any) -> Any:
+        draft_id, versions = draft_versions(path)
+        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id, lambda: doc)
+        job.progress("正在重新打印草稿并逐页比较…")
+        return verify_against(chosen, [current] + versions[1:], draft_id, Path(path).name, font)
+
+    try:
+        ok, result = run_in_background(win, "核对 PDF", f"正在核对 {Path(chosen).name}…", work)
     except JixiaoError as exc:
         QMessageBox.warning(win, "核对 PDF", exc.text)
+        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF must not take the window down
+        log.warning("核对 PDF 失败：%s", chosen, exc_info=True)
+        QMessageBox.warning(win, "核对 PDF", f"无法核对 {Path(chosen).name}（{exc.__class__.__name__}）")
+        return None
+    if not ok:
         return None
     (QMessageBox.information if result.ok else QMessageBox.warning)(win, "核对 PDF", result.text)
     return result.text

@@ -1,10 +1,13 @@
 """从 Excel 导入: our own export taken back, or a clerk's sheet through a column-mapping step.
 
-The import is computed on a copy of the part (the engine's own import code does
-the work there), and the differences are then applied through the session's
-commands as ONE undo step, written to the draft like any edit.
+Reading the workbook and working out the import (on a copy of the part) run on a worker thread
+behind a progress dialog with 取消; only the final apply runs on the GUI thread, as ONE undo step
+written to the draft like any edit (:mod:`desktop.session_import`).  Whatever goes wrong — the
+project's own refusals or anything else — is told in Chinese and the window stays up.
 """
 from __future__ import annotations
+
+import logging
 
 from pathlib import Path
 from typing import Any
@@ -14,108 +17,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
                                QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from desktop.core.document import Document, Part, cell_addr
 from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
-from desktop.session import Batch, Command, FormSession, InsertRows, RowItem, SetCell, SetExplanation
+from desktop.session import Command, FormSession
+from desktop.session_import import ImportBatch, diff_commands, import_command, plan_table_import
 from ui import settings as user_settings
-from ui.exports import _busy
+from ui.background import run_in_background
 
 SKIP = "（不导入）"
 PREVIEW_ROWS = 8
 MODES = [("merge", "合并（名称相同的行更新，其余追加）"), ("append", "全部追加到表末"),
          ("replace", "替换（先删除表中原有的行）")]
 
-
-# ---------------------------------------------------------------------------------- differences as commands
-def _describe(ps: Any, addr: str) -> str:
-    try:
-        return ps.describe(addr)
-    except (KeyError, ValueError):
-        return addr
-
-
-def diff_commands(session: FormSession, part_id: str, new: Part) -> list[Command]:
-    """Commands that turn the part ``part_id`` into ``new`` (rows matched by id)."""
-    ps = session.part(part_id)
-    old = ps.part
-    form = session.form
-    cmds: list[Command] = []
-    for fid in sorted(set(old.fields) | set(new.fields)):
-        a, b = old.fields.get(fid, ""), new.fields.get(fid, "")
-        if a != b and fid in form.fields:
-            cmds.append(SetCell(part_id, fid, a, b, False, _describe(ps, fid)))
-    skip_ovr: set[str] = set()
-    for tid, table in form.tables.items():
-        if table.repeat:
-            old_rows = {r.id: r for r in old.rows.get(tid, [])}
-            new_list = new.rows.get(tid, [])
-            new_ids = {r.id for r in new_list}
-            removed = [rid for rid in old_rows if rid not in new_ids]
-            if removed:
-                cmds.insert(0, session.remove_rows_command(part_id, tid, removed))
-                skip_ovr.update(f"{tid}/{rid}/" for rid in removed)
-            items = []
-            for i, row in enumerate(new_list):
-                prev = old_rows.get(row.id)
-                if prev is None:
-                    prefix = f"{tid}/{row.id}/"
-                    ovr = {a[len(prefix):]: raw for a, raw in new.overrides.items() if a.startswith(prefix)}
-                    skip_ovr.add(prefix)
-                    items.append(RowItem(row.id, i, {k: v for k, v in row.cells.items() if v != ""}, ovr))
-                    continue
-                for col in [c.id for c in table.columns]:
-                    a, b = prev.cells.get(col, ""), row.cells.get(col, "")
-                    if a != b:
-                        addr = cell_addr(tid, row.id, col)
-                        cmds.append(SetCell(part_id, addr, a, b, False, _describe(ps, addr)))
-            if items:
-                cmds.append(InsertRows(part_id, tid, items, f"增加 {len(items)} 行"))
-        for rid in [r.id for r in table.fixed_rows]:
-            a_cells = old.fixed.get(tid, {}).get(rid, {})
-            b_cells = new.fixed.get(tid, {}).get(rid, {})
-            for col in sorted(set(a_cells) | set(b_cells)):
-                a, b = a_cells.get(col, ""), b_cells.get(col, "")
-                if a != b:
-                    addr = cell_addr(tid, rid, col)
-                    cmds.append(SetCell(part_id, addr, a, b, False, _describe(ps, addr)))
-    for addr in sorted(set(old.overrides) | set(new.overrides)):
-        if any(addr.startswith(p) for p in skip_ovr):
-            continue
-        a, b = old.overrides.get(addr), new.overrides.get(addr)
-        if a != b:
-            cmds.append(SetCell(part_id, addr, a, b, True, _describe(ps, addr)))
-    for key in sorted(set(old.explanations) | set(new.explanations)):
-        a, b = old.explanations.get(key), new.explanations.get(key)
-        if a != b:
-            cmds.append(SetExplanation(part_id, key, a, b))
-    return cmds
-
-
-class ImportBatch(Batch):
-    """A :class:`Batch` that leaves out the commands that cannot be applied (told in :attr:`failed`)
-    instead of stopping half way; what was applied is what undo takes back."""
-
-    def __init__(self, commands: list[Command], text: str):
-        super().__init__(list(commands), text)
-        self.failed: list[str] = []
-        self._checked = False
-
-    def do(self, s: FormSession) -> None:
-        if self._checked:
-            super().do(s)
-            return
-        done: list[Command] = []
-        with s.bulk():
-            for c in self.commands:
-                try:
-                    c.do(s)
-                except (JixiaoError, KeyError, ValueError) as exc:
-                    self.failed.append(f"{getattr(c, 'label', '') or c.text} 未导入：{getattr(exc, 'text', exc)}")
-                    continue
-                done.append(c)
-        self.commands = done
-        self._checked = True
+log = logging.getLogger(__name__)
 
 
 def push_import(win: Any, cmds: list[Command], text: str = "从 Excel 导入") -> list[str]:
@@ -127,7 +41,17 @@ def push_import(win: Any, cmds: list[Command], text: str = "从 Excel 导入") -
 
 # ---------------------------------------------------------------------------------- the menu action
 def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
-    """从 Excel 导入…: returns a summary of what was done (None when nothing was)."""
+    """从 Excel 导入…: returns a summary of what was done (None when nothing was).  Nothing that goes
+    wrong escapes: it is told in Chinese and the window stays up."""
+    try:
+        return _import_xlsx(win, path)
+    except Exception as exc:  # noqa: BLE001 - the window stays up whatever happens
+        log.warning("从 Excel 导入失败：%s", path, exc_info=True)
+        _tell_failure(win, Path(path or "Excel 文件"), exc)
+        return None
+
+
+def _import_xlsx(win: Any, path: str | Path | None) -> str | None:
     if win.session.readonly:
         QMessageBox.information(win, "从 Excel 导入", "草稿以只读方式打开，不能导入。")
         return None
@@ -144,22 +68,23 @@ def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
         QMessageBox.information(win, "从 Excel 导入", f"本程序的“从 Excel 导入”功能尚未安装（{exc}）。")
         return None
     own_note = ""
-    try:
-        own = _busy(lambda: read_xlsx(path))
-    except NotOwnExport:
-        own = None
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "无法导入", exc.text)
+
+    def read_own(job: Any) -> Any:
+        try:
+            return read_xlsx(path, cancel=job.cancel, progress=job.progress)
+        except NotOwnExport:
+            return None
+
+    ok, own = _background(win, path, read_own)
+    if not ok:
         return None
     if own is not None:
         if own.document.form_id == win.form.id:
             return _take_over(win, path, own)
         own_note = (f"{path.name} 是本程序导出的另一种表（{own.document.form_id}），不能整表导入；"
                     "可以按列对应导入其中的表格。")
-    try:
-        sheets = _busy(lambda: sheet_names(path))
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "无法导入", exc.text)
+    ok, sheets = _background(win, path, lambda job: sheet_names(path))
+    if not ok:
         return None
     if not sheets:
         QMessageBox.warning(win, "无法导入", f"{path.name} 中没有可见的工作表。")
@@ -168,6 +93,33 @@ def import_xlsx(win: Any, path: str | Path | None = None) -> str | None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return apply_dialog(win, dialog)
+
+
+def _tell_failure(win: Any, path: Path, exc: BaseException) -> None:
+    if isinstance(exc, JixiaoError):
+        text = exc.text
+    else:
+        text = (f"导入 {path.name} 时出错（程序内部错误 {exc.__class__.__name__}），没有导入任何内容："
+                "表单没有改动，文件也没有被改动。")
+    QMessageBox.warning(win, "无法导入", text)
+
+
+def _background(win: Any, path: Path, work: Any, label: str = "") -> tuple[bool, Any]:
+    """``work(job)`` on a worker thread behind a progress dialog: ``(True, result)``; ``(False, None)``
+    when cancelled or failed (the failure told in Chinese)."""
+    from desktop.export.xlsx_import import Cancelled
+
+    try:
+        ok, result = run_in_background(win, "从 Excel 导入", label or f"正在读取 {path.name}…", work)
+    except Cancelled:
+        return False, None
+    except Exception as exc:  # noqa: BLE001 - the window stays up whatever happens
+        log.warning("从 Excel 导入失败：%s", path, exc_info=True)
+        _tell_failure(win, path, exc)
+        return False, None
+    if not ok:
+        win.statusBar().showMessage("已取消导入，表单没有改动", 8000)
+    return ok, result
 
 
 def _take_over(win: Any, path: Path, own: Any) -> str | None:
@@ -213,8 +165,6 @@ def _take_over(win: Any, path: Path, own: Any) -> str | None:
 
 
 def apply_dialog(win: Any, dialog: "MappingDialog") -> str | None:
-    from desktop.export.xlsx_import import apply_mapping
-
     table_id, mapping, mode = dialog.table_id(), dialog.mapping(), dialog.mode()
     data = dialog.data
     if data is None or not mapping:
@@ -222,26 +172,34 @@ def apply_dialog(win: Any, dialog: "MappingDialog") -> str | None:
         return None
     part_id = dialog.part_id
     session = win.session
-    ps = session.part(part_id)
-    copy = DocumentState(win.form, Document(win.form.id, win.form.version, [ps.part.copy()], {}))
-    try:
-        result = _busy(lambda: apply_mapping(copy.parts[0], table_id, mapping, data.rows,
-                                             row_numbers=data.row_numbers, mode=mode))
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "无法导入", exc.text)
+    snapshot, revision = session.part(part_id).part.copy(), session.revision
+    form = win.form
+
+    def plan(job: Any) -> Any:
+        before = snapshot.to_dict()
+        new_ps, result = plan_table_import(form, snapshot, data.rows, table_id, mapping, mode, data.row_numbers)
+        return new_ps, result, new_ps.part.to_dict() != before
+
+    ok, planned = _background(win, dialog.path, plan, f"正在导入 {len(data.rows)} 行…")
+    if not ok:
         return None
-    cmds = diff_commands(session, part_id, copy.parts[0].part)
-    failed = push_import(win, cmds, f"从 Excel 导入“{win.form.tables[table_id].title}”") if cmds else []
+    new_ps, result, changed = planned
+    title = f"从 Excel 导入“{form.tables[table_id].title}”"
+    failed: list[str] = []
+    if changed:
+        cmd = import_command(session, part_id, new_ps, revision, title)
+        win.push(cmd)
+        failed = list(getattr(cmd, "failed", []))
     summary = result.summary()
     notes = list(data.notes) + list(result.notes) + failed
-    text = f"“{win.form.tables[table_id].title}”：{summary}。"
-    if not cmds:
+    text = f"“{form.tables[table_id].title}”：{summary}。"
+    if not changed:
         text += "\n表中内容没有变化。"
     if notes:
         text += "\n\n" + "\n".join(f"· {n}" for n in notes[:25])
         if len(notes) > 25:
             text += f"\n……另有 {len(notes) - 25} 条"
-    if cmds:
+    if changed:
         text += "\n\n如导入有误，可用“撤销”（Ctrl+Z）一步恢复。"
     QMessageBox.information(win, "从 Excel 导入", text)
     win.statusBar().showMessage(f"已从 {dialog.path.name} 导入：{summary}", 15000)
@@ -353,11 +311,10 @@ class MappingDialog(QDialog):
         from desktop.export.xlsx_import import guess_mapping, read_sheet_table
 
         sheet = self.sheet_combo.currentText() or None
-        try:
-            self.data = _busy(lambda: read_sheet_table(self.path, sheet))
-        except JixiaoError as exc:
-            self.data = None
-            self.info.setText(exc.text)
+        ok, self.data = _background(self.win, self.path, lambda job: read_sheet_table(
+            self.path, sheet, cancel=job.cancel, progress=job.progress))
+        if not ok:
+            self.info.setText("没有读到这个工作表（已取消或无法读取）。")
             self._fill_preview()
             self._fill_combos()
             return

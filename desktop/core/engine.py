@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from desktop.core.change import Change
 from desktop.core.definition import Check, FormDef, Table
@@ -133,8 +134,38 @@ class PartState:
         self._row_numbers: dict[str, dict[str, int]] = {}
         self._readers: dict[tuple[int, str], Any] = {}
         self._unit_fields = {getattr(f.type, "unit_from", "") for f in form.all_fields()} - {""}
+        self._defer = 0  # > 0 inside recalculating_once()
+        self._deferred = False  # an edit was made there: recompute on leaving
         self._ensure_structure()
         self._recompute_all()
+
+    _CONTENT = ("part", "v", "calc", "problems", "memo", "_row_index", "_row_index_len", "_row_numbers")
+
+    def swap(self, other: "PartState") -> None:
+        """Exchange contents (the part and everything computed from it) with ``other``, a state of the
+        same form: a part computed elsewhere (an import, on a copy) is taken over without recomputing,
+        and swapping again takes it back."""
+        if other.form is not self.form:
+            raise ValueError("swap: another form")
+        for name in self._CONTENT:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, theirs)
+            setattr(other, name, mine)
+
+    @contextmanager
+    def recalculating_once(self) -> Iterator[None]:
+        """Edits made inside are not propagated one by one: the part is recomputed once on leaving
+        (an import of n rows costs one recalculation, not n).  Computed values read inside are stale."""
+        self._defer += 1
+        try:
+            yield
+        finally:
+            self._defer -= 1
+            if self._defer == 0 and self._deferred:
+                self._deferred = False
+                self._recompute_all()
+                if self._edit is not None:
+                    self._edit.everything = True
 
     # ------------------------------------------------------------------ structure
     def _ensure_structure(self) -> None:
@@ -472,6 +503,9 @@ class PartState:
         self._set_computed(key, node.compiled(self, row), glob, rowev)
 
     def _propagate(self, glob: set, rowev: dict) -> None:
+        if self._defer:
+            self._deferred = True
+            return
         self.memo.clear()
         for node in self.form.nodes:
             if node.kind == "column":
@@ -696,14 +730,14 @@ class PartState:
         existing = self.part.rows.setdefault(tid, [])
         if len(existing) + len(rows) > table.max_rows:
             raise ReadOnlyCell(Code.ROWS_MAX, table=table.title, table_id=tid, max_rows=table.max_rows)
-        ids: list[str] = []
+        added: list[Row] = []
         for index, cells, row_id in rows:
             row = Row(row_id or new_row_id(), {k: v for k, v in (cells or {}).items() if k in table.column_ids})
             existing.insert(len(existing) if index is None else max(0, min(index, len(existing))), row)
-            ids.append(row.id)
+            added.append(row)
         assert self._edit is not None
-        self._edit.rows_added += [(tid, rid) for rid in ids]
-        self._structure_changed(table, ids)
+        self._edit.rows_added += [(tid, row.id) for row in added]
+        self._structure_changed(table, added)
 
     def remove_row(self, tid: str, rid: str) -> Change:
         return self.remove_rows(tid, [rid])
@@ -735,20 +769,21 @@ class PartState:
         rows.insert(max(0, min(index, len(rows))), row)
         self._structure_changed(self.form.tables[tid], [])
 
-    def _structure_changed(self, table: Table, new_rows: list[str]) -> None:
+    def _structure_changed(self, table: Table, new_rows: list[Row]) -> None:
         self._row_index.pop(table.id, None)
         self._row_index_len.pop(table.id, None)
         self._row_numbers.pop(table.id, None)
         if self._edit is not None:
             self._edit.tables.add(table.id)
         glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
-        rowev: dict = {}
-        for rid in new_rows:
+        rowev: dict = {(table.id, c.id): set() for c in table.columns}
+        for row in new_rows:
+            rid = row.id
             for c in table.columns:
-                addr = cell_addr(table.id, rid, c.id)
                 kind, _ = table.cell_formula(rid, c.id)
                 if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
-                    self._set_v((table.id, rid, c.id), self._read_input(addr, self.raw(addr)))
+                    addr = cell_addr(table.id, rid, c.id)
+                    self._set_v((table.id, rid, c.id), self._read_input(addr, row.cells.get(c.id, "")))
                 rowev.setdefault((table.id, c.id), set()).add(rid)
         self._propagate(glob, rowev)
 
@@ -801,7 +836,7 @@ class PartState:
         col = table.column(c or "")
         label = self.row_label(t, r)
         if r in table.fixed_ids:  # a fixed row (合计, 年度资金总额) has no number in the window: its label
-            return f"“{table.title}”“{label}”行“{col.label}”"
+            return f"“{self.fill(table.title)}”“{label}”行“{self.fill(col.label)}”"
         number = self._row_number(t, r)
         name = f"（{label[:20]}）" if label and c != table.label_column else ""
         return f"“{self.fill(table.title)}”第{number}行{name}“{self.fill(col.label)}”"

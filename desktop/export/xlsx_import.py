@@ -20,7 +20,6 @@ import datetime as _dt
 import json
 import logging
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,20 @@ from desktop.export import xlsx_text as xt
 from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
 from desktop.export.xlsx_mapping import (MappingResult, XlsxImportError, apply_mapping, guess_mapping,
                                          mappable_columns)
-from desktop.export.xlsx_safety import LIMITS, Limits, XlsxRefused, open_workbook
+from desktop.export.xlsx_safety import (LIMITS, Cancelled, Deadline, Limits, XlsxRefused, guarded, open_workbook,
+                                        sheet_rows)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["read_xlsx", "is_own_export", "sheet_names", "read_sheet_table", "guess_mapping", "apply_mapping",
            "mappable_columns", "export_map", "XlsxImport", "SheetTable", "MappingResult", "XlsxImportError",
-           "NotOwnExport", "XlsxRefused"]
+           "NotOwnExport", "XlsxRefused", "Cancelled"]
 
-TIME_BUDGET = 4.0  # seconds spent reading rows before stopping with a note
+TIME_BUDGET = 4.0  # seconds for a whole import (a clerk's sheet stops with a note, our own export is refused) …
+SECONDS_PER_MB = 0.5  # … plus this per MB of sheet XML: a big genuine file is read at 4+ MB/s, a small one never hangs
 MAX_SCAN_ROWS = 20000  # rows looked at (blank ones included) for a table
-MAX_HIDDEN_CHARS = 60_000_000
+MAX_HIDDEN_CHARS = 20_000_000  # the form information of a 5,000-row export is a few MB
+MAX_COLUMNS = 200  # columns of a clerk's sheet looked at
 _CHECKED = "☑■√✓✔☒"
 
 
@@ -103,23 +105,35 @@ def is_own_export(path: str | Path) -> bool:
         _close(wb)
 
 
-def read_xlsx(path: str | Path, limits: Limits = LIMITS) -> XlsxImport:
-    """The document an exported workbook holds, with the cells edited in Excel taken over."""
+def _opened(path: str | Path, limits: Limits, cancel: Any = None,
+            progress: Any = None) -> tuple[str, Deadline, Any, Any]:
+    name = Path(path).name
+    deadline = Deadline(name, TIME_BUDGET, cancel, progress)
+    deadline.poll("打开文件")
+    wb, report = open_workbook(path, limits)
+    deadline.extend(report.sheet_bytes / (1024 * 1024) * SECONDS_PER_MB)
+    return name, deadline, wb, report
+
+
+def read_xlsx(path: str | Path, limits: Limits = LIMITS, *, cancel: Any = None, progress: Any = None) -> XlsxImport:
+    """The document an exported workbook holds, with the cells edited in Excel taken over.
+    ``cancel`` (an Event) and ``progress(text)`` are for a window's worker thread."""
     from desktop.core.catalog import load_form
     from desktop.core.interchange import document_from_json
 
-    name = Path(path).name
-    wb, report = open_workbook(path, limits)
+    name, deadline, wb, report = _opened(path, limits, cancel, progress)
     try:
         if HIDDEN_SHEET not in wb.sheetnames:
             raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件（没有表单信息），请用“从表格导入”按列对应导入")
-        payload = _payload(wb[HIDDEN_SHEET], name)
+        payload = _payload(wb[HIDDEN_SHEET], name, deadline)
         try:
             doc = document_from_json(payload.get("document"))
             form = load_form(doc.form_id)
             doc = document_from_json(payload.get("document"), form.version)
         except JixiaoError as exc:
             raise XlsxImportError(f"{name} 中的表单信息无法使用：{exc.text}") from None
+        except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise XlsxImportError(f"{name} 中的表单信息已损坏（{exc.__class__.__name__}），无法按原样导入") from None
         result = XlsxImport(doc, notes=report.notes())
         state = DocumentState(form, doc)
         for i, smap in enumerate(payload.get("sheets") or []):
@@ -129,36 +143,48 @@ def read_xlsx(path: str | Path, limits: Limits = LIMITS) -> XlsxImport:
             if sheet not in wb.sheetnames:
                 result.notes.append(f"工作表“{sheet}”已被删除，该部分按导出时的内容导入")
                 continue
-            _take_edits(wb[sheet], state, i, smap, result)
+            with guarded(name, sheet):
+                _take_edits(wb[sheet], state, i, smap, result, deadline)
         return result
     finally:
         _close(wb)
 
 
-def _payload(ws: Any, name: str) -> dict[str, Any]:
-    pieces: list[str] = []
-    size = 0
-    tag = None
-    for r, row in enumerate(ws.iter_rows(max_col=1, values_only=True)):
-        value = row[0] if row else None
-        if r == 0:
-            tag = value
-            continue
-        if value is None:
-            break
-        pieces.append(str(value))
-        size += len(pieces[-1])
-        if size > MAX_HIDDEN_CHARS:
-            raise XlsxImportError(f"{name} 中的表单信息过大，不予读取")
+def _payload(ws: Any, name: str, deadline: Deadline) -> dict[str, Any]:
+    with guarded(name, "表单信息"):
+        tag, pieces = _hidden_text(ws, name, deadline)
     if tag != FORMAT_TAG:
         raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件，请用“从表格导入”按列对应导入")
     try:
         data = json.loads("".join(pieces))
+    except RecursionError:
+        raise XlsxImportError(f"{name} 中的表单信息嵌套过深（已被改动或损坏），无法按原样导入") from None
     except ValueError:
         raise XlsxImportError(f"{name} 中的表单信息已损坏（可能被其他程序改动过），无法按原样导入") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_TAG:
         raise XlsxImportError(f"{name} 中的表单信息已损坏，无法按原样导入")
     return data
+
+
+def _hidden_text(ws: Any, name: str, deadline: Deadline) -> tuple[Any, list[str]]:
+    """The tag in A1 and the JSON text in A2, A3, … (up to the first gap)."""
+    pieces: list[str] = []
+    size = 0
+    tag = None
+    expected = 1
+    for r, cells in sheet_rows(ws, deadline, max_col=1):
+        value = cells.get(1)
+        if r != expected or (r > 1 and value is None):
+            break
+        expected += 1
+        if r == 1:
+            tag = value
+            continue
+        pieces.append(str(value))
+        size += len(pieces[-1])
+        if size > MAX_HIDDEN_CHARS:
+            raise XlsxImportError(f"{name} 中的表单信息过大，不予读取")
+    return tag, pieces
 
 
 def _ref(ref: str) -> tuple[int, int]:
@@ -168,11 +194,16 @@ def _ref(ref: str) -> tuple[int, int]:
     return row, column_index_from_string(col)
 
 
-def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any], result: XlsxImport) -> None:
+def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any], result: XlsxImport,
+                deadline: Deadline) -> None:
     cmap: dict[str, Any] = smap.get("cells") or {}
     anchors = [(a[0], a[1]) for a in smap.get("anchors") or [] if isinstance(a, list) and len(a) == 2]
     needed: set[tuple[int, int]] = set()
+    if not isinstance(cmap, dict):
+        return
     for info in cmap.values():
+        if not isinstance(info, dict):
+            continue
         for ref in info.get("c") or []:
             try:
                 needed.add(_ref(ref))
@@ -185,11 +216,13 @@ def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any],
             continue
     if not needed:
         return
+    deadline.check(f"工作表“{ws.title}”")
     max_row = max(r for r, _ in needed)
-    max_col = max(c for _, c in needed)
     values: dict[tuple[int, int], Any] = {}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True), start=1):
-        for c, v in enumerate(row, start=1):
+    for r, cells in sheet_rows(ws, deadline):  # the cells the sheet holds, never a padded grid
+        if r > max_row:
+            break
+        for c, v in cells.items():
             if (r, c) in needed:
                 values[(r, c)] = v
     moved = [text for ref, text in anchors if cell_text(values.get(_ref(ref))).strip() != text.strip()]
@@ -199,7 +232,11 @@ def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any],
         return
     ps = state.parts[index]
     where = f"{state.part_title(index)}：" if state.form.multi else ""
-    for addr, info in cmap.items():
+    for k, (addr, info) in enumerate(cmap.items()):
+        if k % 500 == 0:
+            deadline.check(f"工作表“{ws.title}”")
+        if not isinstance(info, dict):
+            continue
         try:
             refs = [_ref(x) for x in info.get("c") or []]
         except (ValueError, TypeError):
@@ -299,16 +336,18 @@ class SheetTable(tuple):
 def sheet_names(path: str | Path) -> list[str]:
     wb, _ = open_workbook(path)
     try:
-        return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
+        with guarded(Path(path).name):
+            return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
     finally:
         _close(wb)
 
 
 def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int | None = None,
-                     max_rows: int = 5000, limits: Limits = LIMITS) -> SheetTable:
-    """The rows of a clerk's sheet under its header row (found when not given), bounded."""
-    name = Path(path).name
-    wb, report = open_workbook(path, limits)
+                     max_rows: int = 5000, limits: Limits = LIMITS, *, cancel: Any = None,
+                     progress: Any = None) -> SheetTable:
+    """The rows of a clerk's sheet under its header row (found when not given), bounded.
+    ``cancel`` (an Event) and ``progress(text)`` are for a window's worker thread."""
+    name, deadline, wb, report = _opened(path, limits, cancel, progress)
     try:
         visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
         if sheet is not None:
@@ -320,7 +359,8 @@ def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int
         else:
             raise XlsxImportError(f"{name} 中没有可见的工作表")
         notes = report.notes()
-        raw_rows, stopped = _scan_rows(ws, header_row, max_rows)
+        with guarded(name, ws.title):
+            raw_rows, stopped = _scan_rows(ws, header_row, max_rows, deadline)
         if stopped:
             notes.append(stopped)
         hr = header_row or _find_header(raw_rows)
@@ -348,14 +388,20 @@ def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int
         _close(wb)
 
 
-def _scan_rows(ws: Any, header_row: int | None, max_rows: int) -> tuple[list[tuple[int, list[str]]], str]:
-    """Rows as text, up to the header plus ``max_rows`` non-blank rows (and a scan cap and time budget)."""
+def _scan_rows(ws: Any, header_row: int | None, max_rows: int,
+               deadline: Deadline) -> tuple[list[tuple[int, list[str]]], str]:
+    """Rows as text, up to the header plus ``max_rows`` non-blank rows (and a scan cap and the import's
+    time budget); only the rows and cells the sheet holds are looked at."""
     out: list[tuple[int, list[str]]] = []
     data = 0
-    start = time.monotonic()
     head_limit = (header_row or 30)
-    for r, row in enumerate(ws.iter_rows(max_col=200, values_only=True), start=1):
-        cells = [cell_text(v) for v in row]
+    for n, (r, present) in enumerate(sheet_rows(ws, max_col=MAX_COLUMNS), start=1):
+        if n % 200 == 0:
+            deadline.poll(f"第 {r} 行")
+            if deadline.over():
+                return out, f"工作表“{ws.title}”过大，读取 {deadline.seconds:.0f} 秒后停止（读到第 {r} 行）"
+        width = max(present, default=0)
+        cells = [cell_text(present.get(c)) for c in range(1, width + 1)]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
@@ -364,11 +410,10 @@ def _scan_rows(ws: Any, header_row: int | None, max_rows: int) -> tuple[list[tup
                 data += 1
         if data > max_rows:
             return out, f"工作表“{ws.title}”的数据超过 {max_rows} 行，只读取了前 {max_rows} 行"
-        if r >= MAX_SCAN_ROWS + head_limit:
+        if n >= MAX_SCAN_ROWS + head_limit:
             return out, f"工作表“{ws.title}”超过 {MAX_SCAN_ROWS} 行，只读取了前 {MAX_SCAN_ROWS} 行"
-        if r % 500 == 0 and time.monotonic() - start > TIME_BUDGET:
-            return out, f"工作表“{ws.title}”过大，读取 {TIME_BUDGET:.0f} 秒后停止（读到第 {r} 行）"
     return out, ""
+
 
 
 def _find_header(rows: list[tuple[int, list[str]]]) -> int | None:
@@ -403,10 +448,10 @@ def _headers(cells: list[str]) -> list[str]:
 def export_map(path: str | Path) -> list[dict[str, Any]]:
     """Where an exported workbook put each address: ``[{'sheet', 'part', 'cells': {addr: {'c': [refs], …}}}]``
     (one entry per part; for tests and for the window's “show in Excel” hints)."""
-    wb, _ = open_workbook(path)
+    name, deadline, wb, _ = _opened(path, LIMITS)
     try:
         if HIDDEN_SHEET not in wb.sheetnames:
-            raise NotOwnExport(f"{Path(path).name} 不是本程序导出的 Excel 文件")
-        return list(_payload(wb[HIDDEN_SHEET], Path(path).name).get("sheets") or [])
+            raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件")
+        return list(_payload(wb[HIDDEN_SHEET], name, deadline).get("sheets") or [])
     finally:
         _close(wb)

@@ -125,8 +125,7 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
     label_col = table.label_column
     label_header = next((h for h, cid in mapping.items() if cid == label_col), None)
     if table.repeat and mode == "replace":
-        for rid in list(state.data_rows(table_id)):
-            state.remove_row(table_id, rid)
+        state.remove_rows(table_id, list(state.data_rows(table_id)))
     # columns typed as such (an input_when column's text is kept even in rows where it is computed)
     plain = {cid for cid in allowed if not table.column(cid).computed or table.column(cid).compiled_input_when}
     index: dict[str, str] | None = None
@@ -134,6 +133,11 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
         index = {}
         for rid in state.data_rows(table_id):
             index.setdefault(_norm(state.row_label(table_id, rid)), rid)
+    # 1. new rows go in with their typed cells in one insertion (one recalculation for all of them)
+    todo: list[tuple[str | None, str, dict[str, str]]] = []  # (row id or None: new, where, values to set)
+    new: list[tuple[str, dict[str, str]]] = []  # (where, typed cells) of the rows to add
+    count = len(state.data_rows(table_id)) if table.repeat else 0
+    header_norms = [(h, _norm(h)) for h in mapping]
     for k, row in enumerate(rows):
         if not isinstance(row, dict):
             row = {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers or [])}
@@ -142,7 +146,7 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
         if not any(values.values()):
             result.skipped += 1
             continue
-        if all(_norm(str(row.get(h, ""))) == _norm(h) for h in mapping):  # a repeated header row
+        if all(_norm(str(row.get(h, ""))) == nh for h, nh in header_norms):  # a repeated header row
             result.skipped += 1
             continue
         label = values.get(label_col, "") if label_col else ""
@@ -156,29 +160,37 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
             result.notes.append(f"{where}“{label or '（无名称）'}”在“{table.title}”中找不到同名的行，未导入")
             continue
         if rid is None:
-            if len(state.data_rows(table_id)) >= table.max_rows:
+            if count >= table.max_rows:
                 result.skipped += 1
                 result.notes.append(f"“{table.title}”最多 {table.max_rows} 行，{where}及以后未导入")
                 break
-            # typed cells go in with the row: one recalculation per row, not one per cell
+            count += 1
             cells = {cid: text for cid, text in values.items() if cid in plain and text}
-            rid = state.insert_row(table_id, cells=cells)
-            for cid in cells:
-                if table.column(cid).computed and state.how(cell_addr(table_id, rid, cid)) != "input" \
-                        and cid not in refused:
-                    refused.add(cid)
-                    result.notes.append(f"{where}“{table.column(cid).label}”在这一行是计算值，按公式计算")
-            result.added += 1
+            new.append((where, cells))
             values = {cid: text for cid, text in values.items() if cid not in cells}
-        else:
-            result.updated += 1
-        for cid, text in values.items():
-            if cid not in allowed:
-                if cid not in refused:
-                    refused.add(cid)
-                    result.notes.append(f"“{table.column(cid).label}”是计算列，未导入")
-                continue
-            _set_cell(state, cell_addr(table_id, rid, cid), text, result, where, refused)
+        todo.append((rid, where, values))
+    added = state.insert_rows(table_id, [(None, cells, None) for _, cells in new]).rows_added if new else []
+    new_ids = [rid for _pid, _tid, rid in added]
+    ids = iter(new_ids)
+    todo = [(rid or next(ids), where, values) for rid, where, values in todo]
+    result.added = len(new)
+    result.updated = len(todo) - len(new)
+    for rid, (where, cells) in zip(new_ids, new):
+        for cid in cells:
+            if table.column(cid).computed and state.how(cell_addr(table_id, rid, cid)) != "input" \
+                    and cid not in refused:
+                refused.add(cid)
+                result.notes.append(f"{where}“{table.column(cid).label}”在这一行是计算值，按公式计算")
+    # 2. the other values (updates, overrides), again with one recalculation at the end
+    with state.recalculating_once():
+        for rid, where, values in todo:
+            for cid, text in values.items():
+                if cid not in allowed:
+                    if cid not in refused:
+                        refused.add(cid)
+                        result.notes.append(f"“{table.column(cid).label}”是计算列，未导入")
+                    continue
+                _set_cell(state, cell_addr(table_id, rid, cid), text, result, where, refused)
     errors = len(state.errors)
     if errors:
         result.notes.append(f"导入后表中共有 {errors} 个错误，请在问题列表中查看")

@@ -56,6 +56,7 @@ class SafetyReport:
     external_links: list[str] = field(default_factory=list)
     connections: bool = False
     macros: bool = False
+    sheet_bytes: int = 0  # worksheet XML, uncompressed: what reading has to get through
 
     def notes(self) -> list[str]:
         out = []
@@ -159,8 +160,42 @@ def _cap(member: str, limits: Limits) -> int | None:
     return limits.other_xml
 
 
+_CT_DEFAULT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?Default\b[^>]*?Extension="([^"]*)"[^>]*?ContentType="([^"]*)"', re.I)
+_CT_OVERRIDE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?Override\b[^>]*?PartName="([^"]*)"[^>]*?ContentType="([^"]*)"',
+                          re.I)
+_XML_NAMES = (".xml", ".rels", ".vml")
+
+
+def _xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> set[str]:
+    """Members that are XML by name, by [Content_Types].xml (extension or part name) or by their first byte."""
+    types = zf.read("[Content_Types].xml")
+    xml_ext = {m.group(1).lower().lstrip(b".").decode("ascii", "replace") for m in _CT_DEFAULT.finditer(types)
+               if b"xml" in m.group(2).lower()}
+    xml_part = {m.group(1).decode("utf-8", "replace").lstrip("/").lower() for m in _CT_OVERRIDE.finditer(types)
+                if b"xml" in m.group(2).lower()}
+    out = set()
+    for i in infos:
+        low = i.filename.lower()
+        ext = low.rsplit(".", 1)[-1] if "." in low.rsplit("/", 1)[-1] else ""
+        if low.endswith(_XML_NAMES) or ext in xml_ext or low in xml_part or _looks_like_xml(zf, i):
+            out.add(i.filename)
+    return out
+
+
+def _looks_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    if info.is_dir() or info.file_size == 0:
+        return False
+    with zf.open(info) as fh:
+        head = fh.read(64)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
 def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> SafetyReport:
     report = SafetyReport()
+    try:
+        xml = _xml_parts(zf, infos)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, KeyError) as exc:
+        raise XlsxRefused(f"{name} 已损坏，无法读取其内容目录（{exc}）") from None
     for i in infos:
         low = i.filename.lower()
         if low.startswith("xl/externallinks/") and low.endswith(".rels"):
@@ -169,9 +204,11 @@ def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: 
             report.connections = True
         if low.endswith("vbaproject.bin"):
             report.macros = True
-        if not (low.endswith(".xml") or low.endswith(".rels") or low.endswith(".vml")):
+        if i.filename not in xml:
             continue
         sheet = low.startswith("xl/worksheets/")
+        if sheet:
+            report.sheet_bytes += i.file_size
         _scan_part(name, zf, i, sheet, report, limits)
     if not report.external_links and any(i.filename.lower().startswith("xl/externallinks/externallink")
                                          for i in infos):
@@ -312,8 +349,130 @@ def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, Safet
     except XlsxRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a broken file
-        kind = exc.__class__.__name__
-        if "Entities" in kind or "DTD" in kind:
-            raise XlsxRefused(f"{Path(path).name} 含有 XML 实体定义，疑似“实体炸弹”，不予读取") from None
-        raise XlsxRefused(f"{Path(path).name} 无法作为 Excel 工作簿打开（{kind}：{exc}）") from None
+        raise refusal(Path(path).name, exc) from None
     return wb, report
+
+
+# ---------------------------------------------------------------------------------------
+# reading a sheet: only the cells it holds, within one time budget, every failure in Chinese
+# ---------------------------------------------------------------------------------------
+
+class Cancelled(JixiaoError):
+    """The clerk cancelled the import (nothing was changed)."""
+
+
+class Deadline:
+    """One time budget for a whole import (opening, the hidden sheet, every visible sheet); also the
+    way a window's worker thread hears of 取消 (``cancel``, an Event) and reports progress."""
+
+    def __init__(self, name: str, seconds: float, cancel: Any = None, progress: Any = None):
+        import time
+
+        self.name = name
+        self.seconds = seconds
+        self.cancel = cancel
+        self.progress = progress
+        self._clock = time.monotonic
+        self.start = time.monotonic()
+        self.end = self.start + seconds
+
+    def extend(self, seconds: float) -> None:
+        """More time for a bigger file (known once its parts have been measured)."""
+        self.seconds += seconds
+        self.end = self.start + self.seconds
+
+    def over(self) -> bool:
+        return self._clock() > self.end
+
+    def poll(self, where: str = "") -> None:
+        """Stop when cancelled; tell the window where reading has got to."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("已取消导入，表单没有改动")
+        if self.progress is not None and where:
+            self.progress(f"正在读取 {self.name}：{where}")
+
+    def check(self, where: str = "") -> None:
+        self.poll(where)
+        if self.over():
+            at = f"（读到{where}）" if where else ""
+            raise XlsxRefused(f"读取 {self.name} 超过 {self.seconds:.0f} 秒仍未完成{at}，已停止导入："
+                              "表格的内容异常或过大。文件没有被改动")
+
+
+def sheet_rows(ws: Any, deadline: Deadline | None = None, max_col: int | None = None):
+    """``(row number, {column: value})`` for the rows the sheet's XML really holds, in file order.
+
+    Missing rows and cells are never made up (openpyxl pads a sheet out to the farthest cell it
+    names, a million rows of 16,384 cells for one tampered reference)."""
+    from desktop.export.xlsx_cells import CellReader
+
+    reader = CellReader(ws)
+    try:
+        with ws._get_source() as src:
+            for n, (r, cells) in enumerate(reader.rows(src, max_col)):
+                if deadline is not None and n % 200 == 0:
+                    deadline.check(f"工作表“{ws.title}”第 {r} 行")
+                yield r, cells
+    except JixiaoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - told with the sheet and row by refusal()
+        raise SheetBroken(exc, ws.title, reader.at_row) from exc
+
+
+class SheetBroken(Exception):
+    """Reading a sheet failed at its row ``row`` (0: before any row)."""
+
+    def __init__(self, cause: BaseException, sheet: str, row: int):
+        super().__init__(str(cause))
+        self.cause, self.sheet, self.row = cause, sheet, row
+
+
+_ENTITY_KINDS = ("Entities", "DTD", "ExternalReference", "NotSupported")
+
+
+def refusal(name: str, exc: BaseException, sheet: str | None = None) -> XlsxRefused:
+    """What went wrong while parsing a workbook, in Chinese, naming the file (and sheet, and row)."""
+    near = ""
+    if isinstance(exc, SheetBroken):
+        sheet, near = exc.sheet, (f"第 {exc.row} 行附近" if exc.row else "开头")
+        exc = exc.cause
+    where = f"的工作表“{sheet}”{near}" if sheet else ""
+    chain = [exc, exc.__cause__, exc.__context__]
+    kinds = " ".join(e.__class__.__name__ for e in chain if e is not None)
+    if any(k in kinds for k in _ENTITY_KINDS):
+        return XlsxRefused(f"{name}{where}含有 XML 实体定义，疑似“实体炸弹”，不予读取")
+    if isinstance(exc, RecursionError):
+        return XlsxRefused(f"{name}{where}的内容嵌套过深，已损坏或被恶意改动，无法读取")
+    if isinstance(exc, MemoryError):
+        return XlsxRefused(f"{name}{where}的内容过大，内存不足，无法读取")
+    line, col = _xml_position(exc)
+    if line:
+        return XlsxRefused(f"{name}{where}已损坏：XML 格式错误（内部文件第 {line} 行第 {col} 列），"
+                           "可能被其他程序改坏，无法读取")
+    return XlsxRefused(f"{name}{where}已损坏，无法读取（{exc.__class__.__name__}）")
+
+
+def _xml_position(exc: BaseException) -> tuple[int, int]:
+    """(line, column) of an XML syntax error (ElementTree's ParseError or expat's ExpatError)."""
+    pos = getattr(exc, "position", None)
+    if isinstance(pos, tuple) and len(pos) == 2:
+        return int(pos[0]), int(pos[1]) + 1
+    line = getattr(exc, "lineno", None)
+    if isinstance(line, int) and exc.__class__.__name__ in ("ExpatError", "ParseError"):
+        return line, int(getattr(exc, "offset", 0) or 0) + 1
+    return 0, 0
+
+
+class guarded:
+    """``with guarded(name, sheet):`` turns any parsing failure into :class:`XlsxRefused`."""
+
+    def __init__(self, name: str, sheet: str | None = None):
+        self.name, self.sheet = name, sheet
+
+    def __enter__(self) -> "guarded":
+        return self
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, JixiaoError) or not isinstance(exc, Exception):
+            return False
+        raise refusal(self.name, exc, self.sheet) from None

@@ -62,6 +62,7 @@ class Version:
     label: str  # 当前内容, or the snapshot's description
     content_hash: Callable[[], str]
     form_id: Callable[[], str] = lambda: ""
+    document: Callable[[], Document] | None = None  # the content itself, to print again and compare
 
 
 def draft_versions(path: str | Path) -> tuple[str, list[Version]]:
@@ -69,18 +70,29 @@ def draft_versions(path: str | Path) -> tuple[str, list[Version]]:
     path = Path(path)
     if not (is_draft_file(path) or path.suffix.lower() == ".jxd"):
         doc = load_document(path)
-        return "", [Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)]
+        return "", [Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id, lambda: doc)]
     from desktop.store import Draft
 
     draft = Draft.open(path, readonly=True)
     try:
         doc = draft.load_document()
         draft_id = str(draft.info.get("draft_id") or draft.info.get("id") or "")
-        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id)
-        snaps = [Version(_snapshot_label(s), lambda h=s.content_hash: h) for s in draft.snapshots()]
+        current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id, lambda: doc)
+        snaps = [Version(_snapshot_label(s), lambda h=s.content_hash: h,
+                         document=lambda sid=s.id: _snapshot_document(path, sid)) for s in draft.snapshots()]
     finally:
         draft.close()
     return draft_id, [current] + snaps
+
+
+def _snapshot_document(path: Path, snapshot_id: int) -> Document:
+    from desktop.store import Draft
+
+    draft = Draft.open(path, readonly=True)
+    try:
+        return draft.snapshot_document(snapshot_id)
+    finally:
+        draft.close()
 
 
 def _snapshot_label(snap: Any) -> str:
