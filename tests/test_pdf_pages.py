@@ -46,6 +46,9 @@ def test_an_empty_unit_leaves_a_line_to_write_it_on():
 
 # ---------------------------------------------------------------------------- group labels at a break
 def _grid_with_total() -> Grid:
+    from desktop.fonts import register_reportlab_font
+
+    register_reportlab_font()
     rows = []
     for i in range(30):
         rows.append(GRow([Cell(0, "满意度指标", merge_up=i > 0, label=True), Cell(1, f"指标{i}")]))
