@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     "check": ("desktop.commands:cmd_check", "检查一份表单：列出计算值和问题，有错误时退出码为 1", [
         (("file",), {"help": "JSON 交换文件或草稿文件"}),
         (("--json",), {"action": "store_true", "help": "以 JSON 输出"}),
+        (("--font",), {"help": "打印字体（同 pdf --font），列出它缺少的字；默认内置字体"}),
     ]),
     "import-json": ("desktop.store.commands:cmd_import_json", "由 JSON 交换文件生成草稿", [
         (("json",), {}), (("-o", "--output"), {"required": True}),

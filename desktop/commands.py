@@ -83,6 +83,11 @@ def report(state: DocumentState) -> dict[str, Any]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     state = load_state(args.file)
+    if getattr(args, "font", None):  # characters the chosen print font lacks are 提示 too
+        from desktop.core.glyphs import font_missing
+        from desktop.export.pdf_font import choose_font
+
+        state = DocumentState(state.form, state.doc, missing_glyphs=font_missing(choose_font(args.font).path))
     data = report(state)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))

@@ -10,6 +10,9 @@ from desktop.core.catalog import load_form, load_sample
 from desktop.core.definition import parse_definition
 from desktop.core.engine import DocumentState
 from desktop.core.errors import DefinitionError
+from desktop.fonts import font_path
+
+BUNDLED_FONT = font_path()
 
 
 def state(form_id: str) -> DocumentState:
@@ -133,6 +136,10 @@ def test_the_command_line_check_lists_missing_characters(tmp_path, capsys):
     main(["check", str(path)])
     out = capsys.readouterr().out
     assert "ꙮ" in out and "提示" in out
+    st.parts[0].set_value("unit_name", "苏州市体育信息中心")
+    write_json(st.doc, path)
+    main(["check", str(path), "--font", str(BUNDLED_FONT)])
+    assert "打印字体缺少" not in capsys.readouterr().out
 
 
 # -------------------------------------------------------------------------------------- percents

@@ -101,20 +101,30 @@ class Grid(Flowable):
                         need[c.col] = max(need.get(c.col, 0.0), want + 2 * PAD_X)
         if not need:
             return widths
-        donors = [i for i in range(len(widths)) if i not in need]
-        room = sum(widths[i] * (1 - MIN_DONOR) for i in donors)
+        give = self._spare(widths, [i for i in range(len(widths)) if i not in need], m)
+        room = sum(give.values())
         extra = sum(need[i] - widths[i] for i in need)
-        if not donors or room <= 0:
+        if room <= 0:
             return widths
         share = min(1.0, room / extra)
         out = list(widths)
         for i in need:
             out[i] += (need[i] - widths[i]) * share
-        taken = extra * share
-        donor_total = sum(widths[i] for i in donors)
-        for i in donors:
-            out[i] -= taken * widths[i] / donor_total
+        for i, spare in give.items():
+            out[i] -= extra * share * spare / room
         return out
+
+    def _spare(self, widths: list[float], donors: list[int], m: Measure) -> dict[int, float]:
+        """What each donor column can give: at most a quarter of its width, and never so much that a
+        value now printed on one line would wrap (“保障经费” must not become “保障经/费”)."""
+        longest = {i: 0.0 for i in donors}
+        for row in self.header + self.rows:
+            for c in row.cells:
+                if c.span == 1 and c.col in longest and not c.merge_up:
+                    w = max((m.width(line) for line in c.text.split("\n")), default=0.0) + 2 * PAD_X
+                    if w <= widths[c.col]:
+                        longest[c.col] = max(longest[c.col], w)
+        return {i: max(0.0, min(widths[i] * (1 - MIN_DONOR), widths[i] - longest[i])) for i in donors}
 
     def _measure_row(self, row: GRow, m: Measure, header: bool = False) -> None:
         if not row.height:
@@ -125,6 +135,8 @@ class Grid(Flowable):
                         c.lines = []
                     else:
                         c.lines = label_lines(c.text, avail, m) if c.label else wrap(c.text, avail, m)
+                        if len(c.lines) == 2 and _orphaned(c.lines):  # a short value: 保障经 / 费 balanced
+                            c.lines = label_lines(c.text, avail, m)
             row.height = max(row.nlines(), 1) * self.leading + 2 * PAD_Y
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
