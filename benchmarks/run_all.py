@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine", "store", "startup", "ui", "pdf"]
+ORDER = ["engine", "store", "startup", "ui", "pdf", "xlsx"]
 
 
 def _load(path: Path):

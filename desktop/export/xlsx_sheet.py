@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from desktop.export import xlsx_text as xt
+from desktop.export.xlsx_pages import CellLook, StyleBook, page_of, paginate
 
 FONT_NAME = "宋体"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -36,6 +37,8 @@ class XCell:
     addr: str | None = None  # the form address shown here
     max_lines: int = 0  # 0: as many as a row can hold
     indent: bool = False
+    indented: bool = False  # the text's paragraphs carry the first-line indent (taken off on import)
+    underline: bool = False  # a line to write on: only the bottom border
 
 
 SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "sub": 10.5, "note": 9.0}
@@ -63,38 +66,50 @@ class Placed:
 
 
 class SheetWriter:
-    def __init__(self, ws: Any, widths: list[float], size: float):
+    def __init__(self, ws: Any, widths: list[float], size: float, book: StyleBook):
         self.ws = ws
         self.widths = widths
         self.size = size
+        self.book = book
         self.row = 1
-        self.merges: dict[tuple[int, int], Region] = {}
+        self.merges: dict[tuple[int, int], tuple[Region, bool]] = {}  # (region, bordered)
         self.heights: dict[int, float] = {}
+        self.keep_next: set[int] = set()
         self.placed: list[Placed] = []
-        self._styles: dict[tuple, tuple] = {}
-        thin = Side(style="thin", color="000000")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.runs: list[list[Placed]] = []
+        self.forced: list[int] = []
+        self._capacity: dict[tuple, float] = {}
+        self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # rows that start a page whatever comes before  # equal cells of a column, merged down page by page
 
     # ------------------------------------------------------------------ measuring
     def size_of(self, c: XCell) -> float:
         return SIZES.get(c.style, self.size)
 
     def capacity(self, c: XCell) -> float:
-        cap = xt.span_capacity(self.widths[c.col:c.col + c.span])
-        return cap - (2 * xt.char_units("中", self.size_of(c)) if c.indent else 0)
+        key = (c.col, c.span, c.indent, self.size_of(c))
+        got = self._capacity.get(key)
+        if got is None:
+            got = xt.span_capacity(self.widths[c.col:c.col + c.span])
+            got = self._capacity[key] = got - (2 * xt.char_units("中", key[3]) if c.indent else 0)
+        return got
 
-    def gap(self, pt: float = 6.0) -> None:
+    def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
         self.heights[self.row] = pt
+        if keep_next:
+            self.keep_next.add(self.row)
         self.row += 1
 
     # ------------------------------------------------------------------ one printed line
-    def line(self, cells: list[XCell], min_pt: float = 0.0) -> list[Placed]:
+    def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
+        """One printed line; ``keep_next``: printed on the same page as the line after it."""
         measured = []
         for c in cells:
             size = self.size_of(c)
-            lines = [(c.text, False)] if c.number is not None else xt.wrap(c.text, self.capacity(c), size)
-            limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
-            pieces = _pieces(lines, limit, bool(c.max_lines)) if len(lines) > limit else [lines]
+            if c.number is not None:
+                pieces = [(c.text, 1, "")]
+            else:
+                limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
+                pieces = xt.split_text(c.text, self.capacity(c), size, limit, bool(c.max_lines))
             measured.append((c, pieces))
         chunks = max((len(p) for _, p in measured), default=1)
         r0 = self.row
@@ -104,19 +119,19 @@ class SheetWriter:
         for c, pieces in measured:
             p = Placed(c)
             c1, c2 = c.col + 1, c.col + c.span
-            for i, piece in enumerate(pieces):
+            for i, (piece, n_lines, join) in enumerate(pieces):
                 last = i == len(pieces) - 1
                 r_end = chunks - 1 if last else i
                 region = Region(r0 + i, c1, r0 + r_end, c2)
                 p.regions.append(region)
-                need = xt.row_height(len(piece), self.size_of(c))
+                need = xt.row_height(n_lines, self.size_of(c))
                 if r_end == i:
                     heights[i] = max(heights[i], need)
                 else:
                     spanning.append((i, r_end, need))
                 if not last:
-                    p.joins.append("\n" if piece[-1][1] else "")
-                self._write(region, c, _join(piece))
+                    p.joins.append(join)
+                self._write(region, c, piece)
             p.written = c.number if c.number is not None else c.text
             out.append(p)
         floor = max(min_pt, xt.row_height(1, self.size))
@@ -127,12 +142,21 @@ class SheetWriter:
                 heights[b] = min(xt.MAX_ROW_PT, heights[b] + need - have)
         for i, h in enumerate(heights):
             self.heights[r0 + i] = h
+        if keep_next:
+            self.keep_next.update(range(r0, r0 + chunks))
         self.row = r0 + chunks
         self.placed.extend(out)
         return out
 
     def _write(self, region: Region, c: XCell, text: str) -> None:
+        """Kept until :meth:`finish`, which knows the pages and which grid columns are ever a border."""
+        self.writes[(region.r1, region.c1)] = (region, c, text)
+        if region.c2 > region.c1 or region.r2 > region.r1:
+            self.merges[(region.r1, region.c1)] = (region, c.border)
+
+    def _cell(self, region: Region, c: XCell, text: str) -> None:
         cell = self.ws.cell(row=region.r1, column=region.c1)
+        self.book.apply(cell, self.book.name(self._look(c)))
         if c.number is not None:
             cell.value = c.number
             cell.number_format = c.fmt
@@ -142,51 +166,22 @@ class SheetWriter:
             cell.data_type = "s"  # never a formula, whatever the text starts with
             if text.startswith(FORMULA_START):
                 cell.quotePrefix = True
-        font, align = self._style(c)
-        cell.font = font
-        cell.alignment = align
-        if c.border:
-            cell.border = self.border
-        if region.c2 > region.c1 or region.r2 > region.r1:
-            self.merges[(region.r1, region.c1)] = region
-            if c.border:
-                for r in range(region.r1, region.r2 + 1):
-                    for col in range(region.c1, region.c2 + 1):
-                        self.ws.cell(row=r, column=col).border = self.border
 
-    def _style(self, c: XCell) -> tuple[Font, Alignment]:
-        key = (c.style, c.align, c.indent, c.border)
-        got = self._styles.get(key)
-        if got is None:
-            font = Font(name=FONT_NAME, size=self.size_of(c), bold=c.style in BOLD)
-            vertical = "top" if c.style in ("body", "note") else "center"
-            # numbers keep a little room from the right border (the next cell's text starts at its left)
-            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
-            align = Alignment(horizontal=c.align, vertical=vertical, wrap_text=True, indent=indent)
-            got = self._styles[key] = (font, align)
-        return got
+    def _look(self, c: XCell) -> CellLook:
+        vertical = "top" if c.style in ("body", "note") else "center"
+        # numbers keep a little room from the right border (the next cell's text starts at its left)
+        indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+        return CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent, c.border, c.underline)
 
     # ------------------------------------------------------------------ merging equal cells down
     def merge_down(self, placed: list[Placed]) -> None:
-        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell."""
+        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell on each
+        page they print on (cut at page ends by :meth:`finish`)."""
         run: list[Placed] = []
 
         def flush() -> None:
             if len(run) > 1:
-                first, last = run[0].regions[0], run[-1].regions[-1]
-                for p in run:
-                    for reg in p.regions:
-                        self.merges.pop((reg.r1, reg.c1), None)
-                        if reg is not first:
-                            self.ws.cell(row=reg.r1, column=reg.c1).value = None
-                union = Region(first.r1, first.c1, last.r2, last.c2)
-                self.merges[(union.r1, union.c1)] = union
-                for p in run:
-                    p.regions = [union]
-                    p.joins = []
-                for r in range(union.r1, union.r2 + 1):
-                    for col in range(union.c1, union.c2 + 1):
-                        self.ws.cell(row=r, column=col).border = self.border
+                self.runs.append(list(run))
             run.clear()
 
         for p in placed:
@@ -199,14 +194,68 @@ class SheetWriter:
                     run.append(p)
         flush()
 
+    def _merge_runs(self, starts: list[int]) -> None:
+        for run in self.runs:
+            by_page: dict[int, list[Placed]] = {}
+            for p in run:
+                by_page.setdefault(page_of(p.regions[0].r1, starts), []).append(p)
+            for part in by_page.values():
+                if len(part) < 2:
+                    continue
+                first, last = part[0].regions[0], part[-1].regions[-1]
+                _r, cell, text = self.writes[(first.r1, first.c1)]
+                for p in part:
+                    for reg in p.regions:
+                        self.merges.pop((reg.r1, reg.c1), None)
+                        self.writes.pop((reg.r1, reg.c1), None)
+                union = Region(first.r1, first.c1, last.r2, last.c2)
+                self.merges[(union.r1, union.c1)] = (union, True)
+                self.writes[(union.r1, union.c1)] = (union, cell, text)
+                for p in part:
+                    p.regions = [union]
+                    p.joins = []
+
     # ------------------------------------------------------------------ finishing
-    def finish(self) -> None:
-        for reg in self.merges.values():
-            self.ws.merge_cells(start_row=reg.r1, start_column=reg.c1, end_row=reg.r2, end_column=reg.c2)
+    def finish(self, page: float, repeat: tuple[int, int] | None) -> list[int]:
+        """Merges, row heights and column widths written; returns the first row of every page after
+        the first (rows of ``page`` points each, ``repeat`` printed again on top of each)."""
+        starts = paginate(self.heights, self.row - 1, self.keep_next, page, repeat, self.forced)
+        self._merge_runs(starts)
+        widths = self._collapse_columns()
+        ws = self.ws
+        for region, c, text in self.writes.values():
+            self._cell(region, c, text)
+        # the ranges never overlap: added to the set directly (MultiCellRange.add compares each with all)
+        ws.merged_cells.ranges.update(CellRange(min_row=reg.r1, min_col=reg.c1, max_row=reg.r2, max_col=reg.c2)
+                                      for reg, _b in self.merges.values())
+        for reg, bordered in self.merges.values():
+            if bordered:  # the cells along the edge carry the border; the inside is never drawn
+                edge = self.book.edge()
+                for r in range(reg.r1, reg.r2 + 1):
+                    cols = range(reg.c1, reg.c2 + 1) if r in (reg.r1, reg.r2) else (reg.c1, reg.c2)
+                    for col in cols:
+                        if (r, col) != (reg.r1, reg.c1):
+                            self.book.apply(ws.cell(row=r, column=col), edge)
         for r, h in self.heights.items():
-            self.ws.row_dimensions[r].height = round(h, 1)
-        for i, w in enumerate(self.widths):
-            self.ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+            ws.row_dimensions[r].height = round(h, 1)
+        for i, w in enumerate(widths):
+            ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+        return starts
+
+    def _collapse_columns(self) -> list[float]:
+        """Grid columns that no cell ever starts or ends at are joined with their neighbours (fewer
+        cells to write, and to border); every region is renumbered.  Returns the real columns' widths,
+        which add up to the grid's width."""
+        regions = {id(r): r for r, _c, _t in self.writes.values()}
+        regions.update({id(r): r for r, _b in self.merges.values()})
+        regions.update({id(r): r for p in self.placed for r in p.regions})
+        cuts = sorted({0, len(self.widths)} | {r.c1 - 1 for r in regions.values()} | {r.c2 for r in regions.values()})
+        index = {cut: k for k, cut in enumerate(cuts)}
+        for r in regions.values():
+            r.c1, r.c2 = index[r.c1 - 1] + 1, index[r.c2]
+        self.merges = {(r.r1, r.c1): (r, b) for r, b in self.merges.values()}
+        px = [sum(w * xt.PX_PER_UNIT + xt.COLUMN_PAD_PX for w in self.widths[a:b]) for a, b in zip(cuts, cuts[1:])]
+        return [(x - xt.COLUMN_PAD_PX) / xt.PX_PER_UNIT for x in px]
 
     def cellmap(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -215,8 +264,9 @@ class SheetWriter:
                 continue
             out[p.cell.addr] = {"c": [r.ref for r in p.regions], "j": p.joins, "w": p.written,
                                 "n": p.cell.fmt if p.cell.number is not None else None}
+            if p.cell.indented:
+                out[p.cell.addr]["i"] = 1
         return out
-
 
     def anchors(self) -> list[list[str]]:
         """Printed labels and where they are: if they moved, rows or columns were inserted in Excel."""
@@ -225,43 +275,6 @@ class SheetWriter:
             if p.cell.addr is None and p.cell.style in ("label", "total") and p.cell.text and len(p.regions) == 1:
                 out.append([p.regions[0].ref, p.cell.text])
         return out
-
-
-def _pieces(lines: list[tuple[str, bool]], limit: int, per_paragraph: bool) -> list[list[tuple[str, bool]]]:
-    """Lines cut into pieces of at most ``limit`` lines, at paragraph ends where possible
-    (at every paragraph end when ``per_paragraph``)."""
-    paragraphs: list[list[tuple[str, bool]]] = [[]]
-    for ln in lines:
-        paragraphs[-1].append(ln)
-        if ln[1]:
-            paragraphs.append([])
-    if not paragraphs[-1]:
-        paragraphs.pop()
-    pieces: list[list[tuple[str, bool]]] = []
-    cur: list[tuple[str, bool]] = []
-    for para in paragraphs:
-        if cur and (per_paragraph or len(cur) + len(para) > limit):
-            pieces.append(cur)
-            cur = []
-        while len(para) > limit:
-            if cur:
-                pieces.append(cur)
-                cur = []
-            pieces.append(para[:limit])
-            para = para[limit:]
-        cur.extend(para)
-    if cur:
-        pieces.append(cur)
-    return pieces or [[("", False)]]
-
-
-def _join(lines: list[tuple[str, bool]]) -> str:
-    out = []
-    for i, (text, hard) in enumerate(lines):
-        out.append(text)
-        if hard and i < len(lines) - 1:
-            out.append("\n")
-    return "".join(out)
 
 
 def spans(weights: list[float], total: int) -> list[int]:

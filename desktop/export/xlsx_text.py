@@ -12,6 +12,7 @@ Excel accepts; text cleaned of the characters an XLSX file cannot hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
@@ -114,6 +115,86 @@ def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
             break_anywhere(tok)
     lines.append(cur)
     return lines
+
+
+_SENTENCE = re.compile(r"[^。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]]*|$)")
+_CLAUSE = re.compile(r"[^，、,：: ]*(?:[，、,：: ]+|$)")
+INDENT = "\u3000\u3000"  # the Chinese first-line indent of a paragraph, as the PDF prints it
+
+
+def split_text(text: str, capacity: float, size: float, limit: int,
+               per_paragraph: bool = False) -> list[tuple[str, int, str]]:
+    """``text`` cut into pieces of at most ``limit`` wrapped lines, each printed in a row of its own:
+    (piece, lines, separator to the next piece).
+
+    Cut between paragraphs (at every paragraph end when ``per_paragraph``), a paragraph longer than
+    ``limit`` lines at its sentence ends, a sentence longer than that at its commas; only a run
+    without any of these is cut between lines.  Nothing is cut when the whole fits.
+    """
+    def wrap_lines(t: str) -> list[str]:
+        return _wrap_para(t, capacity, size)
+
+    paragraphs = text.split("\n")
+    counts = [len(wrap_lines(p)) for p in paragraphs]
+    if sum(counts) <= limit:
+        return [(text, sum(counts), "")]
+    out: list[tuple[str, int, str]] = []
+    cur: list[str] = []
+    cur_n = 0
+    for para, n in zip(paragraphs, counts):
+        if cur and (per_paragraph or cur_n + n > limit):
+            out.append(("\n".join(cur), cur_n, "\n"))
+            cur, cur_n = [], 0
+        if n <= limit:
+            cur.append(para)
+            cur_n += n
+            continue
+        parts = _cut(para, _SENTENCE, wrap_lines, limit)
+        out.extend((t, k, "") for t, k in parts[:-1])
+        cur, cur_n = [parts[-1][0]], parts[-1][1]
+    out.append(("\n".join(cur), cur_n, ""))
+    return out
+
+
+def _cut(para: str, pattern: re.Pattern, wrap_lines: Callable[[str], list[str]], limit: int) -> list[tuple[str, int]]:
+    """A paragraph in pieces of at most ``limit`` lines, cut only after ``pattern``'s units."""
+
+    def count(t: str) -> int:
+        return len(wrap_lines(t))
+
+    units = [u for u in pattern.findall(para) if u]
+    out: list[tuple[str, int]] = []
+    cur = ""
+    for u in units:
+        if count(cur + u) <= limit:
+            cur += u
+            continue
+        if cur:
+            out.append((cur, count(cur)))
+            cur = ""
+        if count(u) <= limit:
+            cur = u
+        elif pattern is _SENTENCE:
+            pieces = _cut(u, _CLAUSE, wrap_lines, limit)
+            out.extend(pieces[:-1])
+            cur = pieces[-1][0]
+        else:  # no punctuation at all: between lines
+            lines = wrap_lines(u)
+            pieces = [("".join(lines[k:k + limit]), len(lines[k:k + limit])) for k in range(0, len(lines), limit)]
+            out.extend(pieces[:-1])
+            cur = pieces[-1][0]
+    out.append((cur, count(cur)))
+    return out
+
+
+def indent_paragraphs(text: str) -> str:
+    """Every paragraph that has text starts with the two-character indent (as the PDF prints it)."""
+    return "\n".join(INDENT + p if p.strip() else p for p in text.split("\n"))
+
+
+def unindent_paragraphs(text: str) -> str:
+    """:func:`indent_paragraphs` undone: one indent taken from the start of every paragraph."""
+    return "\n".join(p[len(INDENT):] if p.startswith(INDENT) else p for p in text.split("\n"))
 
 
 def line_height(size: float = BASE_SIZE) -> float:
