@@ -207,9 +207,8 @@ def test_page_setup_and_layout(exported, form_id):
         assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.page_setup.orientation == state.form.orientation
-        # a fixed scale, not “fit to”: Excel ignores manual page breaks on sheets printed “fit to”
-        assert not ws.sheet_properties.pageSetUpPr.fitToPage and 50 <= ws.page_setup.scale <= 100
-        assert ws.print_title_rows
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0  # as many pages as needed: the manual breaks decide
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
         assert ws.merged_cells.ranges
         heights = [d.height for r, d in ws.row_dimensions.items() if d.height]

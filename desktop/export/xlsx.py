@@ -47,8 +47,8 @@ FORMAT_TAG = "jixiao-xlsx"
 FORMAT_VERSION = 1
 CHUNK = 30000  # characters per hidden cell (Excel's limit is 32767)
 GRID = {"portrait": 36, "landscape": 48}
-# column width (units) so that the grid fills an A4 page between 12.7 mm margins
-COL_WIDTH = {"portrait": 2.05, "landscape": 2.35}
+# column width (units of 7 px) so that the grid fills an A4 page between the margins in Excel (100 %)
+COL_WIDTH = {"portrait": 2.5, "landscape": 2.85}
 BODY_LINES = 16  # a report's paragraph longer than this is cut at sentence ends, a row per piece
 SEAL_GAP_PT = 24.0  # above the signature lines
 SEAL_LINE_PT = 40.0  # each signature line: the seal (⌀ 42 mm) covers the unit line and the date
@@ -136,9 +136,9 @@ class SheetBuilder:
         orient = self.form.orientation
         self.G = GRID[orient]
         self.size = 10.0 if orient == "landscape" else 10.5
-        self.w = SheetWriter(ws, [COL_WIDTH[orient]] * self.G, self.size, book)
-        self.scale = page_scale(self.w.widths, orient)  # the same on every sheet: all have this grid
-        self.headers: list[tuple[int, int]] = []  # (row of a table's column labels, its data rows)
+        widths = [COL_WIDTH[orient]] * self.G
+        # every sheet has this grid, so the same fit-to-width scale: pages are planned at it
+        self.w = SheetWriter(ws, widths, self.size, book, body_height(orient, page_scale(widths, orient)))
 
     def build(self, last: bool) -> None:
         form, ps, w = self.form, self.ps, self.w
@@ -159,7 +159,7 @@ class SheetBuilder:
             if (not is_grid or not prev_grid) and k:
                 w.gap(6)
             if s.page_break:
-                w.forced.append(w.row)
+                w.page_break()
             self.section(s)
             prev_grid = is_grid
         if texts_from >= len(form.sections) and form.notes:
@@ -168,9 +168,7 @@ class SheetBuilder:
             w.line([XCell(0, self.G, form.footnote, style="note", border=False)])
         if last:
             self.signatures()
-        repeat = self.repeated_header()
-        starts = w.finish(body_height(form.orientation, self.scale), repeat)
-        self.page_setup(repeat, starts)
+        self.page_setup(w.finish())
 
     # ------------------------------------------------------------------ head
     def header_lines(self) -> None:
@@ -285,13 +283,18 @@ class SheetBuilder:
         if title_row and t.title and t.title not in [c.label for c in cols]:
             unit = "" if any(t.unit and t.unit in c.label for c in cols) else t.unit
             self.title_row(t.title, unit)
-        self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], c.label, style="label", align="center")
-                     for i, c in enumerate(cols)], keep_next=True)
-        self.headers.append((self.w.row - 1, len(ps.display_rows(t.id))))
+        def header() -> None:  # the column labels, again on top of each page the table continues on
+            self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], c.label, style="label", align="center")
+                         for i, c in enumerate(cols)], keep_next=True)
+
+        header()
+        self.w.on_break = header
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         group: list = []
         rows = ps.display_rows(t.id)
-        for rid in rows:
+        for k, rid in enumerate(rows):
+            if k and k == len(rows) - 1:
+                self.w.keep_next.add(self.w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
             fixed = rid in t.fixed_ids
             total = fixed and t.fixed(rid).total
             cells = []
@@ -310,6 +313,7 @@ class SheetBuilder:
                 group.append(placed[gi])
         if not rows:
             self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], "") for i in range(len(cols))])
+        self.w.on_break = None
         if group:
             self.w.merge_down(group)
 
@@ -335,6 +339,7 @@ class SheetBuilder:
         lines = signature_lines(self.state, self.ps)
         left = [f"{line}：" for line in lines.others]
         right = [lines.unit_line, lines.date_line]
+        self.w.keep_next.add(self.w.row - 1)  # never alone on a page: the last line above comes along
         self.w.gap(SEAL_GAP_PT, keep_next=True)
         half = self.G // 2
         n = max(len(left), len(right))
@@ -352,26 +357,18 @@ class SheetBuilder:
             self.w.line(cells, min_pt=SEAL_LINE_PT, keep_next=k < n - 1)
 
     # ------------------------------------------------------------------ printing
-    def repeated_header(self) -> tuple[int, int] | None:
-        """The column labels of the longest table: printed again on top of every page after theirs."""
-        if not self.headers:
-            return None
-        row, _n = max(self.headers, key=lambda h: h[1])
-        return row, row
-
-    def page_setup(self, repeat: tuple[int, int] | None, starts: list[int]) -> None:
+    def page_setup(self, starts: list[int]) -> None:
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = self.form.orientation
-        ws.page_setup.scale = self.scale
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages as the manual breaks make
         m = ws.page_margins
         inch = 25.4
         m.left, m.right = MARGINS_MM["left"] / inch, MARGINS_MM["right"] / inch
         m.top, m.bottom = MARGINS_MM["top"] / inch, MARGINS_MM["bottom"] / inch
         m.header, m.footer = MARGINS_MM["header"] / inch, MARGINS_MM["footer"] / inch
-        if repeat:
-            ws.print_title_rows = f"{repeat[0]}:{repeat[1]}"
         for row in starts:
             ws.row_breaks.append(Break(id=row - 1))
         ws.oddFooter.center.text = "第 &P 页 共 &N 页"

@@ -2,13 +2,15 @@
 
 * :class:`StyleBook` creates every cell style of a workbook once, as a named style, and cells are
   given its name: openpyxl otherwise creates and hashes Font/Border/Alignment objects per cell.
-* :func:`page_scale` is the one print scale of every sheet of a workbook: the grid fills the width
-  between the binding margin (left, as on the PDF) and the right margin.  A fixed scale rather than
-  “fit to width” because Excel ignores manual page breaks on sheets printed “fit to”.
-* :func:`paginate` places the rows on pages the way the printer will (row heights are written, the
-  scale is fixed) and returns where every page starts, so that the export can write a manual break
-  there: headings stay with the first rows of their table, the signature block with the seal's room
-  stays whole, and the merged 类别 cells can be cut at page ends and labelled again.
+* :func:`page_scale` is the print scale at which the grid fills the width between the binding margin
+  (left, as on the PDF) and the right margin; every sheet of a workbook has the same grid, so the
+  same fit-to-width scale.  The renderer computes its own (LibreOffice's columns are a little wider
+  than Excel's): pages are planned at Excel's, the largest, so that they hold no more than planned.
+* :func:`body_height` is what one page holds, for the writer that places the rows on pages itself
+  (row heights are written, so it knows where the printer will break) and writes a manual break
+  where every page starts: headings stay with the first rows of their table, a table's column labels
+  start each page it continues on, the signature block with the seal's room stays whole, and the
+  merged 类别 cells are cut at page ends and labelled again.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ MM = 72 / 25.4  # points per millimetre
 # the PDF's margins (desktop/export/pdf_layout.py): 28 mm on the left leave room to bind the pages
 MARGINS_MM = {"left": 28.0, "right": 15.0, "top": 16.0, "bottom": 18.0, "header": 7.0, "footer": 7.0}
 A4_PT = (595.3, 841.9)
-PAGE_SAFETY = 0.96  # renderers' page bodies are a little shorter than the sum of the margins says
+PAGE_SAFETY = 0.985  # renderers' page bodies are a little shorter than the sum of the margins says
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ def page_size(orientation: str) -> tuple[float, float]:
 
 
 def grid_width_pt(widths: list[float]) -> float:
-    return sum(w * xt.PX_PER_UNIT + xt.COLUMN_PAD_PX for w in widths) * 0.75
+    """The grid's width in Excel (the narrowest renderer: the largest fit-to-width scale)."""
+    return sum(widths) * xt.PX_PER_UNIT * 0.75
 
 
 def page_scale(widths: list[float], orientation: str) -> int:
@@ -103,48 +106,6 @@ def body_height(orientation: str, scale: int) -> float:
     _w, h = page_size(orientation)
     usable = (h - (MARGINS_MM["top"] + MARGINS_MM["bottom"]) * MM) * PAGE_SAFETY
     return usable * 100 / scale
-
-
-def paginate(heights: dict[int, float], last_row: int, keep_next: set[int], page: float,
-             repeat: tuple[int, int] | None = None, forced: list[int] = ()) -> list[int]:
-    """The first row of every page after the first.
-
-    ``keep_next``: rows that must be printed on the same page as the row after them (a heading, a
-    table's header, the signature block).  ``repeat``: the rows printed again at the top of every page
-    after the one they first appear on; ``forced``: rows that start a page.  A chain of kept rows
-    taller than a page is cut where it must.
-    """
-    def h(r: int) -> float:
-        return heights.get(r, 15.0)
-
-    starts: list[int] = []
-    used = 0.0
-    page_rows = 0
-    r = 1
-    while r <= last_row:
-        end = r
-        while end in keep_next and end < last_row:
-            end += 1
-        block = sum(h(k) for k in range(r, end + 1))
-        if page_rows and (used + block > page or r in forced):
-            starts.append(r)
-            used = sum(h(k) for k in range(repeat[0], repeat[1] + 1)) if repeat and r > repeat[1] else 0.0
-            page_rows = 0
-        if used + block <= page or page_rows:
-            used += block
-            page_rows += end - r + 1
-            r = end + 1
-            continue
-        # a block taller than a whole page: place it row by row
-        for k in range(r, end + 1):
-            if page_rows and used + h(k) > page:
-                starts.append(k)
-                used = sum(h(x) for x in range(repeat[0], repeat[1] + 1)) if repeat and k > repeat[1] else 0.0
-                page_rows = 0
-            used += h(k)
-            page_rows += 1
-        r = end + 1
-    return starts
 
 
 def page_of(row: int, starts: list[int]) -> int:

@@ -12,13 +12,13 @@ of the line down over them.  Where each form address went is recorded in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from desktop.export import xlsx_text as xt
-from desktop.export.xlsx_pages import CellLook, StyleBook, page_of, paginate
+from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
 
 FONT_NAME = "宋体"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -39,6 +39,7 @@ class XCell:
     indent: bool = False
     indented: bool = False  # the text's paragraphs carry the first-line indent (taken off on import)
     underline: bool = False  # a line to write on: only the bottom border
+    top: bool = False  # aligned to the top (a line cut into several rows: its cells start on the first)
 
 
 SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "sub": 10.5, "note": 9.0}
@@ -66,7 +67,7 @@ class Placed:
 
 
 class SheetWriter:
-    def __init__(self, ws: Any, widths: list[float], size: float, book: StyleBook):
+    def __init__(self, ws: Any, widths: list[float], size: float, book: StyleBook, page: float):
         self.ws = ws
         self.widths = widths
         self.size = size
@@ -76,10 +77,14 @@ class SheetWriter:
         self.heights: dict[int, float] = {}
         self.keep_next: set[int] = set()
         self.placed: list[Placed] = []
-        self.runs: list[list[Placed]] = []
-        self.forced: list[int] = []
+        self.runs: list[list[Placed]] = []  # equal cells of a column, merged down page by page
         self._capacity: dict[tuple, float] = {}
-        self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # rows that start a page whatever comes before  # equal cells of a column, merged down page by page
+        self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # written by finish()
+        self.page = page  # row points a printed page holds
+        self.breaks: list[int] = []  # the first row of every page after the first
+        self.first = 1  # the first row of the current page
+        self.used = 0.0  # points of it filled
+        self.on_break: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------ measuring
     def size_of(self, c: XCell) -> float:
@@ -94,14 +99,41 @@ class SheetWriter:
         return got
 
     def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
+        self._room(pt)
         self.heights[self.row] = pt
         if keep_next:
             self.keep_next.add(self.row)
         self.row += 1
 
+    # ------------------------------------------------------------------ pages
+    def page_break(self) -> None:
+        """The next line starts a page."""
+        if self.row > self.first:
+            self.breaks.append(self.row)
+            self.first, self.used = self.row, 0.0
+
+    def _room(self, h: float) -> bool:
+        """Room on the page for a row ``h`` points tall at ``self.row``: when it does not fit, a page
+        starts before it, or before the rows kept with it (a heading, a table's column labels).
+        True when the new page starts at this very row."""
+        if self.used + h <= self.page or self.row == self.first:
+            self.used += h
+            return False
+        start = self.row
+        while start - 1 in self.keep_next and start - 1 > self.first:
+            start -= 1
+        kept = sum(self.heights[r] for r in range(start, self.row))
+        if kept + h > self.page:  # kept rows taller than a page: cut them here
+            start, kept = self.row, 0.0
+        self.breaks.append(start)
+        self.first, self.used = start, kept + h
+        return start == self.row
+
     # ------------------------------------------------------------------ one printed line
     def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
-        """One printed line; ``keep_next``: printed on the same page as the line after it."""
+        """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
+        as the line after it.  When a page starts right before it, ``on_break`` (a table's column
+        labels) is printed first."""
         measured = []
         for c in cells:
             size = self.size_of(c)
@@ -112,36 +144,47 @@ class SheetWriter:
                 pieces = xt.split_text(c.text, self.capacity(c), size, limit, bool(c.max_lines))
             measured.append((c, pieces))
         chunks = max((len(p) for _, p in measured), default=1)
-        r0 = self.row
         heights = [0.0] * chunks
         spanning: list[tuple[int, int, float]] = []  # pieces covering several rows: (first, last, need)
-        out: list[Placed] = []
         for c, pieces in measured:
-            p = Placed(c)
-            c1, c2 = c.col + 1, c.col + c.span
-            for i, (piece, n_lines, join) in enumerate(pieces):
-                last = i == len(pieces) - 1
-                r_end = chunks - 1 if last else i
-                region = Region(r0 + i, c1, r0 + r_end, c2)
-                p.regions.append(region)
+            for i, (_piece, n_lines, _join) in enumerate(pieces):
+                r_end = chunks - 1 if i == len(pieces) - 1 else i
                 need = xt.row_height(n_lines, self.size_of(c))
                 if r_end == i:
                     heights[i] = max(heights[i], need)
                 else:
                     spanning.append((i, r_end, need))
-                if not last:
-                    p.joins.append(join)
-                self._write(region, c, piece)
-            p.written = c.number if c.number is not None else c.text
-            out.append(p)
         floor = max(min_pt, xt.row_height(1, self.size))
         heights = [max(h, floor) for h in heights]
         for a, b, need in spanning:
             have = sum(heights[a:b + 1])
             if have < need:
                 heights[b] = min(xt.MAX_ROW_PT, heights[b] + need - have)
+        if self._room(heights[0]) and self.on_break is not None:
+            again, self.on_break = self.on_break, None
+            again()
+            self.on_break = again
+            self._room(heights[0])
+        r0 = self.row
         for i, h in enumerate(heights):
+            self.row = r0 + i
+            if i:
+                self._room(h)
             self.heights[r0 + i] = h
+        out: list[Placed] = []
+        for c, pieces in measured:
+            c.top = c.top or chunks > 1
+            p = Placed(c)
+            c1, c2 = c.col + 1, c.col + c.span
+            for i, (piece, _n, join) in enumerate(pieces):
+                last = i == len(pieces) - 1
+                region = Region(r0 + i, c1, r0 + (chunks - 1 if last else i), c2)
+                p.regions.append(region)
+                if not last:
+                    p.joins.append(join)
+                self._write(region, c, piece)
+            p.written = c.number if c.number is not None else c.text
+            out.append(p)
         if keep_next:
             self.keep_next.update(range(r0, r0 + chunks))
         self.row = r0 + chunks
@@ -168,7 +211,7 @@ class SheetWriter:
                 cell.quotePrefix = True
 
     def _look(self, c: XCell) -> CellLook:
-        vertical = "top" if c.style in ("body", "note") else "center"
+        vertical = "top" if c.top or c.style in ("body", "note") else "center"
         # numbers keep a little room from the right border (the next cell's text starts at its left)
         indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
         return CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent, c.border, c.underline)
@@ -216,11 +259,10 @@ class SheetWriter:
                     p.joins = []
 
     # ------------------------------------------------------------------ finishing
-    def finish(self, page: float, repeat: tuple[int, int] | None) -> list[int]:
-        """Merges, row heights and column widths written; returns the first row of every page after
-        the first (rows of ``page`` points each, ``repeat`` printed again on top of each)."""
-        starts = paginate(self.heights, self.row - 1, self.keep_next, page, repeat, self.forced)
-        self._merge_runs(starts)
+    def finish(self) -> list[int]:
+        """Cells, merges, row heights and column widths written; returns the first row of every page
+        after the first."""
+        self._merge_runs(self.breaks)
         widths = self._collapse_columns()
         ws = self.ws
         for region, c, text in self.writes.values():
@@ -240,7 +282,7 @@ class SheetWriter:
             ws.row_dimensions[r].height = round(h, 1)
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
-        return starts
+        return self.breaks
 
     def _collapse_columns(self) -> list[float]:
         """Grid columns that no cell ever starts or ends at are joined with their neighbours (fewer
@@ -254,8 +296,7 @@ class SheetWriter:
         for r in regions.values():
             r.c1, r.c2 = index[r.c1 - 1] + 1, index[r.c2]
         self.merges = {(r.r1, r.c1): (r, b) for r, b in self.merges.values()}
-        px = [sum(w * xt.PX_PER_UNIT + xt.COLUMN_PAD_PX for w in self.widths[a:b]) for a, b in zip(cuts, cuts[1:])]
-        return [(x - xt.COLUMN_PAD_PX) / xt.PX_PER_UNIT for x in px]
+        return [sum(self.widths[a:b]) for a, b in zip(cuts, cuts[1:])]
 
     def cellmap(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
-PX_PER_UNIT = 7.0  # Calibri 11, the workbook's default font
-COLUMN_PAD_PX = 5.0  # Excel adds this to every column
+# A column ``w`` wide is ``w`` × 7 px (96 dpi) in Excel: the stored width already counts the padding
+# (ECMA-376 §18.3.1.13; Calibri 11, the workbook's default font, has 7 px digits).  LibreOffice with
+# Carlito draws it 5.55 pt per unit, a little wider than Excel's 5.25: measured for Excel, the text fits both.
+PX_PER_UNIT = 7.0
 CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
 LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
 ROW_PAD_PT = 3.0
@@ -55,7 +57,7 @@ def text_units(text: str, size: float = BASE_SIZE) -> float:
 
 def span_capacity(widths: list[float]) -> float:
     """Usable text width (in units) of a cell spanning columns of these widths."""
-    px = sum(w * PX_PER_UNIT + COLUMN_PAD_PX for w in widths) - CELL_PAD_PX
+    px = sum(widths) * PX_PER_UNIT - CELL_PAD_PX
     return max(1.0, px / PX_PER_UNIT * SLACK)
 
 
