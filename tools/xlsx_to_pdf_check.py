@@ -42,7 +42,7 @@ def stress_states():
         rows.append(Row(f"s{i:03d}", {"level1": l1, "level2": l2, "name": f"第{i}项：系统运行维护响应及时率",
                                       "target": "≥95%", "actual": "96%", "weight": "1"}))
     rows[3].cells["reason"] = SENTENCE * 70  # 3,000 characters in one cell
-    rows[5].cells["actual"] = "abc%"  # an error: the workbook is a 草稿
+    part.fields["project_amount"] = "二百万"  # an error: the workbook is a 草稿
     doc.parts = doc.parts[:2]
     yield "stress-shenzhen", DocumentState(load_form(fid), doc)
     fid = "suzhou-dept-selfeval-2022"

@@ -288,34 +288,37 @@ class SheetBuilder:
                          for i, c in enumerate(cols)], keep_next=True)
 
         header()
-        self.w.on_break = header
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         group: list = []
         rows = ps.display_rows(t.id)
+        self.w.begin_table(header)
         for k, rid in enumerate(rows):
             if k and k == len(rows) - 1:
                 self.w.keep_next.add(self.w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
-            fixed = rid in t.fixed_ids
-            total = fixed and t.fixed(rid).total
-            cells = []
-            for i, c in enumerate(cols):
-                addr = cell_addr(t.id, rid, c.id)
-                how = ps.how(addr)
-                align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
-                                                          else c.type.align)
-                if i == gi:
-                    align = "center"
-                style = "total" if total and how == "label" else ("label" if i == gi else "value")
-                cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align,
-                                             style=style))
-            placed = self.w.line(cells)
+            placed = self.w.line(self.table_line(t, cols, bounds, gi, rid))
             if gi is not None:
                 group.append(placed[gi])
         if not rows:
             self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], "") for i in range(len(cols))])
-        self.w.on_break = None
+        self.w.end_table()
         if group:
             self.w.merge_down(group)
+
+    def table_line(self, t: Table, cols: list, bounds: list[int], gi: int | None, rid: str) -> list[XCell]:
+        ps = self.ps
+        fixed = rid in t.fixed_ids
+        total = fixed and t.fixed(rid).total
+        cells = []
+        for i, c in enumerate(cols):
+            addr = cell_addr(t.id, rid, c.id)
+            how = ps.how(addr)
+            align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
+                                                      else c.type.align)
+            if i == gi:
+                align = "center"
+            style = "total" if total and how == "label" else ("label" if i == gi else "value")
+            cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align, style=style))
+        return cells
 
     def text_section(self, s: Section) -> None:
         if s.title:

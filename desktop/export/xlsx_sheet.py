@@ -84,7 +84,8 @@ class SheetWriter:
         self.breaks: list[int] = []  # the first row of every page after the first
         self.first = 1  # the first row of the current page
         self.used = 0.0  # points of it filled
-        self.on_break: Callable[[], None] | None = None
+        self.paging = True
+        self.tables: list[list] = []  # [first row, last row, print its column labels] of each table
 
     # ------------------------------------------------------------------ measuring
     def size_of(self, c: XCell) -> float:
@@ -112,13 +113,21 @@ class SheetWriter:
             self.breaks.append(self.row)
             self.first, self.used = self.row, 0.0
 
-    def _room(self, h: float) -> bool:
+    def begin_table(self, header: Callable[[], None]) -> None:
+        """The rows from here on are a table's; ``header`` prints its column labels."""
+        self.tables.append([self.row, 10**9, header])
+
+    def end_table(self) -> None:
+        self.tables[-1][1] = self.row - 1
+
+    def _room(self, h: float, labels: bool = True) -> None:
         """Room on the page for a row ``h`` points tall at ``self.row``: when it does not fit, a page
-        starts before it, or before the rows kept with it (a heading, a table's column labels).
-        True when the new page starts at this very row."""
-        if self.used + h <= self.page or self.row == self.first:
+        starts before it, or before the rows kept with it (a heading, a table's column labels, the
+        row above a table's last row or the signatures); a page that starts inside a table starts
+        with the table's column labels (unless ``labels`` is false: a row continuing a cut line)."""
+        if not self.paging or self.used + h <= self.page or self.row == self.first:
             self.used += h
-            return False
+            return
         start = self.row
         while start - 1 in self.keep_next and start - 1 > self.first:
             start -= 1
@@ -127,13 +136,40 @@ class SheetWriter:
             start, kept = self.row, 0.0
         self.breaks.append(start)
         self.first, self.used = start, kept + h
-        return start == self.row
+        table = next((t for t in self.tables if t[0] < start <= t[1]), None) if labels else None
+        if table is not None:
+            self.used += self._insert(start, table[2])
+
+    def _insert(self, at: int, emit: Callable[[], None]) -> float:
+        """Lines printed by ``emit`` go in at row ``at``; the rows from there on move down.
+        Returns their height."""
+        end = self.row
+        self.paging = False
+        emit()
+        self.paging = True
+        n = self.row - end
+        if at < end:
+            def moved(r: int) -> int:
+                return r + n if at <= r < end else (r - (end - at) if r >= end else r)
+
+            regions = {id(r): r for r, _c, _t in self.writes.values()}
+            regions.update({id(r): r for p in self.placed for r in p.regions})
+            regions.update({id(r): r for r, _b in self.merges.values()})
+            for r in regions.values():
+                if r.r1 >= at:
+                    r.r1, r.r2 = moved(r.r1), moved(r.r2)
+            self.writes = {(r.r1, r.c1): (r, c, t) for r, c, t in self.writes.values()}
+            self.merges = {(r.r1, r.c1): (r, b) for r, b in self.merges.values()}
+            self.heights = {moved(r): h for r, h in self.heights.items()}
+            self.keep_next = {moved(r) for r in self.keep_next}
+            for t in self.tables:
+                if at <= t[1] < 10**9:
+                    t[1] += n
+        return sum(self.heights[r] for r in range(at, at + n))
 
     # ------------------------------------------------------------------ one printed line
-    def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
-        """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
-        as the line after it.  When a page starts right before it, ``on_break`` (a table's column
-        labels) is printed first."""
+    def _measure(self, cells: list[XCell], min_pt: float = 0.0) -> tuple[list, list[float]]:
+        """Each cell's text in pieces (one per row it takes), and the rows' heights."""
         measured = []
         for c in cells:
             size = self.size_of(c)
@@ -160,16 +196,19 @@ class SheetWriter:
             have = sum(heights[a:b + 1])
             if have < need:
                 heights[b] = min(xt.MAX_ROW_PT, heights[b] + need - have)
-        if self._room(heights[0]) and self.on_break is not None:
-            again, self.on_break = self.on_break, None
-            again()
-            self.on_break = again
-            self._room(heights[0])
+        return measured, heights
+
+    def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
+        """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
+        as the line after it."""
+        measured, heights = self._measure(cells, min_pt)
+        chunks = len(heights)
+        self._room(heights[0])
         r0 = self.row
         for i, h in enumerate(heights):
             self.row = r0 + i
             if i:
-                self._room(h)
+                self._room(h, labels=False)
             self.heights[r0 + i] = h
         out: list[Placed] = []
         for c, pieces in measured:
