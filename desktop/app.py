@@ -29,6 +29,7 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
         QCoreApplication.setApplicationName("jixiao")
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
+    install_chinese(app)
     from desktop.fonts import load_qt_font
     from desktop.resources import resource_path
 
@@ -49,6 +50,22 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
 
     app.setStyleSheet(STYLE)
     return app
+
+
+def install_chinese(app: Any) -> bool:
+    """Qt's own buttons and dialogs (Yes/No, Cancel, the file dialog) in Chinese: the ``qtbase_zh_CN``
+    translation PySide6 ships.  Installed once; False when it cannot be found (Qt stays in English)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if getattr(app, "_jixiao_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        return False
+    app.installTranslator(translator)
+    app._jixiao_translator = translator  # kept alive with the app
+    return True
 
 
 def open_file_window(path: str | Path, parent_main: Any = None) -> Any:

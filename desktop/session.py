@@ -113,6 +113,9 @@ class FormSession:
         self.listeners: list[Callable[[Change], None]] = []
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
+        # 必须填写 that nobody has typed into yet is 未填 (quiet) until an export or 全部检查
+        self.check_all = False
+        self.touched: set[tuple[str, str]] = set()  # (part id, address) typed into in this session
         for ps in state.parts:
             _instrument(ps)
 
@@ -291,8 +294,13 @@ class FormSession:
             change.marks.update(k[1] for k in probs.touched if k is not _Recorder.ALL)
         return change
 
+    def unfilled(self, part_id: str, problem: Any) -> bool:
+        """A 必须填写 of a cell nobody has typed into yet (shown quietly as 未填), before 全部检查."""
+        return problem.check == "required" and not self.check_all and (part_id, problem.addr) not in self.touched
+
     def _set(self, part_id: str, addr: str, raw: str | None, override: bool) -> None:
         ps = self.part(part_id)
+        self.touched.add((part_id, addr))
         self._change.part_ids.add(part_id)
         self._change.cells.add(addr)
         self._change.marks.add(addr)
