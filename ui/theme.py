@@ -31,6 +31,7 @@ QWidget#page QLineEdit, QWidget#page QPlainTextEdit {{ border: 1px solid transpa
     padding: 2px 4px; }}
 QWidget#page QPlainTextEdit#cellText {{ background: {PAPER}; border: 1px solid #2b6cb0; padding: 0 1px; }}
 QWidget#page QPlainTextEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
+QWidget#page QLineEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
 QWidget#page QLineEdit:focus, QWidget#page QPlainTextEdit:focus {{ border: 1px solid #2b6cb0; background: #fbfdff; }}
 QWidget#page QLineEdit[how="computed"] {{ background: {COMPUTED_BG}; color: #1a3d6d; }}
 QWidget#page QLineEdit[override="true"] {{ font-style: italic; color: {OVERRIDE_MARK};
