@@ -191,3 +191,16 @@ def test_an_empty_table_shows_an_add_row_button(app, qtbot):
     button.click()
     assert len(win.session.state.parts[0].data_rows("indicators")) == 1
     assert not button.isVisible()
+
+
+def test_modules_imported_with_qt_running_leave_no_source_in_memory(app, tmp_path, monkeypatch):
+    """PySide6 reads every module imported after it for the word PySide6; the app's check lets the
+    source go instead of keeping all of it in linecache (14 MB with SQLAlchemy and the app)."""
+    import linecache
+
+    path = tmp_path / "jixiao_probe_module.py"
+    path.write_text("VALUE = 1\n" + "# padding\n" * 1000, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = __import__("jixiao_probe_module")  # an import statement: PySide6 hooks __import__
+    assert module.VALUE == 1
+    assert str(path) not in linecache.cache
