@@ -1,11 +1,13 @@
 """Set everything up, then start the app or run the tests.
 
-    python tools/bootstrap.py run      # set up and start 绩效填报
-    python tools/bootstrap.py test     # set up and run every test
+    python tools/bootstrap.py run              # set up and start 绩效填报
+    python tools/bootstrap.py cli forms        # the command line: jixiao forms, jixiao pdf …, jixiao check …
+    python tools/bootstrap.py test             # set up and run every test
 
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
 ``.venv`` beside the project, installs the project with its test extras, and
-re-installs only when pyproject.toml changed.  On Linux as root (a CI machine)
+re-installs only when pyproject.toml changed.  The ``jixiao`` command is installed into that
+``.venv`` (not on the PATH): ``cli`` runs it with the words that follow.  On Linux as root (a CI machine)
 ``test`` also installs the few Debian packages the screen tests use when apt is
 there; without them those tests skip with a message.
 """
@@ -66,14 +68,21 @@ def ensure_system_packages() -> None:
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     extra = argv[2:]
-    if command not in ("run", "test", "setup"):
+    if command in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    if command not in ("run", "cli", "test", "setup"):
         print(__doc__)
         return 2
+    if command == "cli" and not extra:
+        extra = ["--help"]
     py = ensure_venv()
     if command == "setup":
         return 0
     if command == "run":
         return subprocess.call([str(py), "-m", "desktop", *extra], cwd=ROOT)
+    if command == "cli":  # ``python -m desktop`` is the ``jixiao`` command; file names are the user's own
+        return subprocess.call([str(py), "-m", "desktop", *extra])
     ensure_system_packages()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     return subprocess.call([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra], cwd=ROOT, env=env)
