@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
@@ -76,7 +77,9 @@ def wrap(text: str, capacity: float, size: float = BASE_SIZE) -> list[tuple[str,
     return out
 
 
+@lru_cache(maxsize=8192)
 def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
+    """The lines of one paragraph (cached: the same labels print on every sheet; never mutate it)."""
     if not para:
         return [""]
     lines: list[str] = []
