@@ -21,6 +21,7 @@ from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
 
 FONT_NAME = "宋体"
+FILL_MIN = 0.15  # a page with at least this much room left is filled with a text's first sentences
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -168,8 +169,9 @@ class SheetWriter:
         return sum(self.heights[r] for r in range(at, at + n))
 
     # ------------------------------------------------------------------ one printed line
-    def _measure(self, cells: list[XCell], min_pt: float = 0.0) -> tuple[list, list[float]]:
-        """Each cell's text in pieces (one per row it takes), and the rows' heights."""
+    def _measure(self, cells: list[XCell], min_pt: float = 0.0, room: float = 0.0) -> tuple[list, list[float]]:
+        """Each cell's text in pieces (one per row it takes), and the rows' heights.  With ``room``
+        (points left on the page), a text's first piece is cut (at a sentence end) to fit in it."""
         measured = []
         for c in cells:
             size = self.size_of(c)
@@ -177,7 +179,16 @@ class SheetWriter:
                 pieces = [(c.text, 1, "")]
             else:
                 limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
-                pieces = xt.split_text(c.text, self.capacity(c), size, limit, bool(c.max_lines))
+                cap = self.capacity(c)
+                first = int((room - xt.ROW_PAD_PT) // xt.line_height(size)) if room else 0
+                if 0 < first < limit:
+                    head = xt.split_text(c.text, cap, size, first, bool(c.max_lines))
+                    piece, _n, join = head[0]
+                    rest = c.text[len(piece) + len(join):]
+                    pieces = head[:1] + (xt.split_text(rest, cap, size, limit, bool(c.max_lines))
+                                         if len(head) > 1 else [])
+                else:
+                    pieces = xt.split_text(c.text, cap, size, limit, bool(c.max_lines))
             measured.append((c, pieces))
         chunks = max((len(p) for _, p in measured), default=1)
         heights = [0.0] * chunks
@@ -202,6 +213,10 @@ class SheetWriter:
         """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
         as the line after it."""
         measured, heights = self._measure(cells, min_pt)
+        room = self.page - self.used
+        if self.paging and heights[0] > room >= FILL_MIN * self.page and self.row > self.first:
+            # a long text that would leave a gap at the page foot: its first sentences fill the page
+            measured, heights = self._measure(cells, min_pt, room)
         chunks = len(heights)
         self._room(heights[0])
         r0 = self.row
