@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine", "store", "startup", "ui", "longtext", "pdf", "import"]
+ORDER = ["engine", "store", "startup", "ui", "longtext", "pdf", "xlsx", "import", "desk"]
 
 
 def _load(path: Path):

@@ -71,6 +71,9 @@ class FormSession:
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
         self._change: Change | None = None  # what the command being applied changed so far
+        # 必须填写 that nobody has typed into yet is 未填 (quiet) until an export or 全部检查
+        self.check_all = False
+        self.touched: set[tuple[str, str]] = set()  # (part id, address) typed into in this session
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -246,9 +249,14 @@ class FormSession:
             raise RuntimeError("session edits run inside FormSession.apply or revert")
         return self._change.update(change)
 
+    def unfilled(self, part_id: str, problem: Any) -> bool:
+        """A 必须填写 of a cell nobody has typed into yet (shown quietly as 未填), before 全部检查."""
+        return problem.check == "required" and not self.check_all and (part_id, problem.addr) not in self.touched
+
     def set_cell(self, part_id: str, addr: str, raw: str | None, override: bool) -> None:
         """Type ``raw`` into an input, or (``override``) over a computed value; ``None`` = back to computed."""
         ps = self.part(part_id)
+        self.touched.add((part_id, addr))
         if override:
             change = self._note(ps.set_override(addr, raw))
             self._queue(edits.SetOverrideOp(part_id, addr, raw))

@@ -136,8 +136,8 @@ def _scene(form_id, qtbot, tmp_path):
     addr, text, marked = scene["warn"]
     type_text(qtbot, view, addr, text)
     win.problems.refresh()
-    lines = [(i, p) for i, p, _ in win.problems.lines if p.addr == marked]
-    assert lines, f"no problem on {marked}: {[t for *_, t in win.problems.lines]}"
+    lines = [(i, p) for i, p, *_ in win.problems.lines if p.addr == marked]
+    assert lines, f"no problem on {marked}: {[t for _i, _p, t, _q in win.problems.lines]}"
     i, problem = lines[0]
     if "/" in marked:
         tv = view.tables[marked.split("/")[0]]
@@ -146,7 +146,7 @@ def _scene(form_id, qtbot, tmp_path):
     else:
         assert view.editors[marked].property("mark") in ("error", "warning")
         assert problem.body in view.editors[marked].toolTip()
-    warning = next((p for j, p, _ in win.problems.lines if p.level == "warning"), None)
+    warning = next((p for j, p, *_ in win.problems.lines if p.level == "warning"), None)
     assert warning is not None
     win.problems.explain(0, warning.key, "已与财政局核对，情况属实")
     assert session.state.parts[0].part.explanations[warning.key] == "已与财政局核对，情况属实"

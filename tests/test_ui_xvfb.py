@@ -19,7 +19,7 @@ def test_real_window_under_xvfb(tmp_path):
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
-    shot = tmp_path / "shot.png"  # taken by Qt itself (QScreen.grabWindow): no ImageMagick needed
+    shot = tmp_path / "shot.png"  # taken by the app with Qt: no ImageMagick needed
     code, text = module.run(shot)
     assert code == 0, text
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

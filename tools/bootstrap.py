@@ -1,12 +1,14 @@
 """Set everything up, then start the app or run the tests.
 
-    python tools/bootstrap.py run      # set up and start 绩效填报
-    python tools/bootstrap.py test     # set up, check the code (ruff, layer contracts), run every test
+    python tools/bootstrap.py run              # set up and start 绩效填报
+    python tools/bootstrap.py cli forms        # the command line: jixiao forms, jixiao pdf …, jixiao check …
+    python tools/bootstrap.py test             # set up, check the code (ruff, layer contracts), run every test
 
 Works on Windows (``py tools\\bootstrap.py run``) and Linux.  It creates
-``.venv`` beside the project, installs the project (``run``, ``setup``: the runtime
+``.venv`` beside the project, installs the project (``run``, ``cli``, ``setup``: the runtime
 dependencies only; ``test``: with its test extras), and re-installs only when
-pyproject.toml changed or the extras are not there yet.  On Linux as root (a CI machine)
+pyproject.toml changed or the extras are not there yet.  The ``jixiao`` command is installed into that
+``.venv`` (not on the PATH): ``cli`` runs it with the words that follow.  On Linux as root (a CI machine)
 ``test`` also installs the Debian packages the tests use (Xvfb, poppler, LibreOffice
 Calc, PostgreSQL) when apt is there; without them those tests skip with a message —
 or fail, when the environment variable ``CI`` is set (tests/conftest.py ``require``).
@@ -100,14 +102,21 @@ def ensure_system_packages() -> None:
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     extra = argv[2:]
-    if command not in ("run", "test", "setup"):
+    if command in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    if command not in ("run", "cli", "test", "setup"):
         print(__doc__)
         return 2
+    if command == "cli" and not extra:
+        extra = ["--help"]
     py = ensure_venv(command)
     if command == "setup":
         return 0
     if command == "run":
         return subprocess.call([str(py), "-m", "desktop", *extra], cwd=ROOT)
+    if command == "cli":  # ``python -m desktop`` is the ``jixiao`` command; file names are the user's own
+        return subprocess.call([str(py), "-m", "desktop", *extra])
     ensure_system_packages()
     rc = check_code(py)
     if rc != 0:

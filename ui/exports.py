@@ -61,6 +61,13 @@ def _busy(fn: Any) -> Any:
         QGuiApplication.restoreOverrideCursor()
 
 
+def _check_all(win: Any) -> None:
+    """What leaves the window is checked in full: every 未填 required cell is an 错误 from now on."""
+    check = getattr(win, "check_everything", None)
+    if check is not None:
+        check()
+
+
 def _draft_id(win: Any) -> str:
     path = win.session.path
     if path is None:
@@ -75,6 +82,7 @@ def _draft_id(win: Any) -> str:
 
 
 def export_pdf(win: Any, final: bool = False) -> Path | None:
+    _check_all(win)
     try:
         from desktop.export.pdf import export_pdf as do_export
     except ImportError as exc:
@@ -112,6 +120,7 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
 
 
 def print_preview(win: Any) -> None:
+    _check_all(win)
     try:
         from ui.print_preview import FormPrinter
     except ImportError as exc:
@@ -135,6 +144,7 @@ def print_preview(win: Any) -> None:
 
 
 def export_xlsx(win: Any) -> Path | None:
+    _check_all(win)
     try:
         from desktop.export.xlsx import export_xlsx as do_export
     except ImportError as exc:
@@ -230,6 +240,7 @@ def _attachments(win: Any, tmp: str) -> tuple[Path, Path]:
 
 def send_mail(win: Any) -> Path | None:
     """发送邮件: an .eml opened in the default mail program, or sent through the intranet server when set up."""
+    _check_all(win)
     try:
         from importlib import import_module
 
@@ -332,6 +343,7 @@ def send_direct(win: Any, smtp: Any) -> list[str] | None:
 
 
 def bundle(win: Any) -> Path | None:
+    _check_all(win)
     try:
         from desktop.export.bundle import make_bundle
     except ImportError as exc:

@@ -38,8 +38,9 @@ class Ctx:
         return any(p.id == self.part_id for p in self.session.state.doc.parts)
 
 
-def marks_for(ps: Any, addr: str) -> tuple[str, str]:
-    found = [p for p in ps.problems.values() if p.addr == addr]
+def marks_for(ps: Any, addr: str, quiet: Callable[[Any], bool] = lambda p: False) -> tuple[str, str]:
+    """The mark (error, warning or none) and tooltip of a cell; ``quiet`` problems (未填) are left out."""
+    found = [p for p in ps.problems.values() if p.addr == addr and not quiet(p)]
     if not found:
         return "", ""
     level = "error" if any(p.level == "error" for p in found) else "warning"
@@ -84,7 +85,7 @@ class FieldEditor:
         w: QWidget = self  # type: ignore[assignment]
         ps = self.ctx.ps
         how = ps.how(self.addr)
-        mark, tip = marks_for(ps, self.addr)
+        mark, tip = marks_for(ps, self.addr, lambda p: self.ctx.session.unfilled(self.ctx.part_id, p))
         over = ps.is_overridden(self.addr)
         if over:
             computed = ps.computed_value(self.addr)

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QToolBar, QWidget)
 
@@ -20,6 +20,8 @@ from ui.undo import SessionCommand
 log = logging.getLogger(__name__)
 
 FLUSH_DELAY_MS = 300  # typing pauses this long: write to the draft
+PREFERRED_SIZE = (1200, 860)
+FRAME_PX = (16, 48)  # window frame and title bar, which availableGeometry does not leave room for
 
 
 class FormWindow(QMainWindow):
@@ -32,7 +34,7 @@ class FormWindow(QMainWindow):
         self.views: dict[str, PartView] = {}
         self._told_failure = False
         self.setWindowTitle(self._title())
-        self.resize(1200, 860)
+        self.fit_to_screen()
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_DELAY_MS)
@@ -72,6 +74,35 @@ class FormWindow(QMainWindow):
         session.status_listeners.append(self._status)
         self._status(session.status, session.status_text)
         self._restore_layout()
+        self.fit_to_screen(only_if_larger=True)  # a size saved on a bigger screen
+
+    def fit_to_screen(self, only_if_larger: bool = False) -> None:
+        """At most 1200×860, and never larger than the screen it opens on (a 1366×768 laptop shows the
+        save status and the 填写说明 button), with room for the title bar and the taskbar."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            if not only_if_larger:
+                self.resize(*PREFERRED_SIZE)
+            return
+        avail = screen.availableGeometry()
+        w = min(PREFERRED_SIZE[0], avail.width() - FRAME_PX[0])
+        h = min(PREFERRED_SIZE[1], avail.height() - FRAME_PX[1])
+        if only_if_larger:
+            if self.width() <= avail.width() - FRAME_PX[0] and self.height() <= avail.height() - FRAME_PX[1]:
+                return
+            w, h = min(self.width(), w), min(self.height(), h)
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w - FRAME_PX[0]) // 2,
+                  avail.y() + max(0, (avail.height() - h - FRAME_PX[1]) // 2))
+
+    def check_everything(self) -> None:
+        """全部检查: every 必须填写 counts as an 错误 from now on (also before any export)."""
+        if self.session.check_all:
+            return
+        self.session.check_all = True
+        for pid, view in self.views.items():
+            view.on_change(Change(part_ids={pid}, everything=True))
+        self.problems.refresh()
 
     def _title(self) -> str:
         path = self.session.path
@@ -317,7 +348,10 @@ class FormWindow(QMainWindow):
                     bar.addAction(act)
         view_menu = mb.addMenu("视图(&V)")
         view_menu.addAction(self.problems_dock.toggleViewAction())
+        check = self._add(view_menu, "全部检查（未填的必填项也算错误）", self.check_everything, "F7")
+        check.setToolTip("新草稿里还没填的必填项先显示为“未填”；全部检查或导出时都算作错误")
         bar.addSeparator()
+        bar.addAction(self._add(None, "全部检查", self.check_everything))
         bar.addAction(self._add(None, "打印预览", lambda: exports.print_preview(self)))
         bar.addAction(self._add(None, "导出 PDF", lambda: exports.export_pdf(self, final=False)))
         bar.addAction(self._add(None, "导出 Excel", lambda: exports.export_xlsx(self)))

@@ -11,7 +11,7 @@ from ui import settings as user_settings
 
 
 def new_document(form: Any) -> Any:
-    """An empty document of ``form`` with the unit, people and phone from the settings filled in."""
+    """An empty document of ``form`` with its year, and the unit and phone from the settings, filled in."""
     from desktop.core.document import Document, Part
 
     part = Part()
@@ -22,6 +22,9 @@ def new_document(form: Any) -> Any:
     for f in form.fields.values():
         if phone and f.type.name == "phone" and not f.computed:
             part.fields.setdefault(f.id, phone)
+    year = form.meta.get("year")
+    if form.year and year in form.fields and not form.fields[year].computed:
+        part.fields[year] = form.year  # the form's own year: a new draft does not start with its 年度 in red
     return Document(form.id, form.version, [part])
 
 

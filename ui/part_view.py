@@ -1,11 +1,12 @@
 """One part (project) of a form as a sheet of paper: title, header grid, tables, texts, signatures, 填表说明."""
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from desktop.core.definition import Section
 from desktop.core.document import split_addr
@@ -15,12 +16,32 @@ from ui.table_model import TableModel
 from ui.table_view import FormTableView
 
 PAGE_WIDTH = {"portrait": 940, "landscape": 1280}
+BLANK_LINE = "_" * 24  # the seal line's unit, when empty: a line to write it on
+_BARE_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*$")
+
+
+def window_fields(form: Any, section: Section) -> tuple[list, list]:
+    """A grid section's fields as the window shows them: (inputs the paper prints elsewhere or not at
+    all — 年度 — on a line above the grid; the grid's fields, as on paper).  Not shown a second time:
+    a computed field that only repeats such an input (declare's 项目年度 = 年度), or a table's total
+    row (Shenzhen's 总分, computed and not printed)."""
+    above, grid = [], []
+    for f in section.fields:
+        if f.computed and not f.print:
+            continue
+        copied = form.fields.get((f.formula or "").strip()) if _BARE_NAME.match(f.formula or "") else None
+        if copied is not None and (not copied.print or copied.hidden):
+            continue
+        (grid if f.print and not f.hidden else above).append(f)
+    return above, grid
 
 
 class GridSection(QFrame):
-    """A 'fields' section: a bordered grid of shaded label cells and value cells, as on paper."""
+    """A 'fields' section: a bordered grid of shaded label cells and value cells, as on paper; the last
+    value cell of a short line takes the rest of it (no unlabelled empty box)."""
 
-    def __init__(self, ctx: Ctx, section: Section, editors: dict[str, QWidget], parent: QWidget | None = None):
+    def __init__(self, ctx: Ctx, section: Section, editors: dict[str, QWidget], fields: list,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("grid")
         grid = QGridLayout(self)
@@ -28,26 +49,34 @@ class GridSection(QFrame):
         grid.setSpacing(0)
         pairs = max(1, section.columns)
         if section.stacked:
-            self._stacked(ctx, section, editors, grid, pairs)
+            self._stacked(ctx, fields, editors, grid, pairs)
             return
         row, col = 0, 0
-        for f in section.fields:
+        last: tuple[QWidget, int, int] | None = None  # the line's last value cell: (holder, row, column)
+        for f in fields:
             span = max(1, min(f.span, pairs))
             if col + span > pairs:
-                self._fill(grid, row, col, pairs)
+                self._widen(grid, last, pairs)
                 row, col = row + 1, 0
             label, holder = self._cell(ctx, f, editors)
             label.setMinimumWidth(90)
             grid.addWidget(label, row, 2 * col)
             grid.addWidget(holder, row, 2 * col + 1, 1, 2 * span - 1)
+            last = (holder, row, 2 * col + 1)
             col += span
             if col >= pairs:
-                row, col = row + 1, 0
-        if col:
-            self._fill(grid, row, col, pairs)
+                row, col, last = row + 1, 0, None
+        self._widen(grid, last, pairs)
         value_stretch = 4 if pairs == 1 else 2  # label cells about a fifth of the width, as on the paper forms
         for c in range(2 * pairs):
             grid.setColumnStretch(c, value_stretch if c % 2 else 1)
+
+    @staticmethod
+    def _widen(grid: QGridLayout, last: tuple[QWidget, int, int] | None, pairs: int) -> None:
+        if last is not None:
+            holder, row, column = last
+            grid.removeWidget(holder)
+            grid.addWidget(holder, row, column, 1, 2 * pairs - column)
 
     @staticmethod
     def _cell(ctx: Ctx, f: Any, editors: dict[str, QWidget]) -> tuple[QLabel, QWidget]:
@@ -65,11 +94,10 @@ class GridSection(QFrame):
         hl.addWidget(editor)
         return label, holder
 
-    def _stacked(self, ctx: Ctx, section: Section, editors: dict[str, QWidget], grid: QGridLayout,
+    def _stacked(self, ctx: Ctx, fields: list, editors: dict[str, QWidget], grid: QGridLayout,
                  pairs: int) -> None:
         """A row of labels above a row of values (市级预算执行情况); the last cell of a short line
         takes the rest of it, as the PDF prints it."""
-        fields = list(section.fields)
         for line, start in enumerate(range(0, len(fields), pairs)):
             chunk = fields[start:start + pairs]
             for i, f in enumerate(chunk):
@@ -80,14 +108,6 @@ class GridSection(QFrame):
                 grid.addWidget(holder, 2 * line + 1, i, 1, span)
         for c in range(pairs):
             grid.setColumnStretch(c, 1)
-
-    @staticmethod
-    def _fill(grid: QGridLayout, row: int, col: int, pairs: int) -> None:
-        if col < pairs:
-            blank = QWidget()
-            blank.setProperty("cell", "value")
-            blank.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-            grid.addWidget(blank, row, 2 * col, 1, 2 * (pairs - col))
 
 
 class PartView(QScrollArea):
@@ -101,6 +121,7 @@ class PartView(QScrollArea):
         self.editors: dict[str, QWidget] = {}
         self.tables: dict[str, FormTableView] = {}
         self.filled: list[tuple[QLabel, str, str]] = []  # headings naming a field, refreshed on change
+        self.add_buttons: dict[str, QPushButton] = {}
         self.setObjectName("pageScroll")
         self.setWidgetResizable(True)
         outer = QWidget()
@@ -188,6 +209,13 @@ class PartView(QScrollArea):
             view.setObjectName(f"table_{t.id}")
             self.tables[t.id] = view
             self.lay.addWidget(view)
+            if t.repeat:  # a table with no rows yet: a button to start it (the context menu is hard to find)
+                add = QPushButton("增加一行")
+                add.setObjectName(f"add_{t.id}")
+                add.clicked.connect(lambda *_, v=view: v.insert_row())
+                self.add_buttons[t.id] = add
+                self.lay.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+                self._show_add(t.id)
         elif s.kind == "text":
             if s.title:
                 self._label(s.title, "sectionTitle")
@@ -200,25 +228,60 @@ class PartView(QScrollArea):
         else:
             if s.title:
                 self._label(s.title, "sectionTitle")
-            self.lay.addWidget(GridSection(self.ctx, s, self.editors))
+            above, fields = window_fields(self.session.form, s)
+            if above:
+                self.lay.addWidget(self._above(above))
+            if fields:
+                self.lay.addWidget(GridSection(self.ctx, s, self.editors, fields))
         if s.note:
             self._label(s.note, "unitNote")
 
+    def _above(self, fields: list) -> QWidget:
+        """Inputs the paper prints in a title or not at all (年度), on a line of their own."""
+        box = QWidget()
+        hl = QHBoxLayout(box)
+        hl.setContentsMargins(0, 0, 0, 2)
+        for f in fields:
+            editor = make_editor(self.ctx, f)
+            self.editors[f.id] = editor
+            editor.setProperty("boxed", "true")
+            label = QLabel(f"{f.label}：")
+            label.setBuddy(editor)
+            hl.addWidget(label)
+            hl.addWidget(editor, 1 if f.type.name not in ("year", "date", "phone") else 0)
+            hl.addSpacing(16)
+        hl.addStretch(1)
+        return box
+
     def _signatures(self) -> None:
+        """The signature and seal lines as the PDF prints them (shared text): who signs on the left,
+        the unit's whole name with （盖章） and the date on the right; a line to write on when the
+        unit is empty."""
         sig = self.session.form.signatures
         if not sig.lines and not sig.unit_label:
             return
+        from desktop.export.printed import signature_lines
+
+        lines = signature_lines(self.session.state, self.ps)
         box = QWidget()
-        hl = QHBoxLayout(box)
-        hl.setContentsMargins(0, 18, 0, 0)
-        if sig.unit_label:
-            unit = self.ps.raw(sig.unit_field).strip() if sig.unit_field else ""
-            self.sig_unit = QLabel(f"{sig.unit_label}：{unit}（盖章）")
-            hl.addWidget(self.sig_unit)
-        for line in sig.lines:
-            hl.addWidget(QLabel(f"{line}：________"))
-        hl.addStretch(1)
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 18, 0, 0)
+        grid.setHorizontalSpacing(24)
+        for k, line in enumerate(lines.others):
+            grid.addWidget(QLabel(f"{line}：________"), k, 0)
+        self.sig_unit = QLabel(self._unit_line(lines.unit_line))
+        self.sig_unit.setObjectName("sealLine")
+        self.sig_unit.setWordWrap(True)
+        grid.addWidget(self.sig_unit, 0, 1)
+        grid.addWidget(QLabel(lines.date_line), 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 2)
         self.lay.addWidget(box)
+
+    @staticmethod
+    def _unit_line(text: str) -> str:
+        label, sep, unit = text.partition("：")
+        return text if unit.strip() or not sep else f"{label}：{BLANK_LINE}"
 
     # ------------------------------------------------------------------ updates
     def on_change(self, change: Change) -> None:
@@ -237,13 +300,23 @@ class PartView(QScrollArea):
                         ed.refresh()  # type: ignore[attr-defined]
         for view in self.tables.values():
             view.model().on_change(change)
+        for table in self.add_buttons:
+            if change.everything or (self.part_id, table) in change.tables:
+                self._show_add(table)
         form = self.session.form
         if self.subtitle is not None:
             self.subtitle.setText(self.ps.fill(form.subtitle))
         for label, template, prefix in self.filled:  # headings naming a field: 项目资金（{money_unit}）
             label.setText(prefix + self.ps.fill(template))
-        if getattr(self, "sig_unit", None) is not None and form.signatures.unit_field in change.cells:
-            self.sig_unit.setText(f"{form.signatures.unit_label}：{self.ps.raw(form.signatures.unit_field).strip()}（盖章）")
+        unit_field = form.signatures.unit_field or form.meta.get("unit")
+        if getattr(self, "sig_unit", None) is not None and unit_field in change.cells:
+            from desktop.export.printed import signature_lines
+
+            self.sig_unit.setText(self._unit_line(signature_lines(self.session.state, self.ps).unit_line))
+
+    def _show_add(self, table: str) -> None:
+        button = self.add_buttons[table]
+        button.setVisible(not self.ps.data_rows(table) and not self.session.readonly)
 
     def refresh_all(self) -> None:
         for ed in self.editors.values():

@@ -56,27 +56,31 @@ class ProblemsPanel(QWidget):
     def refresh(self) -> None:
         self._timer.stop()
         state = self.session.state
-        self.lines = problem_lines(state, MAX_SHOWN)
-        errors = sum(1 for _, p, _ in self.lines if p.level == "error")
-        warnings = len(self.lines) - errors
-        explained = sum(1 for i, p, _ in self.lines
+        self.lines = problem_lines(state, MAX_SHOWN, self.session.unfilled)
+        errors = sum(1 for _, p, _, q in self.lines if p.level == "error" and not q)
+        unfilled = sum(1 for *_, q in self.lines if q)
+        warnings = len(self.lines) - errors - unfilled
+        explained = sum(1 for i, p, _, _q in self.lines
                         if p.level == "warning" and p.key in state.parts[i].part.explanations)
         if not self.lines:
             self.summary.setText("没有发现问题")
         else:
             extra = f"（已说明 {explained} 个）" if explained else ""
-            self.summary.setText(f"错误 {errors} 个，提示 {warnings} 个{extra}")
+            rest = f"；未填 {unfilled} 项（导出或“全部检查”时算作错误）" if unfilled else ""
+            self.summary.setText(f"错误 {errors} 个，提示 {warnings} 个{extra}{rest}")
+        self.summary.setWordWrap(True)
         current = self.list.currentItem()
         keep = current.data(PROBLEM_ROLE) if current is not None else None
         self.list.setUpdatesEnabled(False)
         self.list.clear()
         red, amber, grey = QBrush(QColor(theme.ERROR_LINE)), QBrush(QColor("#8a5a00")), QBrush(QColor("#666666"))
-        for i, p, text in self.lines[:MAX_SHOWN]:
+        for i, p, text, quiet in self.lines[:MAX_SHOWN]:
             note = state.parts[i].part.explanations.get(p.key) if p.level == "warning" else None
-            label = f"{p.level_text}  {text}" + (f"\n    说明：{note}" if note else "")
+            level = "未填" if quiet else p.level_text
+            label = f"{level}  {text}" + (f"\n    说明：{note}" if note else "")
             item = QListWidgetItem(label)
             item.setData(PROBLEM_ROLE, (i, p.key, p.addr, p.level))
-            item.setForeground(red if p.level == "error" else (grey if note else amber))
+            item.setForeground(grey if quiet or note else (red if p.level == "error" else amber))
             item.setToolTip("单击跳到该格" + ("；可“填写说明…”" if p.level == "warning" else ""))
             self.list.addItem(item)
             if keep is not None and item.data(PROBLEM_ROLE)[:2] == keep[:2]:
@@ -134,17 +138,25 @@ class ProblemsPanel(QWidget):
         self.push(self.session.explain_command(part_id, key, text.strip() or None))
 
 
-def problem_lines(state: Any, limit: int) -> list[tuple[int, Any, str]]:
-    """``DocumentState.problem_lines()`` with the text worked out only for the first ``limit``
-    (describing a cell looks up its row number; thousands of problems would cost a frame)."""
-    out: list[tuple[int, Any, str]] = []
+def problem_lines(state: Any, limit: int, unfilled: Callable[[str, Any], bool] = lambda pid, p: False
+                  ) -> list[tuple[int, Any, str, bool]]:
+    """(part index, problem, text, 未填) of every problem: 错误 first, then 提示, then 未填 (a required
+    cell nobody has typed into yet, per ``unfilled(part id, problem)``), each in the form's order.
+    The text is worked out only for the first ``limit`` (describing a cell looks up its row number;
+    thousands of problems would cost a frame)."""
+    found: list[tuple[int, int, Any, bool]] = []
     for i, ps in enumerate(state.parts):
+        pid = state.doc.parts[i].id
         for p in ps.sorted_problems():
-            if len(out) < limit:
-                text = ps.problem_text(p)
-                if state.form.multi:
-                    text = f"{state.part_title(i)}：{text}"
-            else:
-                text = ""
-            out.append((i, p, text))
+            quiet = unfilled(pid, p)
+            found.append((2 if quiet else (0 if p.level == "error" else 1), i, p, quiet))
+    found.sort(key=lambda x: x[0])  # stable: the form's order within each kind
+    out: list[tuple[int, Any, str, bool]] = []
+    for _rank, i, p, quiet in found:
+        text = ""
+        if len(out) < limit:
+            text = state.parts[i].problem_text(p)
+            if state.form.multi:
+                text = f"{state.part_title(i)}：{text}"
+        out.append((i, p, text, quiet))
     return out

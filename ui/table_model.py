@@ -90,7 +90,7 @@ class TableModel(QAbstractTableModel):
             prefix = self.table.id + "/"
             self._marks = {}
             for p in ps.problems.values():
-                if p.addr.startswith(prefix):
+                if p.addr.startswith(prefix) and not self.session.unfilled(self.part_id, p):
                     self._marks.setdefault(p.addr, []).append(p)
         found = self._marks.get(addr)
         if not found:

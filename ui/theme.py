@@ -25,16 +25,22 @@ QFrame#grid {{ border-top: 1px solid {GRID}; border-left: 1px solid {GRID}; back
 QLabel[cell="label"] {{ background: {LABEL_BG}; border-right: 1px solid {GRID}; border-bottom: 1px solid {GRID};
     padding: 3px 6px; }}
 QWidget[cell="value"] {{ background: {PAPER}; border-right: 1px solid {GRID}; border-bottom: 1px solid {GRID}; }}
-QLineEdit, QPlainTextEdit {{ border: 1px solid transparent; background: transparent; padding: 2px 4px; }}
-QPlainTextEdit#cellText {{ background: {PAPER}; border: 1px solid #2b6cb0; padding: 0 1px; }}
-QPlainTextEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
-QLineEdit:focus, QPlainTextEdit:focus {{ border: 1px solid #2b6cb0; background: #fbfdff; }}
-QLineEdit[how="computed"] {{ background: {COMPUTED_BG}; color: #1a3d6d; }}
-QLineEdit[override="true"] {{ font-style: italic; color: {OVERRIDE_MARK}; border-right: 3px solid {OVERRIDE_MARK}; }}
-QLineEdit[mark="error"], QPlainTextEdit[mark="error"], QComboBox[mark="error"], QWidget[mark="error"] {{
-    background: {ERROR_BG}; border: 2px solid {ERROR_LINE}; }}
-QLineEdit[mark="warning"], QPlainTextEdit[mark="warning"], QComboBox[mark="warning"], QWidget[mark="warning"] {{
-    background: {WARNING_BG}; border: 2px solid {WARNING_LINE}; }}
+/* the form's inputs look like the paper: no box until focused.  Only on the page: a dialog's input
+   boxes (设置, 新建) keep their frames */
+QWidget#page QLineEdit, QWidget#page QPlainTextEdit {{ border: 1px solid transparent; background: transparent;
+    padding: 2px 4px; }}
+QWidget#page QPlainTextEdit#cellText {{ background: {PAPER}; border: 1px solid #2b6cb0; padding: 0 1px; }}
+QWidget#page QPlainTextEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
+QWidget#page QLineEdit[boxed="true"] {{ border: 1px solid {GRID}; background: {PAPER}; }}
+QWidget#page QLineEdit:focus, QWidget#page QPlainTextEdit:focus {{ border: 1px solid #2b6cb0; background: #fbfdff; }}
+QWidget#page QLineEdit[how="computed"] {{ background: {COMPUTED_BG}; color: #1a3d6d; }}
+QWidget#page QLineEdit[override="true"] {{ font-style: italic; color: {OVERRIDE_MARK};
+    border-right: 3px solid {OVERRIDE_MARK}; }}
+QWidget#page QLineEdit[mark="error"], QWidget#page QPlainTextEdit[mark="error"], QWidget#page QComboBox[mark="error"],
+QWidget#page QWidget[mark="error"] {{ background: {ERROR_BG}; border: 2px solid {ERROR_LINE}; }}
+QWidget#page QLineEdit[mark="warning"], QWidget#page QPlainTextEdit[mark="warning"],
+QWidget#page QComboBox[mark="warning"], QWidget#page QWidget[mark="warning"] {{ background: {WARNING_BG};
+    border: 2px solid {WARNING_LINE}; }}
 QTableView {{ gridline-color: {GRID}; border: 1px solid {GRID}; background: {PAPER}; }}
 QHeaderView::section {{ background: {LABEL_BG}; border: 0; border-right: 1px solid {GRID};
     border-bottom: 1px solid {GRID}; padding: 4px; }}

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 from openpyxl import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.core.definition import Field, Section, Table
@@ -36,7 +37,8 @@ from desktop.core.expr import BAD
 from desktop.export.filenames import write_file_atomically
 from desktop.export.printed import header_fields, printed_value, signature_lines
 from desktop.export import xlsx_text as xt
-from desktop.export.xlsx_sheet import SheetWriter, XCell, spans
+from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
+from desktop.export.xlsx_sheet import FONT_NAME, SheetWriter, XCell, spans
 
 __all__ = ["export_xlsx", "XlsxResult", "XlsxWriteError", "HIDDEN_SHEET", "FORMAT_TAG"]
 
@@ -45,8 +47,11 @@ FORMAT_TAG = "jixiao-xlsx"
 FORMAT_VERSION = 1
 CHUNK = 30000  # characters per hidden cell (Excel's limit is 32767)
 GRID = {"portrait": 36, "landscape": 48}
-# column width (units) so that the grid fills an A4 page between 12.7 mm margins
-COL_WIDTH = {"portrait": 2.05, "landscape": 2.35}
+# column width (units of 7 px) so that the grid fills an A4 page between the margins in Excel (100 %)
+COL_WIDTH = {"portrait": 2.5, "landscape": 2.85}
+BODY_LINES = 16  # a report's paragraph longer than this is cut at sentence ends, a row per piece
+SEAL_GAP_PT = 24.0  # above the signature lines
+SEAL_LINE_PT = 40.0  # each signature line: the seal (⌀ 42 mm) covers the unit line and the date
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 Target = Union[str, Path, IO[bytes]]
@@ -67,6 +72,7 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
     form = state.form
     wb = Workbook()
     wb.remove(wb.active)
+    book = StyleBook(wb, FONT_NAME)
     taken: set[str] = {HIDDEN_SHEET}
     maps: list[dict[str, Any]] = []
     names: list[str] = []
@@ -81,7 +87,7 @@ def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
         taken.add(name)
         names.append(name)
         ws = wb.create_sheet(name)
-        builder = SheetBuilder(state, i, ws)
+        builder = SheetBuilder(state, i, ws, book)
         builder.build(last=i == len(state.parts) - 1)
         cmap = builder.w.cellmap()
         total += len(cmap)
@@ -137,7 +143,7 @@ def _write(target: Target, data: bytes) -> None:
 class SheetBuilder:
     """One part of the document on one sheet, in the order the paper prints it."""
 
-    def __init__(self, state: DocumentState, index: int, ws: Any):
+    def __init__(self, state: DocumentState, index: int, ws: Any, book: StyleBook):
         self.state = state
         self.form = state.form
         self.ps: PartState = state.parts[index]
@@ -146,16 +152,15 @@ class SheetBuilder:
         orient = self.form.orientation
         self.G = GRID[orient]
         self.size = 10.0 if orient == "landscape" else 10.5
-        self.w = SheetWriter(ws, [COL_WIDTH[orient]] * self.G, self.size)
+        widths = [COL_WIDTH[orient]] * self.G
+        # every sheet has this grid, so the same fit-to-width scale: pages are planned at it
+        self.w = SheetWriter(ws, widths, self.size, book, body_height(orient, page_scale(widths, orient)))
 
     def build(self, last: bool) -> None:
         form, ps, w = self.form, self.ps, self.w
-        title_rows = []
         if form.document_title:
             w.line([XCell(0, self.G, form.document_title, style="doc_title", align="center", border=False)])
-            title_rows.append(w.row - 1)
         w.line([XCell(0, self.G, ps.fill(form.title), style="title", align="center", border=False)])
-        title_rows.append(w.row - 1)
         if form.subtitle:
             w.line([XCell(0, self.G, ps.fill(form.subtitle), style="subtitle", align="center", border=False)])
         self.header_lines()
@@ -170,7 +175,7 @@ class SheetBuilder:
             if (not is_grid or not prev_grid) and k:
                 w.gap(6)
             if s.page_break:
-                self.ws.row_breaks.append(_break(w.row - 1))
+                w.page_break()
             self.section(s)
             prev_grid = is_grid
         if texts_from >= len(form.sections) and form.notes:
@@ -179,8 +184,7 @@ class SheetBuilder:
             w.line([XCell(0, self.G, form.footnote, style="note", border=False)])
         if last:
             self.signatures()
-        w.finish()
-        self.page_setup(title_rows)
+        self.page_setup(w.finish())
 
     # ------------------------------------------------------------------ head
     def header_lines(self) -> None:
@@ -221,7 +225,7 @@ class SheetBuilder:
         if s.kind == "table" and s.table is not None:
             numbered = bool(_NUMBERED.match(s.table.title))
             if numbered:
-                self.w.line([XCell(0, self.G, s.table.title, style="heading", border=False)])
+                self.w.line([XCell(0, self.G, s.table.title, style="heading", border=False)], keep_next=True)
             self.table(s.table, title_row=not numbered)
         elif s.kind == "text":
             self.text_section(s)
@@ -235,7 +239,7 @@ class SheetBuilder:
     def title_row(self, title: str, unit: str = "") -> None:
         if unit and unit not in title:
             title = f"{title}（单位：{unit}）"
-        self.w.line([XCell(0, self.G, title, style="label", align="center")])
+        self.w.line([XCell(0, self.G, title, style="label", align="center")], keep_next=True)
 
     def fields_grid(self, s: Section) -> None:
         fields = [f for f in s.fields if f.print]
@@ -295,42 +299,55 @@ class SheetBuilder:
         if title_row and t.title and t.title not in [c.label for c in cols]:
             unit = "" if any(t.unit and t.unit in c.label for c in cols) else ps.fill(t.unit)
             self.title_row(ps.fill(t.title), unit)
-        self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], ps.fill(c.label), style="label", align="center")
-                     for i, c in enumerate(cols)])
+        def header() -> None:  # the column labels, again on top of each page the table continues on
+            self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], ps.fill(c.label), style="label", align="center")
+                         for i, c in enumerate(cols)], keep_next=True)
+
+        header()
         gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
         group: list = []
         rows = ps.display_rows(t.id)
-        for rid in rows:
-            fixed = rid in t.fixed_ids
-            total = fixed and t.fixed(rid).total
-            cells = []
-            for i, c in enumerate(cols):
-                addr = cell_addr(t.id, rid, c.id)
-                how = ps.how(addr)
-                align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
-                                                          else c.type.align)
-                if i == gi:
-                    align = "center"
-                style = "total" if total and how == "label" else ("label" if i == gi else "value")
-                cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align,
-                                             style=style))
-            placed = self.w.line(cells)
+        self.w.begin_table(header)
+        for k, rid in enumerate(rows):
+            if k and k == len(rows) - 1:
+                self.w.keep_next.add(self.w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
+            placed = self.w.line(self.table_line(t, cols, bounds, gi, rid))
             if gi is not None:
                 group.append(placed[gi])
         if not rows:
             self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], "") for i in range(len(cols))])
+        self.w.end_table()
         if group:
             self.w.merge_down(group)
 
+    def table_line(self, t: Table, cols: list, bounds: list[int], gi: int | None, rid: str) -> list[XCell]:
+        ps = self.ps
+        fixed = rid in t.fixed_ids
+        total = fixed and t.fixed(rid).total
+        cells = []
+        for i, c in enumerate(cols):
+            addr = cell_addr(t.id, rid, c.id)
+            how = ps.how(addr)
+            align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
+                                                      else c.type.align)
+            if i == gi:
+                align = "center"
+            style = "total" if total and how == "label" else ("label" if i == gi else "value")
+            cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align, style=style))
+        return cells
+
     def text_section(self, s: Section) -> None:
         if s.title:
-            self.w.line([XCell(0, self.G, s.title, style="heading", border=False)])
+            self.w.line([XCell(0, self.G, s.title, style="heading", border=False)], keep_next=True)
         for f in s.fields:
             if not f.print:
                 continue
-            self.w.line([XCell(0, self.G, f.label, style="sub" if s.title else "heading", border=False)])
+            self.w.line([XCell(0, self.G, f.label, style="sub" if s.title else "heading", border=False)],
+                        keep_next=True)
             cell = self.value_cell(f, f.id, 0, self.G, border=False, style="body")
-            cell.max_lines = 8  # a row per few lines of a report: pages break between them
+            if cell.addr is not None and cell.number is None:
+                cell.text, cell.indented = xt.indent_paragraphs(cell.text), True  # first lines indented
+            cell.max_lines = BODY_LINES  # a row per paragraph: pages break between them
             self.w.line([cell])
 
     # ------------------------------------------------------------------ signatures
@@ -339,61 +356,48 @@ class SheetBuilder:
         if not sig.lines and not sig.unit_label and not sig.unit_field:
             return
         lines = signature_lines(self.state, self.ps)
-        unit_line, date_line = lines.unit_line, lines.date_line
         left = [f"{line}：" for line in lines.others]
-        right = [unit_line, date_line]
-        self.w.gap(12)
+        right = [lines.unit_line, lines.date_line]
+        self.w.keep_next.add(self.w.row - 1)  # never alone on a page: the last line above comes along
+        self.w.gap(SEAL_GAP_PT, keep_next=True)
         half = self.G // 2
-        for k in range(max(len(left), len(right))):
-            a = left[k] if k < len(left) else ""
-            b = right[k] if k < len(right) else ""
-            self.w.line([XCell(0, half, xt.clean(a), style="plain", border=False),
-                         XCell(half, self.G - half, xt.clean(b), style="plain", border=False)], min_pt=24)
+        n = max(len(left), len(right))
+        for k in range(n):
+            a = xt.clean(left[k]) if k < len(left) else ""
+            b = xt.clean(right[k]) if k < len(right) else ""
+            cells = [XCell(0, half, a, style="plain", border=False)]
+            label, sep, unit = b.partition("：")
+            if k == 0 and sep and not unit.strip():  # no unit name: a line to write it on, under the seal
+                lab = min(self.G - half - 4, int(xt.text_units(b) / COL_WIDTH[self.form.orientation]) + 1)
+                cells += [XCell(half, lab, b, style="plain", border=False),
+                          XCell(half + lab, self.G - half - lab, "", style="plain", border=False, underline=True)]
+            else:
+                cells.append(XCell(half, self.G - half, b, style="plain", border=False))
+            self.w.line(cells, min_pt=SEAL_LINE_PT, keep_next=k < n - 1)
 
     # ------------------------------------------------------------------ printing
-    def pages_tall(self) -> int:
-        heights = [self.w.heights.get(r, 15.0) for r in range(1, self.w.row)]
-        return _pages_tall(heights, self.w.widths, self.form.orientation, (0.5, 0.5, 0.6, 0.7))
-
-    def page_setup(self, title_rows: list[int]) -> None:
+    def page_setup(self, starts: list[int]) -> None:
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = self.form.orientation
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = self.pages_tall()
-        ws.print_options.horizontalCentered = True
+        ws.page_setup.fitToHeight = 0  # as many pages as the manual breaks make
         m = ws.page_margins
-        m.left = m.right = 0.5
-        m.top = 0.6
-        m.bottom = 0.7
-        m.header = 0.3
-        m.footer = 0.3
-        if title_rows:
-            ws.print_title_rows = f"{title_rows[0]}:{title_rows[-1]}"
+        inch = 25.4
+        m.left, m.right = MARGINS_MM["left"] / inch, MARGINS_MM["right"] / inch
+        m.top, m.bottom = MARGINS_MM["top"] / inch, MARGINS_MM["bottom"] / inch
+        m.header, m.footer = MARGINS_MM["header"] / inch, MARGINS_MM["footer"] / inch
+        for row in starts:
+            ws.row_breaks.append(Break(id=row - 1))
         ws.oddFooter.center.text = "第 &P 页 共 &N 页"
         ws.oddFooter.center.size = 9
         ws.oddFooter.center.font = "宋体"
+        if self.state.has_errors:  # as the PDF: a document with 错误 is only ever a draft copy
+            ws.oddHeader.right.text = f"草稿：表中有 {sum(len(x.errors) for x in self.state.parts)} 个错误，不作正式文件"
+            ws.oddHeader.right.size = 9
+            ws.oddHeader.right.font = "宋体,Bold"
         ws.sheet_view.showGridLines = False
-
-
-A4_PT = (595.3, 841.9)
-SPILL = 0.2  # a last page filled less than this is pulled back by shrinking a little (to ≥ 83 %)
-
-
-def _pages_tall(heights: list[float], widths: list[float], orientation: str, margins: tuple[float, float, float,
-                float]) -> int:
-    """0 (as many pages as needed), or a page count when the content only just spills onto one more
-    page: shrinking a few percent is better than a page holding a single row."""
-    w, h = A4_PT if orientation == "portrait" else A4_PT[::-1]
-    left, right, top, bottom = margins
-    grid = sum(x * xt.PX_PER_UNIT + xt.COLUMN_PAD_PX for x in widths) * 0.75
-    scale = min(1.0, (w - 72 * (left + right)) / grid)
-    pages = sum(heights) * scale / (h - 72 * (top + bottom))
-    whole = int(pages)
-    if whole >= 1 and pages - whole < SPILL:
-        return whole
-    return 0
 
 
 def _bounds(sp: list[int]) -> list[int]:
@@ -401,12 +405,6 @@ def _bounds(sp: list[int]) -> list[int]:
     for s in sp:
         out.append(out[-1] + s)
     return out
-
-
-def _break(row: int) -> Any:
-    from openpyxl.worksheet.pagebreak import Break
-
-    return Break(id=row)
 
 
 def _trailing_text_start(sections: list[Section]) -> int:

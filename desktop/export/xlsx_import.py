@@ -248,6 +248,8 @@ def _take_edits(ws: Any, state: DocumentState, index: int, smap: dict[str, Any],
         if _same(seen, written):
             continue
         raw = seen if isinstance(seen, str) else xt.number_text(seen, info.get("n") or "General")
+        if info.get("i"):  # the export indented the first line of every paragraph
+            raw = xt.unindent_paragraphs(raw)
         _apply_edit(ps, addr, raw, where, result)
 
 

@@ -12,14 +12,16 @@ of the line down over them.  Where each form address went is recorded in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from desktop.export import xlsx_text as xt
+from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
 
 FONT_NAME = "宋体"
+FILL_MIN = 0.15  # a page with at least this much room left is filled with a text's first sentences
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CUT_MARK = "……（Excel 单元格最多 32767 字，以下从略；完整内容在草稿和本文件的隐藏数据中）"
 
@@ -37,6 +39,9 @@ class XCell:
     addr: str | None = None  # the form address shown here
     max_lines: int = 0  # 0: as many as a row can hold
     indent: bool = False
+    indented: bool = False  # the text's paragraphs carry the first-line indent (taken off on import)
+    underline: bool = False  # a line to write on: only the bottom border
+    top: bool = False  # aligned to the top (a line cut into several rows: its cells start on the first)
 
 
 SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "sub": 10.5, "note": 9.0}
@@ -64,81 +69,197 @@ class Placed:
 
 
 class SheetWriter:
-    def __init__(self, ws: Any, widths: list[float], size: float):
+    def __init__(self, ws: Any, widths: list[float], size: float, book: StyleBook, page: float):
         self.ws = ws
         self.widths = widths
         self.size = size
+        self.book = book
         self.row = 1
-        self.merges: dict[tuple[int, int], Region] = {}
+        self.merges: dict[tuple[int, int], tuple[Region, bool]] = {}  # (region, bordered)
         self.heights: dict[int, float] = {}
+        self.keep_next: set[int] = set()
         self.placed: list[Placed] = []
         # values longer than one Excel cell holds: (address, characters, rows shown on); cut: addresses cut short
         self.long: list[tuple[str, int, int]] = []
         self.cut: list[str] = []
-        self._styles: dict[tuple, tuple] = {}
-        thin = Side(style="thin", color="000000")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.runs: list[list[Placed]] = []  # equal cells of a column, merged down page by page
+        self._capacity: dict[tuple, float] = {}
+        self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # written by finish()
+        self.page = page  # row points a printed page holds
+        self.breaks: list[int] = []  # the first row of every page after the first
+        self.first = 1  # the first row of the current page
+        self.used = 0.0  # points of it filled
+        self.paging = True
+        self.tables: list[list] = []  # [first row, last row, print its column labels] of each table
 
     # ------------------------------------------------------------------ measuring
     def size_of(self, c: XCell) -> float:
         return SIZES.get(c.style, self.size)
 
     def capacity(self, c: XCell) -> float:
-        cap = xt.span_capacity(self.widths[c.col:c.col + c.span])
-        return cap - (2 * xt.char_units("中", self.size_of(c)) if c.indent else 0)
+        key = (c.col, c.span, c.indent, self.size_of(c))
+        got = self._capacity.get(key)
+        if got is None:
+            got = xt.span_capacity(self.widths[c.col:c.col + c.span])
+            got = self._capacity[key] = got - (2 * xt.char_units("中", key[3]) if c.indent else 0)
+        return got
 
-    def gap(self, pt: float = 6.0) -> None:
+    def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
+        self._room(pt)
         self.heights[self.row] = pt
+        if keep_next:
+            self.keep_next.add(self.row)
         self.row += 1
 
+    # ------------------------------------------------------------------ pages
+    def page_break(self) -> None:
+        """The next line starts a page."""
+        if self.row > self.first:
+            self.breaks.append(self.row)
+            self.first, self.used = self.row, 0.0
+
+    def begin_table(self, header: Callable[[], None]) -> None:
+        """The rows from here on are a table's; ``header`` prints its column labels."""
+        self.tables.append([self.row, 10**9, header])
+
+    def end_table(self) -> None:
+        self.tables[-1][1] = self.row - 1
+
+    def _room(self, h: float, labels: bool = True) -> None:
+        """Room on the page for a row ``h`` points tall at ``self.row``: when it does not fit, a page
+        starts before it, or before the rows kept with it (a heading, a table's column labels, the
+        row above a table's last row or the signatures); a page that starts inside a table starts
+        with the table's column labels (unless ``labels`` is false: a row continuing a cut line)."""
+        if not self.paging or self.used + h <= self.page or self.row == self.first:
+            self.used += h
+            return
+        start = self.row
+        while start - 1 in self.keep_next and start - 1 > self.first:
+            start -= 1
+        kept = sum(self.heights[r] for r in range(start, self.row))
+        if kept + h > self.page:  # kept rows taller than a page: cut them here
+            start, kept = self.row, 0.0
+        self.breaks.append(start)
+        self.first, self.used = start, kept + h
+        table = next((t for t in self.tables if t[0] < start <= t[1]), None) if labels else None
+        if table is not None:
+            self.used += self._insert(start, table[2])
+
+    def _insert(self, at: int, emit: Callable[[], None]) -> float:
+        """Lines printed by ``emit`` go in at row ``at``; the rows from there on move down.
+        Returns their height."""
+        end = self.row
+        self.paging = False
+        emit()
+        self.paging = True
+        n = self.row - end
+        if at < end:
+            def moved(r: int) -> int:
+                return r + n if at <= r < end else (r - (end - at) if r >= end else r)
+
+            regions = {id(r): r for r, _c, _t in self.writes.values()}
+            regions.update({id(r): r for p in self.placed for r in p.regions})
+            regions.update({id(r): r for r, _b in self.merges.values()})
+            for r in regions.values():
+                if r.r1 >= at:
+                    r.r1, r.r2 = moved(r.r1), moved(r.r2)
+            self.writes = {(r.r1, r.c1): (r, c, t) for r, c, t in self.writes.values()}
+            self.merges = {(r.r1, r.c1): (r, b) for r, b in self.merges.values()}
+            self.heights = {moved(r): h for r, h in self.heights.items()}
+            self.keep_next = {moved(r) for r in self.keep_next}
+            for t in self.tables:
+                if at <= t[1] < 10**9:
+                    t[1] += n
+        return sum(self.heights[r] for r in range(at, at + n))
+
     # ------------------------------------------------------------------ one printed line
-    def line(self, cells: list[XCell], min_pt: float = 0.0) -> list[Placed]:
+    def _measure(self, cells: list[XCell], min_pt: float = 0.0, room: float = 0.0) -> tuple[list, list[float]]:
+        """Each cell's text in pieces (one per row it takes), and the rows' heights.  With ``room``
+        (points left on the page), a text's first piece is cut (at a sentence end) to fit in it."""
         measured = []
         for c in cells:
             size = self.size_of(c)
-            lines = [(c.text, False)] if c.number is not None else xt.wrap(c.text, self.capacity(c), size)
-            limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
-            pieces = _pieces(lines, limit, bool(c.max_lines)) if len(lines) > limit else [lines]
+            if c.number is not None:
+                pieces = [(c.text, 1, "")]
+            else:
+                limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
+                cap = self.capacity(c)
+                first = int((room - xt.ROW_PAD_PT) // xt.line_height(size)) if room else 0
+                if 0 < first < limit:
+                    head = xt.split_text(c.text, cap, size, first, bool(c.max_lines))
+                    piece, _n, join = head[0]
+                    rest = c.text[len(piece) + len(join):]
+                    pieces = head[:1] + (xt.split_text(rest, cap, size, limit, bool(c.max_lines))
+                                         if len(head) > 1 else [])
+                else:
+                    pieces = xt.split_text(c.text, cap, size, limit, bool(c.max_lines))
             measured.append((c, pieces))
         chunks = max((len(p) for _, p in measured), default=1)
-        r0 = self.row
         heights = [0.0] * chunks
         spanning: list[tuple[int, int, float]] = []  # pieces covering several rows: (first, last, need)
-        out: list[Placed] = []
         for c, pieces in measured:
-            p = Placed(c)
-            c1, c2 = c.col + 1, c.col + c.span
-            for i, piece in enumerate(pieces):
-                last = i == len(pieces) - 1
-                r_end = chunks - 1 if last else i
-                region = Region(r0 + i, c1, r0 + r_end, c2)
-                p.regions.append(region)
-                need = xt.row_height(len(piece), self.size_of(c))
+            for i, (_piece, n_lines, _join) in enumerate(pieces):
+                r_end = chunks - 1 if i == len(pieces) - 1 else i
+                need = xt.row_height(n_lines, self.size_of(c))
                 if r_end == i:
                     heights[i] = max(heights[i], need)
                 else:
                     spanning.append((i, r_end, need))
-                if not last:
-                    p.joins.append("\n" if piece[-1][1] else "")
-                self._write(region, c, _join(piece))
-            p.written = c.number if c.number is not None else c.text
-            if c.addr and c.number is None and len(c.text) > xt.MAX_CELL_CHARS:
-                self.long.append((c.addr, len(c.text), len(p.regions)))
-            out.append(p)
         floor = max(min_pt, xt.row_height(1, self.size))
         heights = [max(h, floor) for h in heights]
         for a, b, need in spanning:
             have = sum(heights[a:b + 1])
             if have < need:
                 heights[b] = min(xt.MAX_ROW_PT, heights[b] + need - have)
+        return measured, heights
+
+    def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
+        """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
+        as the line after it."""
+        measured, heights = self._measure(cells, min_pt)
+        room = self.page - self.used
+        if self.paging and heights[0] > room >= FILL_MIN * self.page and self.row > self.first:
+            # a long text that would leave a gap at the page foot: its first sentences fill the page
+            measured, heights = self._measure(cells, min_pt, room)
+        chunks = len(heights)
+        self._room(heights[0])
+        r0 = self.row
         for i, h in enumerate(heights):
+            self.row = r0 + i
+            if i:
+                self._room(h, labels=False)
             self.heights[r0 + i] = h
+        out: list[Placed] = []
+        for c, pieces in measured:
+            c.top = c.top or chunks > 1
+            p = Placed(c)
+            c1, c2 = c.col + 1, c.col + c.span
+            for i, (piece, _n, join) in enumerate(pieces):
+                last = i == len(pieces) - 1
+                region = Region(r0 + i, c1, r0 + (chunks - 1 if last else i), c2)
+                p.regions.append(region)
+                if not last:
+                    p.joins.append(join)
+                self._write(region, c, piece)
+            p.written = c.number if c.number is not None else c.text
+            if c.addr and c.number is None and len(c.text) > xt.MAX_CELL_CHARS:
+                self.long.append((c.addr, len(c.text), len(p.regions)))
+            out.append(p)
+        if keep_next:
+            self.keep_next.update(range(r0, r0 + chunks))
         self.row = r0 + chunks
         self.placed.extend(out)
         return out
 
     def _write(self, region: Region, c: XCell, text: str) -> None:
+        """Kept until :meth:`finish`, which knows the pages and which grid columns are ever a border."""
+        self.writes[(region.r1, region.c1)] = (region, c, text)
+        if region.c2 > region.c1 or region.r2 > region.r1:
+            self.merges[(region.r1, region.c1)] = (region, c.border)
+
+    def _cell(self, region: Region, c: XCell, text: str) -> None:
         cell = self.ws.cell(row=region.r1, column=region.c1)
+        self.book.apply(cell, self.book.name(self._look(c)))
         if c.number is not None:
             cell.value = c.number
             cell.number_format = c.fmt
@@ -151,51 +272,22 @@ class SheetWriter:
             cell.data_type = "s"  # never a formula, whatever the text starts with
             if text.startswith(FORMULA_START):
                 cell.quotePrefix = True
-        font, align = self._style(c)
-        cell.font = font
-        cell.alignment = align
-        if c.border:
-            cell.border = self.border
-        if region.c2 > region.c1 or region.r2 > region.r1:
-            self.merges[(region.r1, region.c1)] = region
-            if c.border:
-                for r in range(region.r1, region.r2 + 1):
-                    for col in range(region.c1, region.c2 + 1):
-                        self.ws.cell(row=r, column=col).border = self.border
 
-    def _style(self, c: XCell) -> tuple[Font, Alignment]:
-        key = (c.style, c.align, c.indent, c.border)
-        got = self._styles.get(key)
-        if got is None:
-            font = Font(name=FONT_NAME, size=self.size_of(c), bold=c.style in BOLD)
-            vertical = "top" if c.style in ("body", "note") else "center"
-            # numbers keep a little room from the right border (the next cell's text starts at its left)
-            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
-            align = Alignment(horizontal=c.align, vertical=vertical, wrap_text=True, indent=indent)
-            got = self._styles[key] = (font, align)
-        return got
+    def _look(self, c: XCell) -> CellLook:
+        vertical = "top" if c.top or c.style in ("body", "note") else "center"
+        # numbers keep a little room from the right border (the next cell's text starts at its left)
+        indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+        return CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent, c.border, c.underline)
 
     # ------------------------------------------------------------------ merging equal cells down
     def merge_down(self, placed: list[Placed]) -> None:
-        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell."""
+        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell on each
+        page they print on (cut at page ends by :meth:`finish`)."""
         run: list[Placed] = []
 
         def flush() -> None:
             if len(run) > 1:
-                first, last = run[0].regions[0], run[-1].regions[-1]
-                for p in run:
-                    for reg in p.regions:
-                        self.merges.pop((reg.r1, reg.c1), None)
-                        if reg is not first:
-                            self.ws.cell(row=reg.r1, column=reg.c1).value = None
-                union = Region(first.r1, first.c1, last.r2, last.c2)
-                self.merges[(union.r1, union.c1)] = union
-                for p in run:
-                    p.regions = [union]
-                    p.joins = []
-                for r in range(union.r1, union.r2 + 1):
-                    for col in range(union.c1, union.c2 + 1):
-                        self.ws.cell(row=r, column=col).border = self.border
+                self.runs.append(list(run))
             run.clear()
 
         for p in placed:
@@ -208,14 +300,66 @@ class SheetWriter:
                     run.append(p)
         flush()
 
+    def _merge_runs(self, starts: list[int]) -> None:
+        for run in self.runs:
+            by_page: dict[int, list[Placed]] = {}
+            for p in run:
+                by_page.setdefault(page_of(p.regions[0].r1, starts), []).append(p)
+            for part in by_page.values():
+                if len(part) < 2:
+                    continue
+                first, last = part[0].regions[0], part[-1].regions[-1]
+                _r, cell, text = self.writes[(first.r1, first.c1)]
+                for p in part:
+                    for reg in p.regions:
+                        self.merges.pop((reg.r1, reg.c1), None)
+                        self.writes.pop((reg.r1, reg.c1), None)
+                union = Region(first.r1, first.c1, last.r2, last.c2)
+                self.merges[(union.r1, union.c1)] = (union, True)
+                self.writes[(union.r1, union.c1)] = (union, cell, text)
+                for p in part:
+                    p.regions = [union]
+                    p.joins = []
+
     # ------------------------------------------------------------------ finishing
-    def finish(self) -> None:
-        for reg in self.merges.values():
-            self.ws.merge_cells(start_row=reg.r1, start_column=reg.c1, end_row=reg.r2, end_column=reg.c2)
+    def finish(self) -> list[int]:
+        """Cells, merges, row heights and column widths written; returns the first row of every page
+        after the first."""
+        self._merge_runs(self.breaks)
+        widths = self._collapse_columns()
+        ws = self.ws
+        for region, c, text in self.writes.values():
+            self._cell(region, c, text)
+        # the ranges never overlap: added to the set directly (MultiCellRange.add compares each with all)
+        ws.merged_cells.ranges.update(CellRange(min_row=reg.r1, min_col=reg.c1, max_row=reg.r2, max_col=reg.c2)
+                                      for reg, _b in self.merges.values())
+        for reg, bordered in self.merges.values():
+            if bordered:  # the cells along the edge carry the border; the inside is never drawn
+                edge = self.book.edge()
+                for r in range(reg.r1, reg.r2 + 1):
+                    cols = range(reg.c1, reg.c2 + 1) if r in (reg.r1, reg.r2) else (reg.c1, reg.c2)
+                    for col in cols:
+                        if (r, col) != (reg.r1, reg.c1):
+                            self.book.apply(ws.cell(row=r, column=col), edge)
         for r, h in self.heights.items():
-            self.ws.row_dimensions[r].height = round(h, 1)
-        for i, w in enumerate(self.widths):
-            self.ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+            ws.row_dimensions[r].height = round(h, 1)
+        for i, w in enumerate(widths):
+            ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+        return self.breaks
+
+    def _collapse_columns(self) -> list[float]:
+        """Grid columns that no cell ever starts or ends at are joined with their neighbours (fewer
+        cells to write, and to border); every region is renumbered.  Returns the real columns' widths,
+        which add up to the grid's width."""
+        regions = {id(r): r for r, _c, _t in self.writes.values()}
+        regions.update({id(r): r for r, _b in self.merges.values()})
+        regions.update({id(r): r for p in self.placed for r in p.regions})
+        cuts = sorted({0, len(self.widths)} | {r.c1 - 1 for r in regions.values()} | {r.c2 for r in regions.values()})
+        index = {cut: k for k, cut in enumerate(cuts)}
+        for r in regions.values():
+            r.c1, r.c2 = index[r.c1 - 1] + 1, index[r.c2]
+        self.merges = {(r.r1, r.c1): (r, b) for r, b in self.merges.values()}
+        return [sum(self.widths[a:b]) for a, b in zip(cuts, cuts[1:])]
 
     def cellmap(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -224,8 +368,9 @@ class SheetWriter:
                 continue
             out[p.cell.addr] = {"c": [r.ref for r in p.regions], "j": p.joins, "w": p.written,
                                 "n": p.cell.fmt if p.cell.number is not None else None}
+            if p.cell.indented:
+                out[p.cell.addr]["i"] = 1
         return out
-
 
     def anchors(self) -> list[list[str]]:
         """Printed labels and where they are: if they moved, rows or columns were inserted in Excel."""
@@ -234,43 +379,6 @@ class SheetWriter:
             if p.cell.addr is None and p.cell.style in ("label", "total") and p.cell.text and len(p.regions) == 1:
                 out.append([p.regions[0].ref, p.cell.text])
         return out
-
-
-def _pieces(lines: list[tuple[str, bool]], limit: int, per_paragraph: bool) -> list[list[tuple[str, bool]]]:
-    """Lines cut into pieces of at most ``limit`` lines, at paragraph ends where possible
-    (at every paragraph end when ``per_paragraph``)."""
-    paragraphs: list[list[tuple[str, bool]]] = [[]]
-    for ln in lines:
-        paragraphs[-1].append(ln)
-        if ln[1]:
-            paragraphs.append([])
-    if not paragraphs[-1]:
-        paragraphs.pop()
-    pieces: list[list[tuple[str, bool]]] = []
-    cur: list[tuple[str, bool]] = []
-    for para in paragraphs:
-        if cur and (per_paragraph or len(cur) + len(para) > limit):
-            pieces.append(cur)
-            cur = []
-        while len(para) > limit:
-            if cur:
-                pieces.append(cur)
-                cur = []
-            pieces.append(para[:limit])
-            para = para[limit:]
-        cur.extend(para)
-    if cur:
-        pieces.append(cur)
-    return pieces or [[("", False)]]
-
-
-def _join(lines: list[tuple[str, bool]]) -> str:
-    out = []
-    for i, (text, hard) in enumerate(lines):
-        out.append(text)
-        if hard and i < len(lines) - 1:
-            out.append("\n")
-    return "".join(out)
 
 
 def spans(weights: list[float], total: int) -> list[int]:

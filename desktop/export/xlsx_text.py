@@ -12,11 +12,15 @@ Excel accepts; text cleaned of the characters an XLSX file cannot hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
-PX_PER_UNIT = 7.0  # Calibri 11, the workbook's default font
-COLUMN_PAD_PX = 5.0  # Excel adds this to every column
+# A column ``w`` wide is ``w`` × 7 px (96 dpi) in Excel: the stored width already counts the padding
+# (ECMA-376 §18.3.1.13; Calibri 11, the workbook's default font, has 7 px digits).  LibreOffice with
+# Carlito draws it 5.55 pt per unit, a little wider than Excel's 5.25: measured for Excel, the text fits both.
+PX_PER_UNIT = 7.0
 CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
 LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
 ROW_PAD_PT = 3.0
@@ -54,7 +58,7 @@ def text_units(text: str, size: float = BASE_SIZE) -> float:
 
 def span_capacity(widths: list[float]) -> float:
     """Usable text width (in units) of a cell spanning columns of these widths."""
-    px = sum(w * PX_PER_UNIT + COLUMN_PAD_PX for w in widths) - CELL_PAD_PX
+    px = sum(widths) * PX_PER_UNIT - CELL_PAD_PX
     return max(1.0, px / PX_PER_UNIT * SLACK)
 
 
@@ -73,7 +77,9 @@ def wrap(text: str, capacity: float, size: float = BASE_SIZE) -> list[tuple[str,
     return out
 
 
+@lru_cache(maxsize=8192)
 def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
+    """The lines of one paragraph (cached: the same labels print on every sheet; never mutate it)."""
     if not para:
         return [""]
     lines: list[str] = []
@@ -114,6 +120,86 @@ def _wrap_para(para: str, capacity: float, size: float) -> list[str]:
             break_anywhere(tok)
     lines.append(cur)
     return lines
+
+
+_SENTENCE = re.compile(r"[^。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]]*|$)")
+_CLAUSE = re.compile(r"[^，、,：: ]*(?:[，、,：: ]+|$)")
+INDENT = "\u3000\u3000"  # the Chinese first-line indent of a paragraph, as the PDF prints it
+
+
+def split_text(text: str, capacity: float, size: float, limit: int,
+               per_paragraph: bool = False) -> list[tuple[str, int, str]]:
+    """``text`` cut into pieces of at most ``limit`` wrapped lines, each printed in a row of its own:
+    (piece, lines, separator to the next piece).
+
+    Cut between paragraphs (at every paragraph end when ``per_paragraph``), a paragraph longer than
+    ``limit`` lines at its sentence ends, a sentence longer than that at its commas; only a run
+    without any of these is cut between lines.  Nothing is cut when the whole fits.
+    """
+    def wrap_lines(t: str) -> list[str]:
+        return _wrap_para(t, capacity, size)
+
+    paragraphs = text.split("\n")
+    counts = [len(wrap_lines(p)) for p in paragraphs]
+    if sum(counts) <= limit:
+        return [(text, sum(counts), "")]
+    out: list[tuple[str, int, str]] = []
+    cur: list[str] = []
+    cur_n = 0
+    for para, n in zip(paragraphs, counts):
+        if cur and (per_paragraph or cur_n + n > limit):
+            out.append(("\n".join(cur), cur_n, "\n"))
+            cur, cur_n = [], 0
+        if n <= limit:
+            cur.append(para)
+            cur_n += n
+            continue
+        parts = _cut(para, _SENTENCE, wrap_lines, limit)
+        out.extend((t, k, "") for t, k in parts[:-1])
+        cur, cur_n = [parts[-1][0]], parts[-1][1]
+    out.append(("\n".join(cur), cur_n, ""))
+    return out
+
+
+def _cut(para: str, pattern: re.Pattern, wrap_lines: Callable[[str], list[str]], limit: int) -> list[tuple[str, int]]:
+    """A paragraph in pieces of at most ``limit`` lines, cut only after ``pattern``'s units."""
+
+    def count(t: str) -> int:
+        return len(wrap_lines(t))
+
+    units = [u for u in pattern.findall(para) if u]
+    out: list[tuple[str, int]] = []
+    cur = ""
+    for u in units:
+        if count(cur + u) <= limit:
+            cur += u
+            continue
+        if cur:
+            out.append((cur, count(cur)))
+            cur = ""
+        if count(u) <= limit:
+            cur = u
+        elif pattern is _SENTENCE:
+            pieces = _cut(u, _CLAUSE, wrap_lines, limit)
+            out.extend(pieces[:-1])
+            cur = pieces[-1][0]
+        else:  # no punctuation at all: between lines
+            lines = wrap_lines(u)
+            pieces = [("".join(lines[k:k + limit]), len(lines[k:k + limit])) for k in range(0, len(lines), limit)]
+            out.extend(pieces[:-1])
+            cur = pieces[-1][0]
+    out.append((cur, count(cur)))
+    return out
+
+
+def indent_paragraphs(text: str) -> str:
+    """Every paragraph that has text starts with the two-character indent (as the PDF prints it)."""
+    return "\n".join(INDENT + p if p.strip() else p for p in text.split("\n"))
+
+
+def unindent_paragraphs(text: str) -> str:
+    """:func:`indent_paragraphs` undone: one indent taken from the start of every paragraph."""
+    return "\n".join(p[len(INDENT):] if p.startswith(INDENT) else p for p in text.split("\n"))
 
 
 def line_height(size: float = BASE_SIZE) -> float:

@@ -1,0 +1,206 @@
+"""The workbook as Excel/WPS/LibreOffice print it: page breaks, repeated headers, texts, margins, seal, 草稿."""
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from desktop.core.catalog import form_ids, load_form, load_sample
+from desktop.core.document import Row
+from desktop.core.engine import DocumentState
+from desktop.export import xlsx_text as xt
+from desktop.export.xlsx import export_xlsx
+from desktop.export.xlsx_import import export_map, read_xlsx
+
+SZ = "shenzhen-project-selfeval-2021"
+DEPT = "suzhou-dept-selfeval-2022"
+SENTENCE = "本项目按照年度计划推进信息化运行维护工作，各项任务均按时完成，服务质量稳定可靠。"
+
+
+@pytest.fixture
+def exported(tmp_path):
+    """state -> (workbook, export map, path)"""
+    def run(state: DocumentState):
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.xlsx"
+        export_xlsx(state, path)
+        return load_workbook(path), export_map(path), path
+    return run
+
+
+def sixty_rows() -> DocumentState:
+    doc = load_sample(SZ)
+    doc.parts = doc.parts[:1]
+    rows = doc.parts[0].rows["indicators"]
+    levels = ["产出指标", "效益指标", "满意度指标"]
+    while len(rows) < 60:
+        i = len(rows)
+        rows.append(Row(f"s{i:03d}", {"level1": levels[min(2, i * 3 // 60)], "level2": "数量指标",
+                                      "name": f"第{i}项：运行维护响应及时率", "target": "≥95%", "actual": "96%",
+                                      "weight": "1"}))
+    return DocumentState(load_form(SZ), doc)
+
+
+def texts(ws) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                out.setdefault(c.row, []).append(c.value)
+    return out
+
+
+def pages(ws) -> list[tuple[int, int]]:
+    """(first, last) row of every printed page, from the manual breaks."""
+    starts = [1] + [b.id + 1 for b in ws.row_breaks.brk]
+    last = ws.max_row
+    return [(a, (starts[k + 1] - 1 if k + 1 < len(starts) else last)) for k, a in enumerate(starts)]
+
+
+def test_the_repeated_rows_are_the_tables_column_labels_not_the_title(exported):
+    wb, _m, _d = exported(sixty_rows())
+    ws = wb.worksheets[0]
+    assert not ws.print_title_rows  # the title is printed once, on the first page
+    rows = texts(ws)
+    spans = pages(ws)
+    assert len(spans) >= 3
+    for first, _last in spans[1:]:  # every page the indicator table continues on starts with its labels
+        top = next(r for r in range(first, first + 3) if r in rows)
+        assert "三级指标" in rows[top] and "一级指标" in rows[top]
+    assert sum("项目支出绩效自评表" in v for vs in rows.values() for v in vs) == 1
+
+
+def test_merged_category_labels_repeat_on_each_page_they_span(exported):
+    state = sixty_rows()
+    wb, smap, _d = exported(state)
+    ws = wb.worksheets[0]
+    spans = pages(ws)
+    cells = smap[0]["cells"]
+    ps = state.parts[0]
+    seen = set()
+    for rid in ps.data_rows("indicators"):
+        ref = cells[f"indicators/{rid}/level1"]["c"][0]
+        cell = ws[ref]
+        assert cell.value == ps.raw(f"indicators/{rid}/level1")  # the merged cell's top-left has the label
+        merged = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+        if merged is not None:
+            page = [k for k, (a, b) in enumerate(spans) if a <= merged.min_row <= b]
+            assert page and spans[page[0]][0] <= merged.max_row <= spans[page[0]][1]  # never across a break
+        seen.add(ref)
+    labelled_pages = {k for k, (a, b) in enumerate(spans) for ref in seen if a <= ws[ref].row <= b}
+    assert len(labelled_pages) >= 3
+
+
+def test_headings_stay_on_the_page_of_their_table(exported):
+    doc = load_sample(DEPT)
+    long = "\n".join(SENTENCE * 12 for _ in range(5))
+    for key in ("duties", "profile", "performance"):
+        doc.parts[0].fields[key] = long
+    wb, _m, _d = exported(DocumentState(load_form(DEPT), doc))
+    ws = wb.worksheets[0]
+    rows = texts(ws)
+    assert ws.row_breaks.brk
+    for first, last in pages(ws):
+        filled = [r for r in range(first, last + 1) if r in rows]
+        tail = rows[filled[-1]]
+        assert not any(xt_heading(v) for v in tail), (filled[-1], tail)  # a page never ends on a heading
+
+
+def xt_heading(text: str) -> bool:
+    return len(text) < 30 and text[:2] in ("七、", "八、", "九、", "一、", "二、", "三、", "四、", "五、", "六、")
+
+
+def test_a_long_paragraph_is_cut_only_at_sentence_ends_and_keeps_its_indent(exported):
+    doc = load_sample(DEPT)
+    para = SENTENCE * 60  # one paragraph of 2,400 characters: longer than a row may be
+    doc.parts[0].fields["profile"] = para + "\n" + "第二段。" * 3
+    state = DocumentState(load_form(DEPT), doc)
+    wb, smap, path = exported(state)
+    ws = wb.worksheets[0]
+    info = smap[0]["cells"]["profile"]
+    refs = info["c"]
+    assert len(refs) > 1
+    pieces = [ws[r].value for r in refs]
+    assert pieces[0].startswith(xt.INDENT)  # the first line of the paragraph is indented, as on the PDF
+    for piece in pieces[:-1]:
+        assert piece.endswith("。"), piece[-10:]  # never cut inside a sentence, let alone a word
+    assert pieces[-1].split("\n")[-1].startswith(xt.INDENT + "第二段")
+    back = read_xlsx(path)
+    assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()
+
+
+def test_a_paragraph_that_fits_stays_one_cell(exported):
+    doc = load_sample(DEPT)
+    doc.parts[0].fields["profile"] = SENTENCE * 12  # about 12 lines
+    wb, smap, _d = exported(DocumentState(load_form(DEPT), doc))
+    assert len(smap[0]["cells"]["profile"]["c"]) == 1
+
+
+def test_split_text_cuts_a_run_without_punctuation_between_lines_only_as_a_last_resort():
+    text = "甲" * 3000
+    pieces = xt.split_text(text, 40, 10.5, 20)
+    assert "".join(p for p, _n, _j in pieces) == text and all(n <= 20 for _p, n, _j in pieces)
+    words = ("word " * 2000).strip()
+    pieces = xt.split_text(words, 40, 10.5, 20)
+    assert all(p.endswith(" ") or p.endswith("word") for p, _n, _j in pieces)  # between words
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_binding_margin_and_one_scale_on_every_sheet(exported, form_id):
+    wb, _m, _d = exported(DocumentState(load_form(form_id), load_sample(form_id)))
+    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    widths = {round(sum(d.width for d in ws.column_dimensions.values()), 1) for ws in sheets}
+    assert len(widths) == 1  # the same grid width: fit to width gives the same scale on every sheet
+    for ws in sheets:
+        m = ws.page_margins
+        assert m.left * 25.4 == pytest.approx(28, abs=0.5) and m.left > m.right  # room to bind on the left
+        assert not ws.print_options.horizontalCentered  # centring would eat the binding margin
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+
+
+def test_the_signature_block_has_room_for_the_seal_and_stays_whole(exported):
+    wb, _m, _d = exported(sixty_rows())
+    ws = wb.worksheets[-2]  # the last visible sheet
+    rows = texts(ws)
+    unit_row = next(r for r, vs in rows.items() if any("（盖章）" in v for v in vs))
+    date_row = next(r for r, vs in rows.items() if any("日期" in v for v in vs) and r >= unit_row)
+    height = sum(ws.row_dimensions[r].height or 15 for r in range(unit_row - 1, date_row + 1))
+    assert height >= 100  # a 42 mm seal is pressed over the unit line and reaches the date
+    first, last = next((a, b) for a, b in pages(ws) if a <= unit_row <= b)
+    assert first <= date_row <= last
+    assert any(r < unit_row - 1 for r in range(first, unit_row) if r in rows)  # not alone on its page
+
+
+def test_an_empty_unit_gets_a_line_to_write_on(exported):
+    doc = load_sample(SZ)
+    for p in doc.parts:
+        p.fields["implementer"] = ""
+    wb, _m, _d = exported(DocumentState(load_form(SZ), doc))
+    ws = [w for w in wb.worksheets if w.sheet_state == "visible"][-1]
+    cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "（盖章）" in c.value)
+    assert cell.value.endswith("：")
+    line = next(c for c in ws[cell.row] if c.column > cell.column and c.border.bottom.style)
+    assert line.value is None and line.border.bottom.style == "thin"
+
+
+def test_a_document_with_errors_says_draft_in_its_page_header(exported):
+    state = DocumentState(load_form(SZ), load_sample(SZ))
+    wb, _m, _d = exported(state)
+    assert not state.has_errors
+    assert all("草稿" not in (ws.oddHeader.right.text or "") for ws in wb.worksheets)
+    state.parts[0].set_value("project_amount", "abc")  # not an amount: an 错误
+    assert state.has_errors
+    wb, _m, _d = exported(state)
+    for ws in [w for w in wb.worksheets if w.sheet_state == "visible"]:
+        assert "草稿" in ws.oddHeader.right.text
+
+
+def test_cell_styles_are_shared_and_merged_ranges_not_formatted_cell_by_cell(exported):
+    """What made the Shenzhen workbook slow: a style per cell and every cell of every merged range
+    written; now shared named styles, and only the cells along a bordered range's edge."""
+    wb, _m, path = exported(DocumentState(load_form(SZ), load_sample(SZ)))
+    assert len(wb._cell_styles) < 60  # a few dozen looks for six sheets
+    with zipfile.ZipFile(path) as z:
+        written = sum(z.read(n).count(b"<c ") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert written < 3000  # 6,029 before: every cell of the 36/48-column grid inside merged ranges
