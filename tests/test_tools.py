@@ -22,7 +22,7 @@ def test_bootstrap_runs_the_command_line(monkeypatch, tmp_path):
     user's folder (relative file names are theirs)."""
     boot = load("bootstrap")
     calls = []
-    monkeypatch.setattr(boot, "ensure_venv", lambda: Path(sys.executable))
+    monkeypatch.setattr(boot, "ensure_venv", lambda command="run": Path(sys.executable))
     monkeypatch.setattr(boot.subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
     assert boot.main(["bootstrap.py", "cli", "pdf", "草稿.jxd", "-o", "表.pdf"]) == 0
     cmd, kw = calls[-1]

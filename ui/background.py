@@ -38,11 +38,20 @@ class Job(QObject):
             self.progressed.emit(text)
 
 
+_RUNNING: set["_Runner"] = set()  # kept alive here until their work is done (a cancelled job runs on)
+_RUNNING_LOCK = threading.Lock()
+
+
 class _Runner(QRunnable):
+    """Python owns it (not the pool): the wrapper and its job stay alive until ``run`` returns, even when
+    the clerk cancelled and the caller went on — Qt must never call into a collected Python object."""
+
     def __init__(self, job: Job, work: Callable[[Job], Any]):
         super().__init__()
         self.job, self.work = job, work
-        self.setAutoDelete(True)
+        self.setAutoDelete(False)
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
 
     def run(self) -> None:
         try:
@@ -50,7 +59,10 @@ class _Runner(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it
             logging.getLogger(__name__).info("后台任务出错（交给窗口报告）", exc_info=True)
             self.job.error = exc
-        self.job.done.emit()
+        finally:
+            self.job.done.emit()
+            with _RUNNING_LOCK:
+                _RUNNING.discard(self)
 
 
 class BackgroundDialog(QProgressDialog):
