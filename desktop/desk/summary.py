@@ -117,7 +117,8 @@ def build_summary(lib: Library, *, form: str = "", year: str = "", unit: str = "
             if sum(1 for line in out.lines if line.kind == "项目" and line.unit_key == (form_title, unit)) > 1:
                 out.lines.append(unit_total)  # a unit with one project needs no subtotal of its own
         out.lines.append(form_total)
-    out.lines.append(grand)
+    if len(by_form) == 1:  # forms differ in what their money means (申报 vs 执行): no total across them
+        out.lines.append(grand)
     if rates:
         out.average_rate = round_half_up(sum(rates) / len(rates), 2)
     return out
@@ -150,12 +151,9 @@ def score_text(line: "Line") -> str:
 def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     """The 汇总 as printed: a header and text rows (the PDF and the workbook both print this).
 
-    Each amount column prints every figure with the column's largest number of decimals, so the
-    decimal points line up (FORMS.md: at least 2, more only where typed)."""
+    Amounts print with at least 2 decimals, more only where the figure has them (FORMS.md)."""
     header = ["序号", "单位", "项目", "年度", "表单", "预算数", "执行数", "执行率（%）", "自评得分", "等级", "错误",
               "审核状态"]
-    budget_places = max((places_of(x.budget) for x in summary.lines), default=2)
-    executed_places = max((places_of(x.executed) for x in summary.lines), default=2)
     rows = []
     n = 0
     for line in summary.lines:
@@ -164,8 +162,8 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
             n += 1
         rows.append([str(n) if item else "", line.unit if item else "",
                      line.project or ("（部门整体）" if item else ""), line.year if item else "",
-                     line.form if item else "", money(line.budget, budget_places),
-                     money(line.executed, executed_places), "" if line.rate is None else f"{line.rate:.2f}",
+                     line.form if item else "", money(line.budget),
+                     money(line.executed), "" if line.rate is None else f"{line.rate:.2f}",
                      score_text(line), line.grade, str(line.errors) if line.errors else "", line.status])
     return header, rows
 
@@ -180,6 +178,8 @@ def summary_facts(summary: Summary) -> list[str]:
     facts.append("执行率：小计、合计按有执行数的项目计算（执行数之和 ÷ 这些项目的预算数之和）；各项目执行率的算术平均为 "
                  + (f"{summary.average_rate:.2f}%" if summary.average_rate is not None else "—") + "。"
                  "等级按得分占满分的百分比评定：优 ≥ 90，良 80–89.99，中 60–79.99，差 < 60。")
+    if len({line.form for line in summary.lines if line.kind == "项目"}) > 1:
+        facts.append("本表含多种表单（申报表、自评表等），金额口径不同，只按表单分别小计，不合计。")
     facts.append(f"有错误的报送 {len(summary.with_errors)} 份" +
                  ("：" + "、".join(summary.with_errors) if summary.with_errors else ""))
     facts.append(f"未报送的单位 {len(summary.missing)} 个" +

@@ -151,7 +151,9 @@ def _pdf(summary: Summary, unit_name: str) -> bytes:
         head.append(Paragraph(escape(pending_line(summary)), ParagraphStyle("p", parent=fact, alignment=1,
                                                                              textColor=colors.Color(0.7, 0, 0))))
     story = head + [Spacer(1, 1.5 * mm), table, Spacer(1, 3 * mm), KeepTogether(facts + [seal])]
-    info = PageInfo(font=font, title=summary.title, author=unit_name, subject="绩效自评汇总")
+    # not all reviewed: every page says so at its foot (the seal would otherwise cover unreviewed figures)
+    info = PageInfo(font=font, title=summary.title, author=unit_name, subject="绩效自评汇总",
+                    draft_note=("草稿：" + pending_line(summary)[3:]) if pending_line(summary) else "")
     buffer = io.BytesIO()
     make_doc(buffer, "landscape", info).build(story, canvasmaker=canvas_maker(info))
     return buffer.getvalue()
