@@ -137,6 +137,12 @@ MESSAGES: dict[str, str] = {
     "mail_bad_address": "收件人地址“{address}”格式不对（应如 name@example.gov.cn）",
     "mail_no_attachment": "附件 {path} 不存在",
     "mail_attachment_unreadable": "无法读取附件 {path}：{why}",
+    # --- work on a worker thread, stopped by 取消 (desktop/core/cancel.py) ------------
+    "cancelled": "已取消",
+    "mail_cancelled": "已取消发送：已断开与邮件服务器 {server} 的连接，邮件没有发出",
+    "export_cancelled": "已取消导出，没有写入 {name}",
+    "export_write": "无法写入{what} {path}：{why}",
+    "working": "正在{what}，请稍候……",
     # --- settings ---------------------------------------------------------------------
     "setting_invalid": "“{value}”无效：{why}",
     "setting_invalid_for": "设置“{label}”的值“{value}”无效：{why}",
