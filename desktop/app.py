@@ -51,21 +51,6 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
     return app
 
 
-def open_file_window(path: str | Path, parent_main: Any = None) -> Any:
-    """A form window for a draft (read-only offered when it is open elsewhere)."""
-    if parent_main is not None:
-        return parent_main.open_path(path)
-    from ui.new_draft import open_session
-    from ui.form_window import FormWindow
-
-    session = open_session(None, path)  # type: ignore[arg-type]
-    if session is None:
-        return None
-    win = FormWindow(session)
-    win.show()
-    return win
-
-
 def _no_console_streams() -> None:
     """A windowed program (no console) has no stdout/stderr: give stray prints somewhere to go."""
     for name in ("stdout", "stderr"):

@@ -529,18 +529,18 @@ def _hostile(inbox: Path, kind: str) -> Path:
 @pytest.mark.parametrize("kind,fragment", [("blob", "不是文字"), ("slash", "含有“/”"), ("huge", "内容过长"),
                                            ("pipe", "命名管道")])
 def test_the_window_tells_instead_of_crashing(app, qtbot, inbox, monkeypatch, kind, fragment):
-    """``jixiao gui FILE`` opens a file through ``open_file_window`` (no main window) or the main window's
-    ``open_path``: each shows the message, nothing is raised, no window is left open."""
+    """A draft is opened through ``open_session`` (the form window's way) or the main window's ``open_path``
+    (``jixiao gui FILE``): each shows the message, nothing is raised, no window is left open."""
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.app import open_file_window
     from ui.main_window import MainWindow
+    from ui.new_draft import open_session
 
     path = _hostile(inbox, kind)
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: told.append(a[2])))
     before = fingerprint(inbox)
-    assert open_file_window(path) is None
+    assert open_session(None, path) is None
     main = MainWindow()
     qtbot.addWidget(main)
     assert main.open_path(path) is None

@@ -245,10 +245,6 @@ class PartView(QScrollArea):
         if getattr(self, "sig_unit", None) is not None and form.signatures.unit_field in change.cells:
             self.sig_unit.setText(f"{form.signatures.unit_label}：{self.ps.raw(form.signatures.unit_field).strip()}（盖章）")
 
-    def refresh_all(self) -> None:
-        for ed in self.editors.values():
-            ed.refresh()  # type: ignore[attr-defined]
-
     def focus_addr(self, addr: str) -> bool:
         """Show and focus the cell at ``addr`` (a click in the problems panel)."""
         t, r, c = split_addr(addr)

@@ -18,7 +18,7 @@ from desktop.core.errors import DefinitionError, ExprError, did_you_mean, messag
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.summary import summary_problem
-from desktop.core.types import FieldType, Label, make_type
+from desktop.core.types import FieldType, make_type
 
 LEVELS = {"error": "错误", "warning": "提示"}
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -569,6 +569,3 @@ def check_field(data: dict, file: str = "") -> Field:
     """One field or column on its own (keys, type, options, example); DefinitionError if malformed."""
     return _Loader(file).field(data, "", unique=False)
 
-
-def is_label_type(f: Field) -> bool:
-    return isinstance(f.type, Label)

@@ -28,7 +28,6 @@ from desktop.core.glyphs import MissingFn, bundled_font_missing, show_chars
 from desktop.core.graph import Node
 from desktop.core.types import Amount, Percent
 
-Key = "str | tuple[str, str, str]"  # a field id, or (table, row, column)
 
 
 def key_of(addr: str) -> Any:
@@ -233,9 +232,6 @@ class PartState:
             if col.compiled_input_when is not None and truth(col.compiled_input_when(self, (t, r))):
                 return "input"
         return "computed"
-
-    def is_input(self, addr: str) -> bool:
-        return self.how(addr) == "input"
 
     def overridable(self, addr: str) -> bool:
         t, r, c = split_addr(addr)

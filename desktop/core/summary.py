@@ -56,9 +56,6 @@ class Figures:
     full: Decimal | None = None
     grade: str = ""
 
-    def as_text(self) -> dict[str, str]:
-        return {k: ("" if v is None else str(v)) for k, v in self.__dict__.items()}
-
 
 def part_figures(ps: Any) -> Figures:
     """The figures of one :class:`~desktop.core.engine.PartState` (blank where the form has none)."""
