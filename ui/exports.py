@@ -351,7 +351,7 @@ def send_direct(win: Any, smtp: Any) -> list[str] | None:
                     timeout=smtp.timeout, sender=smtp.sender, cancel=token)
 
     def forget_password(exc: JixiaoError) -> None:
-        if isinstance(exc, SmtpError) and "密码" in exc.text:
+        if isinstance(exc, SmtpError) and exc.code is Code.SMTP_LOGIN:
             user_settings.remember_password(smtp.host, smtp.user, None)
     accepted = _run(win, "发送邮件", "邮件未发出", make_and_send, on_error=forget_password,
                     cancelled=Cancelled(Code.MAIL_CANCELLED, server=server))

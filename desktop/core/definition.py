@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
 from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
@@ -23,6 +23,15 @@ from desktop.core.types import FieldType, make_type
 LEVELS = {"error": "错误", "warning": "提示"}
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}")  # {formula} in a check's message
+NAME_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # {field} in a title or heading, {unit} in a mail
+
+
+def fill_names(template: str, value: Callable[[str], str | None]) -> str:
+    """``template`` with each ``{name}`` replaced by ``value(name)``; left as written where that is None."""
+    def one(m: re.Match) -> str:
+        found = value(m.group(1))
+        return m.group(0) if found is None else found
+    return NAME_PLACEHOLDER.sub(one, template)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from desktop.core.change import Change
-from desktop.core.definition import Check, FormDef, Table
+from desktop.core.definition import Check, FormDef, Table, fill_names
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
 from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
@@ -846,8 +846,7 @@ class PartState:
         headings such as 项目资金（{money_unit}）)."""
         if "{" not in template:
             return template
-        return _FIELD_PLACEHOLDER.sub(lambda m: self.raw(m.group(1)).strip() if m.group(1) in self.form.fields
-                                      else m.group(0), template)
+        return fill_names(template, lambda name: self.raw(name).strip() if name in self.form.fields else None)
 
 
 class DocumentState:
@@ -923,7 +922,6 @@ class DocumentState:
 
 
 _MISSING = object()
-_FIELD_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CELL_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\]\.([A-Za-z_][A-Za-z0-9_]*))?$")
 
 

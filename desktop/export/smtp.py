@@ -65,14 +65,14 @@ def send(message: Message, host: str, port: int = 25, user: str = "", password: 
     from desktop.export.eml import message_bytes
 
     if not host:
-        raise SmtpError("没有设置邮件服务器地址（SMTP）")
+        raise SmtpError(Code.SMTP_NO_HOST)
     recipients = to or [a for _, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
                         if a]
     if not recipients:
-        raise SmtpError("没有收件人地址")
+        raise SmtpError(Code.SMTP_NO_RECIPIENTS)
     from_addr = sender or next((a for _, a in getaddresses(message.get_all("From", [])) if a), "") or user
     if not from_addr:
-        raise SmtpError("没有发件人地址（请在设置中填写发件人或登录用户名）")
+        raise SmtpError(Code.SMTP_NO_SENDER)
     if message.get("From") is None:
         message["From"] = from_addr
     if "X-Unsent" in message:
@@ -141,30 +141,32 @@ class _Client(smtplib.SMTP):
                 pass
 
 
+_FAILURES: list[tuple[type[BaseException] | tuple[type[BaseException], ...], Code]] = [  # the first that fits
+    (smtplib.SMTPAuthenticationError, Code.SMTP_LOGIN),
+    (smtplib.SMTPNotSupportedError, Code.SMTP_UNSUPPORTED),
+    (smtplib.SMTPRecipientsRefused, Code.SMTP_RECIPIENTS),
+    (smtplib.SMTPSenderRefused, Code.SMTP_SENDER),
+    (smtplib.SMTPServerDisconnected, Code.SMTP_DISCONNECTED),
+    (smtplib.SMTPException, Code.SMTP_FAILED),
+    (ssl.SSLError, Code.SMTP_TLS),
+    ((socket.timeout, TimeoutError), Code.SMTP_TIMEOUT),
+    (ConnectionRefusedError, Code.SMTP_REFUSED),
+    (socket.gaierror, Code.SMTP_UNKNOWN_HOST),
+    (OSError, Code.SMTP_UNREACHABLE),
+]
+
+
 def _explain(exc: BaseException, where: str, host: str, timeout: float) -> SmtpError:
     """The clerk's words for a failed send."""
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return SmtpError(f"邮件服务器 {where} 拒绝登录：用户名或密码不对")
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return SmtpError(f"邮件服务器 {where} 不支持所需的功能（{_why(exc)}），请检查加密和登录设置")
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return SmtpError(f"邮件服务器拒绝了收件人：{'、'.join(exc.recipients)}")
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        return SmtpError(f"邮件服务器拒绝了发件人 {exc.sender}（{_why(exc)}）")
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return SmtpError(f"邮件服务器 {where} 断开了连接（可能需要加密连接，或端口不对）")
+    code = next(code for kind, code in _FAILURES if isinstance(exc, kind))
     if isinstance(exc, smtplib.SMTPException):
-        return SmtpError(f"邮件发送失败：{_why(exc)}")
-    if isinstance(exc, ssl.SSLError):
-        return SmtpError(f"与邮件服务器 {where} 的加密连接失败：{exc.reason or exc}")
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return SmtpError(f"连接邮件服务器 {where} 超时（{timeout:g} 秒）")
-    if isinstance(exc, ConnectionRefusedError):
-        return SmtpError(f"无法连接邮件服务器 {where}：对方拒绝连接（地址或端口不对，或服务器未开启）")
-    if isinstance(exc, socket.gaierror):
-        return SmtpError(f"找不到邮件服务器“{host}”（地址不对或网络不通）")
-    assert isinstance(exc, OSError)
-    return SmtpError(f"无法连接邮件服务器 {where}：{exc.strerror or exc}")
+        why = _why(exc)
+    elif isinstance(exc, ssl.SSLError):
+        why = str(exc.reason or exc)
+    else:
+        why = str(getattr(exc, "strerror", None) or exc)
+    return SmtpError(code, where=where, host=host, timeout=timeout, why=why,
+                     recipients="、".join(getattr(exc, "recipients", None) or ()), sender=getattr(exc, "sender", ""))
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:
