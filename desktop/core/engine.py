@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from desktop.core.change import Change
-from desktop.core.definition import Check, FormDef, Table, fill_names
+from desktop.core.definition import CellKind, Check, FormDef, Level, Source, Table, fill_names
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
 from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
@@ -48,7 +48,7 @@ class Problem:
     """One 错误 or 提示.  ``key`` is stable (check id and cell address) and keys explanations."""
 
     check: str
-    level: str  # 'error' | 'warning'
+    level: Level
     addr: str  # the cell to mark
     body: str  # the message without its location
 
@@ -58,7 +58,7 @@ class Problem:
 
     @property
     def level_text(self) -> str:
-        return "错误" if self.level == "error" else "提示"
+        return Level(self.level).text
 
 
 # A computed rate outside this range (as a fraction: 0 to 1000 %) comes from impossible inputs.
@@ -213,30 +213,28 @@ class PartState:
         return self.form.rules.call(name, args)
 
     # ------------------------------------------------------------------ cell kinds
-    def how(self, addr: str) -> str:
-        """'input', 'computed', 'label' or 'none' (a "—" cell) for the cell at ``addr``."""
+    def how(self, addr: str) -> CellKind:
+        """What the cell at ``addr`` is: input, computed, a label or none (a "—" cell)."""
         t, r, c = split_addr(addr)
         if r is None:
             f = self.form.fields.get(t)
             if f is None:
                 raise KeyError(addr)
-            return "computed" if f.computed else "input"
+            return CellKind.COMPUTED if f.computed else CellKind.INPUT
         table = self.form.tables[t]
         kind, _ = table.cell_formula(r, c or "")
-        if kind == "input":
-            return "input"
-        if kind in ("label", "none"):
-            return kind
-        if kind == "column":
+        if kind in (Source.INPUT, Source.LABEL, Source.NONE):
+            return CellKind(kind)
+        if kind == Source.COLUMN:
             col = table.column(c or "")
             if col.compiled_input_when is not None and truth(col.compiled_input_when(self, (t, r))):
-                return "input"
-        return "computed"
+                return CellKind.INPUT
+        return CellKind.COMPUTED
 
     def overridable(self, addr: str) -> bool:
         t, r, c = split_addr(addr)
         f = self.form.fields[t] if r is None else self.form.tables[t].column(c or "")
-        return f.override and self.how(addr) == "computed"
+        return f.override and self.how(addr) == CellKind.COMPUTED
 
     def field_def(self, addr: str):
         t, r, c = split_addr(addr)
@@ -253,12 +251,12 @@ class PartState:
         text = raw.strip()
         if not text:
             if f.required and self._row_is_used(addr):
-                self._put(Problem("required", "error", addr, message("required")))
+                self._put(Problem("required", Level.ERROR, addr, message("required")))
             return None
         try:
             value = self._reader(f).read(raw)
         except ReadError as exc:
-            self._put(Problem("read", "error", addr, exc.text))
+            self._put(Problem("read", Level.ERROR, addr, exc.text))
             return BAD
         self._range(addr, f, value)
         if isinstance(value, str):
@@ -286,7 +284,7 @@ class PartState:
     def _glyphs(self, addr: str, raw: str) -> None:
         missing = self.missing_glyphs(raw)
         if missing:
-            self._put(Problem("glyph", "warning", addr, message("glyph_missing", chars=show_chars(missing))))
+            self._put(Problem("glyph", Level.WARNING, addr, message("glyph_missing", chars=show_chars(missing))))
 
     def _row_is_used(self, addr: str) -> bool:
         """A required column is only required in a data row that has something in it."""
@@ -300,12 +298,12 @@ class PartState:
         if not isinstance(value, Decimal):
             return
         if value < 0 and isinstance(f.type, Amount) and not f.type.negative:
-            self._put(Problem("range", "error", addr, message("negative_money", value=f.type.format(value, False))))
+            self._put(Problem("range", Level.ERROR, addr, message("negative_money", value=f.type.format(value, False))))
             return
         for bound, key, bad in ((f.min, "below_min", value < Decimal(str(f.min)) if f.min is not None else False),
                                 (f.max, "above_max", value > Decimal(str(f.max)) if f.max is not None else False)):
             if bad:
-                self._put(Problem("range", "error", addr, message(key, limit=bound, value=f.type.format(value, False))))
+                self._put(Problem("range", Level.ERROR, addr, message(key, limit=bound, value=f.type.format(value, False))))
 
     def _put(self, p: Problem) -> None:
         k = (p.check, p.addr)
@@ -358,9 +356,9 @@ class PartState:
                 for c in t.columns:
                     addr = cell_addr(t.id, rid, c.id)
                     kind, detail = t.cell_formula(rid, c.id)
-                    if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                    if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
                         self.v[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
-                    elif kind == "label":
+                    elif kind == Source.LABEL:
                         self.v[(t.id, rid, c.id)] = detail
         for addr, raw in list(self.part.overrides.items()):
             try:
@@ -433,7 +431,7 @@ class PartState:
                 sources.append(self.describe(dep[1]))
             elif dep[0] == "R" and r is not None:
                 sources.append(self.describe(cell_addr(dep[1], r, dep[2])))
-        self._put(Problem("rate", "error", addr, message(
+        self._put(Problem("rate", Level.ERROR, addr, message(
             "rate_nonsense", rate=replace(f.type, sign=True).format(value), sources="、".join(sources) or "它所依据的数")))
 
     def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
@@ -506,7 +504,7 @@ class PartState:
             if t.repeat and t.min_rows and (glob is None or ("N", t.id) in glob):
                 k = (f"min_rows:{t.id}", "")
                 if len(self.data_rows(t.id)) < t.min_rows:
-                    self._put(Problem(k[0], "error", "", f"“{t.title}”至少要填 {t.min_rows} 行"))
+                    self._put(Problem(k[0], Level.ERROR, "", f"“{t.title}”至少要填 {t.min_rows} 行"))
                 else:
                     self._drop(k)
             for chk in t.row_checks:
@@ -589,7 +587,7 @@ class PartState:
             try:
                 value = self._reader(f).read(raw)
             except ReadError as exc:
-                self._put(Problem("read", "error", addr, exc.text))
+                self._put(Problem("read", Level.ERROR, addr, exc.text))
                 value = BAD
             self._range(addr, f, value)
         else:
@@ -604,7 +602,7 @@ class PartState:
         f = self.field_def(addr)
         value, computed = self.v.get(key), self.calc.get(key)
         if addr in self.part.overrides and value != computed:
-            self._put(Problem("override", "warning", addr, message(
+            self._put(Problem("override", Level.WARNING, addr, message(
                 "override_differs", value=self.text(addr) or "（空）",
                 computed=f.type.format(computed, True) if computed not in (None, BAD) else "（空）")))
         else:
@@ -615,7 +613,7 @@ class PartState:
     def set_value(self, addr: str, raw: str) -> None:
         """The clerk typed ``raw`` into the input at ``addr``; returns the :class:`Change`."""
         how = self.how(addr)
-        if how != "input":
+        if how != CellKind.INPUT:
             raise ReadOnlyCell(Code.CELL_NOT_INPUT, where=self.describe(addr), addr=addr)
         t, r, c = split_addr(addr)
         if r is None:
@@ -649,9 +647,9 @@ class PartState:
         for c in table.columns:
             if c.required:
                 a = cell_addr(tid, rid, c.id)
-                if self.how(a) == "input" and not self.raw(a).strip():
+                if self.how(a) == CellKind.INPUT and not self.raw(a).strip():
                     if self._row_is_used(a):
-                        self._put(Problem("required", "error", a, message("required")))
+                        self._put(Problem("required", Level.ERROR, a, message("required")))
                     else:
                         self._drop(("required", a))
 
@@ -743,7 +741,7 @@ class PartState:
             for c in table.columns:
                 addr = cell_addr(table.id, rid, c.id)
                 kind, _ = table.cell_formula(rid, c.id)
-                if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
                     self._set_v((table.id, rid, c.id), self._read_input(addr, self.raw(addr)))
                 rowev.setdefault((table.id, c.id), set()).add(rid)
         self._propagate(glob, rowev)
@@ -763,13 +761,13 @@ class PartState:
     def text(self, addr: str) -> str:
         """The cell as printed: inputs as typed (half-width), computed values formatted."""
         how = self.how(addr)
-        if how == "none":
+        if how == CellKind.NONE:
             return "—"
         value = self.v.get(key_of(addr))
-        if how == "label":
+        if how == CellKind.LABEL:
             return str(value or "")
         f = self.field_def(addr)
-        if how == "input" or addr in self.part.overrides:
+        if how == CellKind.INPUT or addr in self.part.overrides:
             raw = self.part.overrides.get(addr) if addr in self.part.overrides else self.raw(addr)
             if value is BAD or value is None:
                 return (raw or "").strip()
@@ -815,7 +813,7 @@ class PartState:
 
     def sorted_problems(self) -> list[Problem]:
         order = {addr: i for i, addr in enumerate(self.addresses())}
-        return sorted(self.problems.values(), key=lambda p: (order.get(p.addr, -1), p.level != "error", p.check))
+        return sorted(self.problems.values(), key=lambda p: (order.get(p.addr, -1), p.level != Level.ERROR, p.check))
 
     def addresses(self) -> list[str]:
         """Every cell address in printed order."""
@@ -831,11 +829,11 @@ class PartState:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems.values() if p.level == "error"]
+        return [p for p in self.problems.values() if p.level == Level.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems.values() if p.level == "warning"]
+        return [p for p in self.problems.values() if p.level == Level.WARNING]
 
     def name(self) -> str:
         fid = self.form.part_name_field or self.form.meta.get("project")
