@@ -90,7 +90,8 @@ def _to_file(path: Path, what: str, export: Callable[[io.BytesIO], T]) -> Callab
     def work(token: CancelToken) -> T:
         buffer = io.BytesIO()
         result = export(buffer)
-        token.check()
+        if not token.finish():  # from here on 取消 is too late: the file is written and the result stands
+            raise Cancelled()
         write_file_atomically(path, buffer.getvalue(), lambda why: JixiaoError(Code.EXPORT_WRITE, what=what,
                                                                                path=path, why=why))
         return result
@@ -312,6 +313,9 @@ def send_mail(win: Any) -> Path | None:
         how = open_in_mail_client(out, files)
     except JixiaoError as exc:
         QMessageBox.warning(win, "发送邮件", exc.text)
+        return None
+    except OSError as exc:
+        _os_failed(win, "发送邮件", exc)
         return None
     if how == "windows":
         text = (f"正在打开邮件程序的新邮件窗口（附件在 {out.parent}）；没有邮件程序时会打开该文件夹并选中附件，"
