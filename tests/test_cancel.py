@@ -1,7 +1,6 @@
 """取消 from another thread: the token's rules, and an SMTP send to a server that never answers (no Qt)."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from email.message import EmailMessage
@@ -28,21 +27,6 @@ def test_token_runs_hooks_once_and_not_after_the_work_finished():
     assert done.finish()
     assert not done.cancel() and not done.cancelled and "never" not in calls  # too late: the result stands
     done.check()
-
-
-@pytest.fixture
-def silent_server():
-    srv = socket.create_server(("127.0.0.1", 0))
-    seen: dict = {}
-
-    def serve():
-        conn, _ = srv.accept()
-        seen["eof"] = conn.recv(100) == b""
-        conn.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield srv.getsockname()[1], seen
-    srv.close()
 
 
 def message() -> EmailMessage:

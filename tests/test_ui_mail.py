@@ -148,26 +148,6 @@ def test_without_server_the_mail_program_is_used(app, qtbot, tmp_path, monkeypat
     win.close()
 
 
-@pytest.fixture
-def silent_server():
-    """A TCP server on 127.0.0.1 that accepts one connection and never says a word: (port, what it saw)."""
-    import socket
-    import threading
-
-    srv = socket.create_server(("127.0.0.1", 0))
-    seen: dict = {}
-
-    def serve():
-        conn, _ = srv.accept()
-        seen["connected"] = True
-        seen["eof"] = conn.recv(100) == b""  # the client shut the connection (取消), without a word
-        conn.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield srv.getsockname()[1], seen
-    srv.close()
-
-
 def test_silent_server_leaves_the_window_live_and_cancellable(app, qtbot, tmp_path, monkeypatch, said,
                                                               silent_server):
     import sys
