@@ -80,20 +80,18 @@ class FormSession:
     def open(cls, path: str | Path, readonly: bool = False, autoflush: bool = True) -> "FormSession":
         from desktop.store import Draft
 
-        draft = Draft.open(path, readonly=readonly)
-        try:
-            state = draft.state()
-        except BaseException:
-            draft.close()
-            raise
-        return cls(state, draft, autoflush)
+        return cls._on(Draft.open(path, readonly=readonly), autoflush)
 
     @classmethod
     def create(cls, path: str | Path, doc: Any, autoflush: bool = True) -> "FormSession":
         """A new draft file holding ``doc`` (a Document), opened for filling."""
         from desktop.store import Draft
 
-        draft = Draft.create(path, doc)
+        return cls._on(Draft.create(path, doc), autoflush)
+
+    @classmethod
+    def _on(cls, draft: Any, autoflush: bool) -> "FormSession":
+        """A session on an open ``draft``; the draft is closed again when its content cannot be read."""
         try:
             state = draft.state()
         except BaseException:

@@ -57,6 +57,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def silent_server():
+    """A TCP server on 127.0.0.1 that accepts one connection and never says a word: (port, what it saw).
+    ``seen["eof"]`` is True once the client shut the connection without sending anything."""
+    import threading
+
+    srv = socket.create_server(("127.0.0.1", 0))
+    seen: dict = {}
+
+    def serve():
+        conn, _ = srv.accept()
+        seen["connected"] = True
+        seen["eof"] = conn.recv(100) == b""
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield srv.getsockname()[1], seen
+    srv.close()
+
+
 class Inbox:
     """What a local SMTP server received."""
 

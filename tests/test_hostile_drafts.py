@@ -499,9 +499,13 @@ def test_excel_cell_cut_short_says_so(monkeypatch):
     from desktop.export.xlsx import _long_values
 
     monkeypatch.setattr(xlsx_sheet.xt, "max_lines_per_row", lambda size=0: 10 ** 6)
-    ws = Workbook().active
-    w = xlsx_sheet.SheetWriter(ws, [2.0] * 36, 10.5)
+    from desktop.export.xlsx_pages import StyleBook
+
+    wb = Workbook()
+    ws = wb.active
+    w = xlsx_sheet.SheetWriter(ws, [2.0] * 36, 10.5, StyleBook(wb, "宋体"), 10.0 ** 9)
     w.line([xlsx_sheet.XCell(0, 36, "概" * 40000, addr="overview")])
+    w.finish()
     assert len(ws.cell(row=1, column=1).value) == xlsx_text.MAX_CELL_CHARS
     assert ws.cell(row=1, column=1).value.endswith(xlsx_sheet.CUT_MARK)
     state = DocumentState(load_form(FORM), load_sample(FORM))
@@ -529,18 +533,18 @@ def _hostile(inbox: Path, kind: str) -> Path:
 @pytest.mark.parametrize("kind,fragment", [("blob", "不是文字"), ("slash", "含有“/”"), ("huge", "内容过长"),
                                            ("pipe", "命名管道")])
 def test_the_window_tells_instead_of_crashing(app, qtbot, inbox, monkeypatch, kind, fragment):
-    """``jixiao gui FILE`` opens a file through ``open_file_window`` (no main window) or the main window's
-    ``open_path``: each shows the message, nothing is raised, no window is left open."""
+    """A draft is opened through ``open_session`` (the form window's way) or the main window's ``open_path``
+    (``jixiao gui FILE``): each shows the message, nothing is raised, no window is left open."""
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.app import open_file_window
     from ui.main_window import MainWindow
+    from ui.new_draft import open_session
 
     path = _hostile(inbox, kind)
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: told.append(a[2])))
     before = fingerprint(inbox)
-    assert open_file_window(path) is None
+    assert open_session(None, path) is None
     main = MainWindow()
     qtbot.addWidget(main)
     assert main.open_path(path) is None

@@ -29,14 +29,14 @@ def said(monkeypatch):
     return out
 
 
-def configure(port, user=""):
+def configure(port, user="", timeout=5):
     from ui.settings_dialog import SettingsDialog
 
     dlg = SettingsDialog()
     dlg.edits["smtp_host"].setText("127.0.0.1")
     dlg.port.setValue(port)
     dlg.security.setCurrentIndex(dlg.security.findData("none"))
-    dlg.timeout.setValue(5)
+    dlg.timeout.setValue(timeout)
     dlg.edits["smtp_user"].setText(user)
     dlg.edits["smtp_sender"].setText("jxb@unit.gov.cn")
     dlg.edits["mail_to"].setText("张科长 <zhang@czj.suzhou.gov.cn>")
@@ -145,4 +145,97 @@ def test_without_server_the_mail_program_is_used(app, qtbot, tmp_path, monkeypat
     monkeypatch.setattr("ui.settings.export_folder", lambda: tmp_path)
     out = exports.send_mail(win)
     assert opened == [out] and out.suffix == ".eml" and out.is_file()
+    win.close()
+
+
+def test_silent_server_leaves_the_window_live_and_cancellable(app, qtbot, tmp_path, monkeypatch, said,
+                                                              silent_server):
+    import sys
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from ui import exports
+    from ui import settings as user_settings
+
+    port, seen = silent_server
+    configure(port, timeout=120)  # the server would keep the window waiting two minutes
+    win = window(qtbot, tmp_path)
+    direct(monkeypatch, [])
+    crashes: list = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashes.append(args))
+    monkeypatch.setattr(sys, "excepthook", lambda *args: crashes.append(args))
+    ticks: list[float] = []
+    ticker = QTimer(win)
+    ticker.timeout.connect(lambda: ticks.append(time.monotonic()))
+    ticker.start(50)
+    pressed: list = []
+
+    def cancel_once_waiting():
+        dialogs = [d for d in win.findChildren(QProgressDialog) if d.isVisible()]
+        if not (dialogs and seen.get("connected")):
+            QTimer.singleShot(50, cancel_once_waiting)
+            return
+        pressed.append((time.monotonic(), dialogs[0].labelText()))
+        QTimer.singleShot(300, dialogs[0].findChild(QPushButton, "").click)  # a little longer, then 取消
+
+    QTimer.singleShot(50, cancel_once_waiting)
+    assert exports.send_direct(win, user_settings.smtp_settings()) is None
+    back = time.monotonic()
+    (at, label), = pressed
+    assert "发送邮件" in label
+    assert back - at < 1.5  # 0.3 s after the dialog was seen, not the server's two minutes
+    assert len([t for t in ticks if at <= t <= back]) >= 3  # the window's timer kept firing meanwhile
+    (kind, text), = said
+    assert kind == "information" and "已取消发送" in text and "没有发出" in text and f"127.0.0.1:{port}" in text
+    assert "已取消发送" in win.statusBar().currentMessage()
+    assert not [d for d in win.findChildren(QProgressDialog) if d.isVisible()]
+    qtbot.waitUntil(lambda: "eof" in seen, timeout=3000)  # the connection was shut, not left to time out
+    assert seen["eof"]
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith("jixiao-")], timeout=3000)
+    assert crashes == []
+    assert win.isVisible()
+    ticker.stop()
+    win.close()
+
+
+def test_cancelled_pdf_export_writes_nothing(app, qtbot, tmp_path, monkeypatch, said):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
+
+    import desktop.export.pdf
+    from ui import exports
+
+    win = window(qtbot, tmp_path)
+    target = tmp_path / "大表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    release = threading.Event()
+    real = desktop.export.pdf.export_pdf
+
+    def slow(state, out, **kw):  # a document that takes long to lay out
+        release.wait(10)
+        return real(state, out, **kw)
+
+    monkeypatch.setattr(desktop.export.pdf, "export_pdf", slow)
+
+    def cancel_when_shown():
+        dialogs = [d for d in win.findChildren(QProgressDialog) if d.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(50, cancel_when_shown)
+            return
+        dialogs[0].findChild(QPushButton, "").click()
+
+    QTimer.singleShot(50, cancel_when_shown)
+    assert exports.export_pdf(win) is None
+    (kind, text), = said
+    assert kind == "information" and text == "已取消导出，没有写入 大表.pdf"
+    release.set()  # the abandoned work finishes and is thrown away
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith("jixiao-")], timeout=10000)
+    assert list(tmp_path.glob("大表.pdf*")) == []
+    monkeypatch.setattr(desktop.export.pdf, "export_pdf", real)
+    assert exports.export_pdf(win) == target and target.read_bytes().startswith(b"%PDF")
     win.close()

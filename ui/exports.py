@@ -2,21 +2,28 @@
 
 Each export module is imported when its action runs (ReportLab and openpyxl are
 not loaded at start-up); a missing module is told in a message, not a crash.
+Every action runs its work through :func:`_run`: off the GUI thread with a
+progress dialog and 取消 (``ui.worker``), its failure or cancellation told in
+Chinese.  An exported file is written only when the work finished uncancelled.
 """
 from __future__ import annotations
 
+import io
 import logging
-
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
-from desktop.core.errors import JixiaoError
+from desktop.core.cancel import Cancelled, CancelToken
+from desktop.core.errors import Code, JixiaoError
 from ui import settings as user_settings
+from ui.worker import run_with_progress
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +75,39 @@ def _check_all(win: Any) -> None:
         check()
 
 
+def _run(win: Any, what: str, failed: str, work: Callable[[CancelToken], T], *, cancelled: Cancelled | None = None,
+         cancellable: bool = True, on_error: Callable[[JixiaoError], None] | None = None) -> T | None:
+    """The skeleton of every action: ``work`` off the GUI thread with progress (“正在{what}”) and 取消; an error
+    is told in a message titled ``failed``, 取消 in a message and the status bar.  None then."""
+    try:
+        return run_with_progress(win, what, what, work, cancelled=cancelled, cancellable=cancellable)
+    except Cancelled as exc:
+        win.statusBar().showMessage(exc.text, 15000)
+        QMessageBox.information(win, what, exc.text)
+    except JixiaoError as exc:
+        if on_error is not None:
+            on_error(exc)
+        QMessageBox.warning(win, failed, exc.text)
+    except OSError as exc:
+        _os_failed(win, failed, exc)
+    return None
+
+
+def _to_file(path: Path, what: str, export: Callable[[io.BytesIO], T]) -> Callable[[CancelToken], T]:
+    """Work that exports into memory and writes ``path`` (atomically) only if not cancelled by then."""
+    from desktop.export.filenames import write_file_atomically
+
+    def work(token: CancelToken) -> T:
+        buffer = io.BytesIO()
+        result = export(buffer)
+        if not token.finish():  # from here on 取消 is too late: the file is written and the result stands
+            raise Cancelled()
+        write_file_atomically(path, buffer.getvalue(), lambda why: JixiaoError(Code.EXPORT_WRITE, what=what,
+                                                                               path=path, why=why))
+        return result
+    return work
+
+
 def _draft_id(win: Any) -> str:
     path = win.session.path
     if path is None:
@@ -97,13 +137,11 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
     if path is None:
         return None
     font = user_settings.get("print_font") or None
-    try:
-        result = _busy(lambda: do_export(state, path, final=final, font=font, draft_id=_draft_id(win)))
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "导出 PDF 失败", exc.text)
-        return None
-    except OSError as exc:
-        _os_failed(win, "导出 PDF 失败", exc)
+    draft_id = _draft_id(win)
+    result = _run(win, "导出 PDF", "导出 PDF 失败",
+                  _to_file(path, "PDF 文件", lambda out: do_export(state, out, final=final, font=font, draft_id=draft_id)),
+                  cancelled=Cancelled(Code.EXPORT_CANCELLED, name=path.name))
+    if result is None:
         return None
     if final and win.session.draft is not None and not win.session.readonly:
         try:
@@ -153,13 +191,10 @@ def export_xlsx(win: Any) -> Path | None:
     path = _ask_path(win, "导出 Excel", ".xlsx", "Excel 文件 (*.xlsx)")
     if path is None:
         return None
-    try:
-        result = _busy(lambda: do_export(win.session.state, path))
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "导出 Excel 失败", exc.text)
-        return None
-    except OSError as exc:
-        _os_failed(win, "导出 Excel 失败", exc)
+    state = win.session.state
+    result = _run(win, "导出 Excel", "导出 Excel 失败", _to_file(path, "Excel 文件", lambda out: do_export(state, out)),
+                  cancelled=Cancelled(Code.EXPORT_CANCELLED, name=path.name))
+    if result is None:
         return None
     if result.warnings:
         QMessageBox.information(win, "导出 Excel", "\n\n".join(result.warnings))
@@ -227,14 +262,14 @@ def ask_password(win: Any, user: str, server: str) -> tuple[str, bool] | None:
     return edit.text(), keep.isChecked()
 
 
-def _attachments(win: Any, tmp: str) -> tuple[Path, Path]:
+def _attachments(state: Any, base: str, draft_id: str, tmp: str) -> tuple[Path, Path]:
+    """The PDF and the workbook written into ``tmp`` (on the worker thread: no window here)."""
     from desktop.export.pdf import export_pdf as do_pdf
     from desktop.export.xlsx import export_xlsx as do_xlsx
 
-    base = _basename(win)
     pdf, xlsx = Path(tmp) / f"{base}.pdf", Path(tmp) / f"{base}.xlsx"
-    do_pdf(win.session.state, pdf, draft_id=_draft_id(win))
-    do_xlsx(win.session.state, xlsx)
+    do_pdf(state, pdf, draft_id=draft_id)
+    do_xlsx(state, xlsx)
     return pdf, xlsx
 
 
@@ -267,22 +302,28 @@ def send_mail(win: Any) -> Path | None:
     folder = user_settings.export_folder()
     base = _basename(win)
     sender = smtp.sender if smtp is not None else ""
+    draft_id = _draft_id(win)
 
-    def make() -> tuple[Path, list[Path]]:
+    def make(token: CancelToken) -> tuple[Path, list[Path]]:
         if keeps_attachments():  # Windows: the compose window (or Explorer) needs the files to stay
             from desktop.export.filenames import free_path
 
             where = free_path(folder, f"{base}_邮件", "")
             where.mkdir(parents=True)
-            pdf, xlsx = _attachments(win, str(where))
+            pdf, xlsx = _attachments(state, base, draft_id, str(where))
+            token.check()
             return write_eml(where / f"{base}.eml", pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
                              sender=sender), [pdf, xlsx]
         with tempfile.TemporaryDirectory(prefix="jixiao-eml-", ignore_cleanup_errors=True) as tmp:
-            pdf, xlsx = _attachments(win, tmp)
+            pdf, xlsx = _attachments(state, base, draft_id, tmp)
+            token.check()
             return write_eml(folder / f"{base}.eml", pdf, xlsx, to=to, subject_vars=subject_vars_of(state),
                              sender=sender), []
+    made = _run(win, "发送邮件", "发送邮件", make)
+    if made is None:
+        return None
+    out, files = made
     try:
-        out, files = _busy(make)
         how = open_in_mail_client(out, files)
     except JixiaoError as exc:
         QMessageBox.warning(win, "发送邮件", exc.text)
@@ -318,25 +359,21 @@ def send_direct(win: Any, smtp: Any) -> list[str] | None:
             password, keep = answer
             if keep:
                 user_settings.remember_password(smtp.host, smtp.user, password)
-    state = win.session.state
-    try:
-        def make_and_send() -> list[str]:
-            with tempfile.TemporaryDirectory(prefix="jixiao-mail-", ignore_cleanup_errors=True) as tmp:
-                pdf, xlsx = _attachments(win, tmp)
-                msg = build_eml(pdf, xlsx, to=to, subject_vars=subject_vars_of(state), sender=smtp.sender)
-            return send(msg, smtp.host, smtp.port, smtp.user, password, use_tls=smtp.use_tls, use_ssl=smtp.use_ssl,
-                        timeout=smtp.timeout, sender=smtp.sender)
-        accepted = _busy(make_and_send)
-    except SmtpError as exc:
-        if "密码" in exc.text:
+    state, base, draft_id = win.session.state, _basename(win), _draft_id(win)
+
+    def make_and_send(token: CancelToken) -> list[str]:
+        with tempfile.TemporaryDirectory(prefix="jixiao-mail-", ignore_cleanup_errors=True) as tmp:
+            pdf, xlsx = _attachments(state, base, draft_id, tmp)
+            msg = build_eml(pdf, xlsx, to=to, subject_vars=subject_vars_of(state), sender=smtp.sender)
+        return send(msg, smtp.host, smtp.port, smtp.user, password, use_tls=smtp.use_tls, use_ssl=smtp.use_ssl,
+                    timeout=smtp.timeout, sender=smtp.sender, cancel=token)
+
+    def forget_password(exc: JixiaoError) -> None:
+        if isinstance(exc, SmtpError) and exc.code is Code.SMTP_LOGIN:
             user_settings.remember_password(smtp.host, smtp.user, None)
-        QMessageBox.warning(win, "邮件未发出", exc.text)
-        return None
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "邮件未发出", exc.text)
-        return None
-    except OSError as exc:
-        _os_failed(win, "邮件未发出", exc)
+    accepted = _run(win, "发送邮件", "邮件未发出", make_and_send, on_error=forget_password,
+                    cancelled=Cancelled(Code.MAIL_CANCELLED, server=server))
+    if accepted is None:
         return None
     win.statusBar().showMessage(f"已通过 {server} 发送给 {'、'.join(accepted)}（带 PDF 和 Excel 附件）", 20000)
     return accepted
@@ -353,13 +390,9 @@ def bundle(win: Any) -> Path | None:
     if not folder:
         return None
     win.flush()
-    try:
-        path = _busy(lambda: make_bundle(win.session.state, win.session.path, folder))
-    except JixiaoError as exc:
-        QMessageBox.warning(win, "打包失败", exc.text)
-        return None
-    except OSError as exc:
-        _os_failed(win, "打包失败", exc)
+    state, draft = win.session.state, win.session.path
+    path = _run(win, "打包", "打包失败", lambda token: make_bundle(state, draft, folder), cancellable=False)
+    if path is None:  # a bundle cannot be stopped half-way: no 取消 that would not stop it
         return None
     win.statusBar().showMessage(f"已打包到 {path}", 15000)
     return path

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QToolBar, QWidget)
 
 from desktop.core.errors import JixiaoError
@@ -43,7 +43,6 @@ class FormWindow(QMainWindow):
             self.tabs: QTabWidget | None = QTabWidget()
             self.tabs.setMovable(True)
             self.tabs.tabBar().tabMoved.connect(self._tab_moved)
-            self.tabs.currentChanged.connect(self._tab_shown)
             bar = self.tabs.tabBar()
             bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             bar.customContextMenuRequested.connect(self._tab_menu)
@@ -144,9 +143,6 @@ class FormWindow(QMainWindow):
             return self.session.state.doc.parts[0].id
         view = self.tabs.currentWidget()
         return getattr(view, "part_id", self.session.state.doc.parts[0].id)
-
-    def _tab_shown(self, index: int) -> None:
-        pass
 
     def _tab_menu(self, pos: Any) -> None:
         from PySide6.QtWidgets import QMenu
@@ -409,7 +405,3 @@ class FormWindow(QMainWindow):
         self._save_layout()
         event.accept()
 
-
-def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value if ok else None

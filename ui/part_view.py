@@ -318,10 +318,6 @@ class PartView(QScrollArea):
         button = self.add_buttons[table]
         button.setVisible(not self.ps.data_rows(table) and not self.session.readonly)
 
-    def refresh_all(self) -> None:
-        for ed in self.editors.values():
-            ed.refresh()  # type: ignore[attr-defined]
-
     def focus_addr(self, addr: str) -> bool:
         """Show and focus the cell at ``addr`` (a click in the problems panel)."""
         t, r, c = split_addr(addr)

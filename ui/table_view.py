@@ -1,6 +1,9 @@
 """A form table as a spreadsheet: keys, dropdowns, live typing, row operations, paste from Excel/WPS."""
 from __future__ import annotations
 
+import csv
+import io
+
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt
@@ -389,45 +392,18 @@ class FormTableView(QTableView):
 
 
 def parse_clipboard(text: str) -> list[list[str]]:
-    """Tab-separated rows as Excel and WPS copy them (quoted cells may hold newlines and tabs)."""
+    """Tab-separated rows as Excel and WPS copy them (quoted cells may hold newlines and tabs).
+
+    One trailing line break ends the last row; a blank line is a row with one empty cell."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.endswith("\n"):
         text = text[:-1]
     if not text:
         return []
-    rows: list[list[str]] = []
-    row: list[str] = []
-    cell = []
-    i, n = 0, len(text)
-    quoted = False
-    at_start = True
-    while i < n:
-        ch = text[i]
-        if at_start and ch == '"':
-            quoted, at_start = True, False
-            i += 1
-            continue
-        at_start = False
-        if quoted:
-            if ch == '"' and i + 1 < n and text[i + 1] == '"':
-                cell.append('"')
-                i += 2
-                continue
-            if ch == '"':
-                quoted = False
-                i += 1
-                continue
-            cell.append(ch)
-        elif ch == "\t":
-            row.append("".join(cell))
-            cell, at_start = [], True
-        elif ch == "\n":
-            row.append("".join(cell))
-            rows.append(row)
-            row, cell, at_start = [], [], True
-        else:
-            cell.append(ch)
-        i += 1
-    row.append("".join(cell))
-    rows.append(row)
+    # the end mark keeps a last row the reader would drop (an empty line); it lands in the last cell
+    rows = [row or [""] for row in csv.reader(io.StringIO(text + _END, newline=""), dialect="excel-tab")]
+    rows[-1][-1] = rows[-1][-1].removesuffix(_END)
     return rows
+
+
+_END = "\uffff"  # a noncharacter: never typed, and removed again exactly once

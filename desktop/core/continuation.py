@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.definition import CellKind, Source
 from desktop.core.document import Document, Part, Row, new_row_id, split_addr
 from desktop.core.errors import DocumentError, message
 
@@ -88,7 +89,7 @@ def _input_cell(form: FormDef, addr: Any) -> bool:
     if len(parts) != 3 or parts[0] not in form.tables:
         return False
     t = form.tables[parts[0]]
-    return parts[1] in t.fixed_ids and parts[2] in t.column_ids and t.cell_formula(parts[1], parts[2])[0] == "input"
+    return parts[1] in t.fixed_ids and parts[2] in t.column_ids and t.cell_formula(parts[1], parts[2])[0] == Source.INPUT
 
 
 def continuing_forms(source_id: str, forms: list[FormDef]) -> list[FormDef]:
@@ -165,9 +166,9 @@ def _part(spec: Continuation, ps: PartState) -> tuple[Part, int, int]:
 def _source_text(ps: PartState, addr: str) -> str:
     """What the source shows: an input as typed, a computed value as printed."""
     how = ps.how(addr)
-    if how == "input":
+    if how == CellKind.INPUT:
         return ps.raw(addr).strip()
-    if how == "computed":
+    if how == CellKind.COMPUTED:
         return ps.text(addr).strip()
     return ""
 

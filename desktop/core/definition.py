@@ -8,21 +8,62 @@ table, field) and the problem.
 from __future__ import annotations
 
 import json
+import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
 from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.summary import summary_problem
-from desktop.core.types import FieldType, Label, make_type
+from desktop.core.types import FieldType, make_type
 
-LEVELS = {"error": "错误", "warning": "提示"}
+
+
+class Level(enum.StrEnum):
+    """How serious a problem is (the JSON text is the value: ``"level": "warning"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def text(self) -> str:
+        return "错误" if self is Level.ERROR else "提示"
+
+
+class CellKind(enum.StrEnum):
+    """What a cell is to the clerk: typed, computed, a printed label, or left empty on purpose (“—”)."""
+
+    INPUT = "input"
+    COMPUTED = "computed"
+    LABEL = "label"
+    NONE = "none"
+
+
+class Source(enum.StrEnum):
+    """Where a table cell's value comes from (:meth:`Table.cell_formula`); the first three are cell kinds."""
+
+    INPUT = "input"
+    LABEL = "label"
+    NONE = "none"
+    COLUMN = "column"  # the column's formula
+    CELL = "cell"  # the fixed row's own formula for this cell
+    SUM = "sum"  # the fixed row sums data rows
+
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([^{}:!]+)(?:[:!][^{}]*)?\}")  # {formula} in a check's message
+NAME_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # {field} in a title or heading, {unit} in a mail
+
+
+def fill_names(template: str, value: Callable[[str], str | None]) -> str:
+    """``template`` with each ``{name}`` replaced by ``value(name)``; left as written where that is None."""
+    def one(m: re.Match) -> str:
+        found = value(m.group(1))
+        return m.group(0) if found is None else found
+    return NAME_PLACEHOLDER.sub(one, template)
 
 
 @dataclass
@@ -71,7 +112,7 @@ class FixedRow:
 @dataclass
 class Check:
     id: str
-    level: str  # 'error' | 'warning'
+    level: Level
     assert_: str
     message: str
     when: str | None = None
@@ -82,7 +123,7 @@ class Check:
 
     @property
     def level_text(self) -> str:
-        return LEVELS[self.level]
+        return Level(self.level).text
 
 
 @dataclass
@@ -135,8 +176,8 @@ class Table:
             return list(self.sum_columns)
         return [c.id for c in self.columns if c.type.numeric and not c.computed and c.id != self.label_column]
 
-    def cell_formula(self, rid: str, cid: str) -> tuple[str, Any]:
-        """How a cell gets its value: ('input'|'column'|'cell'|'sum'|'none'|'label', detail)."""
+    def cell_formula(self, rid: str, cid: str) -> tuple[Source, Any]:
+        """How a cell gets its value: (its :class:`Source`, the detail: a label, a formula, summed rows)."""
         col = self.column(cid)
         fixed = None
         for r in self.fixed_rows:
@@ -144,17 +185,17 @@ class Table:
                 fixed = r
         if fixed is not None:
             if cid == self.label_column:
-                return "label", fixed.label
+                return Source.LABEL, fixed.label
             if cid in fixed.cells:
                 formula = fixed.cells[cid]
                 if formula == "":
-                    return "label", ""  # an empty printed cell
-                return ("none", None) if formula is None else ("cell", fixed.compiled[cid])
+                    return Source.LABEL, ""  # an empty printed cell
+                return (Source.NONE, None) if formula is None else (Source.CELL, fixed.compiled[cid])
             if fixed.sum_rows is not None and cid in self.summed_columns():
-                return "sum", fixed.sum_rows
+                return Source.SUM, fixed.sum_rows
         if col.computed:
-            return "column", col.compiled
-        return "input", None
+            return Source.COLUMN, col.compiled
+        return Source.INPUT, None
 
 
 @dataclass
@@ -303,7 +344,7 @@ class _Loader:
 
     def check(self, data: Any, where: str) -> Check:
         data = self.block(data, "check", where)
-        level = data.get("level", "error")
+        level = Level(data.get("level", Level.ERROR))
         return Check(id=self.ident(data["id"], where, unique=False), level=level, assert_=data["assert"],
                      message=str(data["message"]), when=data.get("when"), cell=data.get("cell"))
 
@@ -569,6 +610,3 @@ def check_field(data: dict, file: str = "") -> Field:
     """One field or column on its own (keys, type, options, example); DefinitionError if malformed."""
     return _Loader(file).field(data, "", unique=False)
 
-
-def is_label_type(f: Field) -> bool:
-    return isinstance(f.type, Label)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from desktop.core.change import Change
-from desktop.core.definition import Check, FormDef, Table
+from desktop.core.definition import CellKind, Check, FormDef, Level, Source, Table, fill_names
 from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, split_addr
 from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
@@ -29,7 +29,6 @@ from desktop.core.glyphs import MissingFn, bundled_font_missing, show_chars
 from desktop.core.graph import Node
 from desktop.core.types import Amount, Percent
 
-Key = "str | tuple[str, str, str]"  # a field id, or (table, row, column)
 
 
 def key_of(addr: str) -> Any:
@@ -50,7 +49,7 @@ class Problem:
     """One 错误 or 提示.  ``key`` is stable (check id and cell address) and keys explanations."""
 
     check: str
-    level: str  # 'error' | 'warning'
+    level: Level
     addr: str  # the cell to mark
     body: str  # the message without its location
 
@@ -60,7 +59,7 @@ class Problem:
 
     @property
     def level_text(self) -> str:
-        return "错误" if self.level == "error" else "提示"
+        return Level(self.level).text
 
 
 # A computed rate outside this range (as a fraction: 0 to 1000 %) comes from impossible inputs.
@@ -245,33 +244,28 @@ class PartState:
         return self.form.rules.call(name, args)
 
     # ------------------------------------------------------------------ cell kinds
-    def how(self, addr: str) -> str:
-        """'input', 'computed', 'label' or 'none' (a "—" cell) for the cell at ``addr``."""
+    def how(self, addr: str) -> CellKind:
+        """What the cell at ``addr`` is: input, computed, a label or none (a "—" cell)."""
         t, r, c = split_addr(addr)
         if r is None:
             f = self.form.fields.get(t)
             if f is None:
                 raise KeyError(addr)
-            return "computed" if f.computed else "input"
+            return CellKind.COMPUTED if f.computed else CellKind.INPUT
         table = self.form.tables[t]
         kind, _ = table.cell_formula(r, c or "")
-        if kind == "input":
-            return "input"
-        if kind in ("label", "none"):
-            return kind
-        if kind == "column":
+        if kind in (Source.INPUT, Source.LABEL, Source.NONE):
+            return CellKind(kind)
+        if kind == Source.COLUMN:
             col = table.column(c or "")
             if col.compiled_input_when is not None and truth(col.compiled_input_when(self, (t, r))):
-                return "input"
-        return "computed"
-
-    def is_input(self, addr: str) -> bool:
-        return self.how(addr) == "input"
+                return CellKind.INPUT
+        return CellKind.COMPUTED
 
     def overridable(self, addr: str) -> bool:
         t, r, c = split_addr(addr)
         f = self.form.fields[t] if r is None else self.form.tables[t].column(c or "")
-        return f.override and self.how(addr) == "computed"
+        return f.override and self.how(addr) == CellKind.COMPUTED
 
     def field_def(self, addr: str):
         t, r, c = split_addr(addr)
@@ -288,12 +282,12 @@ class PartState:
         text = raw.strip()
         if not text:
             if f.required and self._row_is_used(addr):
-                self._put(Problem("required", "error", addr, message("required")))
+                self._put(Problem("required", Level.ERROR, addr, message("required")))
             return None
         try:
             value = self._reader(f).read(raw)
         except ReadError as exc:
-            self._put(Problem("read", "error", addr, exc.text))
+            self._put(Problem("read", Level.ERROR, addr, exc.text))
             return BAD
         self._range(addr, f, value)
         if isinstance(value, str):
@@ -321,7 +315,7 @@ class PartState:
     def _glyphs(self, addr: str, raw: str) -> None:
         missing = self.missing_glyphs(raw)
         if missing:
-            self._put(Problem("glyph", "warning", addr, message("glyph_missing", chars=show_chars(missing))))
+            self._put(Problem("glyph", Level.WARNING, addr, message("glyph_missing", chars=show_chars(missing))))
 
     def _row_is_used(self, addr: str) -> bool:
         """A required column is only required in a data row that has something in it."""
@@ -335,12 +329,12 @@ class PartState:
         if not isinstance(value, Decimal):
             return
         if value < 0 and isinstance(f.type, Amount) and not f.type.negative:
-            self._put(Problem("range", "error", addr, message("negative_money", value=f.type.format(value, False))))
+            self._put(Problem("range", Level.ERROR, addr, message("negative_money", value=f.type.format(value, False))))
             return
         for bound, key, bad in ((f.min, "below_min", value < Decimal(str(f.min)) if f.min is not None else False),
                                 (f.max, "above_max", value > Decimal(str(f.max)) if f.max is not None else False)):
             if bad:
-                self._put(Problem("range", "error", addr, message(key, limit=bound, value=f.type.format(value, False))))
+                self._put(Problem("range", Level.ERROR, addr, message(key, limit=bound, value=f.type.format(value, False))))
 
     def _put(self, p: Problem) -> None:
         k = (p.check, p.addr)
@@ -393,9 +387,9 @@ class PartState:
                 for c in t.columns:
                     addr = cell_addr(t.id, rid, c.id)
                     kind, detail = t.cell_formula(rid, c.id)
-                    if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                    if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
                         self.v[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
-                    elif kind == "label":
+                    elif kind == Source.LABEL:
                         self.v[(t.id, rid, c.id)] = detail
         for addr, raw in list(self.part.overrides.items()):
             try:
@@ -468,7 +462,7 @@ class PartState:
                 sources.append(self.describe(dep[1]))
             elif dep[0] == "R" and r is not None:
                 sources.append(self.describe(cell_addr(dep[1], r, dep[2])))
-        self._put(Problem("rate", "error", addr, message(
+        self._put(Problem("rate", Level.ERROR, addr, message(
             "rate_nonsense", rate=replace(f.type, sign=True).format(value), sources="、".join(sources) or "它所依据的数")))
 
     def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
@@ -544,7 +538,7 @@ class PartState:
             if t.repeat and t.min_rows and (glob is None or ("N", t.id) in glob):
                 k = (f"min_rows:{t.id}", "")
                 if len(self.data_rows(t.id)) < t.min_rows:
-                    self._put(Problem(k[0], "error", "", f"“{t.title}”至少要填 {t.min_rows} 行"))
+                    self._put(Problem(k[0], Level.ERROR, "", f"“{t.title}”至少要填 {t.min_rows} 行"))
                 else:
                     self._drop(k)
             for chk in t.row_checks:
@@ -627,7 +621,7 @@ class PartState:
             try:
                 value = self._reader(f).read(raw)
             except ReadError as exc:
-                self._put(Problem("read", "error", addr, exc.text))
+                self._put(Problem("read", Level.ERROR, addr, exc.text))
                 value = BAD
             self._range(addr, f, value)
         else:
@@ -642,7 +636,7 @@ class PartState:
         f = self.field_def(addr)
         value, computed = self.v.get(key), self.calc.get(key)
         if addr in self.part.overrides and value != computed:
-            self._put(Problem("override", "warning", addr, message(
+            self._put(Problem("override", Level.WARNING, addr, message(
                 "override_differs", value=self.text(addr) or "（空）",
                 computed=f.type.format(computed, True) if computed not in (None, BAD) else "（空）")))
         else:
@@ -653,7 +647,7 @@ class PartState:
     def set_value(self, addr: str, raw: str) -> None:
         """The clerk typed ``raw`` into the input at ``addr``; returns the :class:`Change`."""
         how = self.how(addr)
-        if how != "input":
+        if how != CellKind.INPUT:
             raise ReadOnlyCell(Code.CELL_NOT_INPUT, where=self.describe(addr), addr=addr)
         t, r, c = split_addr(addr)
         if r is None:
@@ -687,9 +681,9 @@ class PartState:
         for c in table.columns:
             if c.required:
                 a = cell_addr(tid, rid, c.id)
-                if self.how(a) == "input" and not self.raw(a).strip():
+                if self.how(a) == CellKind.INPUT and not self.raw(a).strip():
                     if self._row_is_used(a):
-                        self._put(Problem("required", "error", a, message("required")))
+                        self._put(Problem("required", Level.ERROR, a, message("required")))
                     else:
                         self._drop(("required", a))
 
@@ -781,7 +775,7 @@ class PartState:
             rid = row.id
             for c in table.columns:
                 kind, _ = table.cell_formula(rid, c.id)
-                if kind == "input" or (kind == "column" and c.compiled_input_when is not None):
+                if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
                     addr = cell_addr(table.id, rid, c.id)
                     self._set_v((table.id, rid, c.id), self._read_input(addr, row.cells.get(c.id, "")))
                 rowev.setdefault((table.id, c.id), set()).add(rid)
@@ -802,13 +796,13 @@ class PartState:
     def text(self, addr: str) -> str:
         """The cell as printed: inputs as typed (half-width), computed values formatted."""
         how = self.how(addr)
-        if how == "none":
+        if how == CellKind.NONE:
             return "—"
         value = self.v.get(key_of(addr))
-        if how == "label":
+        if how == CellKind.LABEL:
             return str(value or "")
         f = self.field_def(addr)
-        if how == "input" or addr in self.part.overrides:
+        if how == CellKind.INPUT or addr in self.part.overrides:
             raw = self.part.overrides.get(addr) if addr in self.part.overrides else self.raw(addr)
             if value is BAD or value is None:
                 return (raw or "").strip()
@@ -854,7 +848,7 @@ class PartState:
 
     def sorted_problems(self) -> list[Problem]:
         order = {addr: i for i, addr in enumerate(self.addresses())}
-        return sorted(self.problems.values(), key=lambda p: (order.get(p.addr, -1), p.level != "error", p.check))
+        return sorted(self.problems.values(), key=lambda p: (order.get(p.addr, -1), p.level != Level.ERROR, p.check))
 
     def addresses(self) -> list[str]:
         """Every cell address in printed order."""
@@ -870,11 +864,11 @@ class PartState:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems.values() if p.level == "error"]
+        return [p for p in self.problems.values() if p.level == Level.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems.values() if p.level == "warning"]
+        return [p for p in self.problems.values() if p.level == Level.WARNING]
 
     def name(self) -> str:
         fid = self.form.part_name_field or self.form.meta.get("project")
@@ -885,8 +879,7 @@ class PartState:
         headings such as 项目资金（{money_unit}）)."""
         if "{" not in template:
             return template
-        return _FIELD_PLACEHOLDER.sub(lambda m: self.raw(m.group(1)).strip() if m.group(1) in self.form.fields
-                                      else m.group(0), template)
+        return fill_names(template, lambda name: self.raw(name).strip() if name in self.form.fields else None)
 
 
 class DocumentState:
@@ -962,7 +955,6 @@ class DocumentState:
 
 
 _MISSING = object()
-_FIELD_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CELL_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\]\.([A-Za-z_][A-Za-z0-9_]*))?$")
 
 

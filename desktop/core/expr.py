@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable
 
 from desktop.core.errors import Code, ExprError, did_you_mean, message, suggest
 from desktop.core.reading import PartialDate, round_half_up
@@ -360,17 +360,6 @@ class Scope:
     row_table: str | None = None  # set in a table row's formula or check
 
 
-class Context(Protocol):  # pragma: no cover - typing only
-    def field(self, fid: str) -> Any: ...
-    def cell(self, tid: str, rid: str, cid: str) -> Any: ...
-    def data_rows(self, tid: str) -> list[str]: ...
-    def score(self, args: list[Any]) -> Any: ...
-    def grade(self, total: Any) -> Any: ...
-    def rule(self, name: str, args: list[Any]) -> Any: ...
-    memo: dict
-
-
-Row = "tuple[str, str] | None"  # (table id, row id) of the row a formula runs in
 Fn = Callable[[Any, Any], Any]
 
 

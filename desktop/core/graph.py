@@ -90,10 +90,6 @@ def build_nodes(form: "FormDef") -> list[Node]:
     return _sort(nodes)
 
 
-def _matches(produced: frozenset, consumed: frozenset) -> bool:
-    return not produced.isdisjoint(consumed)
-
-
 def _sort(nodes: list[Node]) -> list[Node]:
     """Kahn's algorithm; the order among independent nodes follows the definition."""
     by_key: dict[tuple, list[Node]] = {}

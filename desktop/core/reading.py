@@ -77,6 +77,18 @@ HUNDRED = Decimal(100)
 TEN_THOUSAND = Decimal(10000)
 
 
+def in_unit(number: Decimal, unit: str, wanted: str) -> Decimal | None:
+    """``number`` (in ``unit``) in the ``wanted`` unit: the same number when either unit is blank or they are
+    equal, 元 ↔ 万元 converted, None for any other pair (the one 元/万元 conversion)."""
+    if not unit or not wanted or unit == wanted:
+        return number
+    if (unit, wanted) == ("元", "万元"):
+        return number / TEN_THOUSAND
+    if (unit, wanted) == ("万元", "元"):
+        return number * TEN_THOUSAND
+    return None
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width (NFKC), unify the look-alike minus signs, trim.
 
@@ -152,10 +164,9 @@ def read_number(text: str, *, unit: str = "", allow_units: tuple[str, ...] = ())
     q = read_quantity(text)
     if not q.unit or q.unit == unit or q.unit in allow_units:
         return q.number
-    if unit == "万元" and q.unit == "元":
-        return q.number / TEN_THOUSAND
-    if unit == "元" and q.unit == "万元":
-        return q.number * TEN_THOUSAND
+    converted = in_unit(q.number, q.unit, unit) if unit else None
+    if converted is not None:
+        return converted
     raise ReadError("wrong_unit", text=text, unit=q.unit, expected=unit or "无单位")
 
 

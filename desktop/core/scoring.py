@@ -45,7 +45,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core.errors import message
-from desktop.core.reading import PartialDate, Quantity, Target, read_actual, read_target, round_half_up
+from desktop.core.reading import PartialDate, Quantity, Target, in_unit, read_actual, read_target, round_half_up
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -383,13 +383,7 @@ def _in_unit(actual: Quantity, unit: str) -> Decimal | None:
 
     A number written without a unit is taken to be in the target's unit.
     """
-    if not actual.unit or not unit or actual.unit == unit:
-        return actual.number
-    if (actual.unit, unit) == ("元", "万元"):
-        return actual.number / 10000
-    if (actual.unit, unit) == ("万元", "元"):
-        return actual.number * 10000
-    return None
+    return in_unit(actual.number, actual.unit, unit)
 
 
 def _target(v: Any) -> Target | None:

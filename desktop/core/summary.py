@@ -21,10 +21,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desktop.core.document import split_addr
-from desktop.core.reading import round_half_up
+from desktop.core.reading import in_unit, round_half_up
 
 SUMMARY_KEYS = ("budget", "executed", "score", "full")
-TEN_THOUSAND = Decimal(10000)
 
 
 def summary_problem(form: Any, summary: dict[str, Any]) -> str | None:
@@ -55,9 +54,6 @@ class Figures:
     score: Decimal | None = None
     full: Decimal | None = None
     grade: str = ""
-
-    def as_text(self) -> dict[str, str]:
-        return {k: ("" if v is None else str(v)) for k, v in self.__dict__.items()}
 
 
 def part_figures(ps: Any) -> Figures:
@@ -93,7 +89,8 @@ def _amount(ps: Any, addr: str | None) -> Decimal | None:
     ftype = ps.field_def(addr).type
     chooser = getattr(ftype, "unit_from", "")  # the document's own money unit (form F: 万元 or 元)
     unit = (ps.raw(chooser).strip() if chooser else "") or getattr(ftype, "unit", "") or "万元"
-    return value / TEN_THOUSAND if unit == "元" else value
+    in_wan = in_unit(value, unit, "万元")
+    return value if in_wan is None else in_wan
 
 
 def _number(value: Any) -> Decimal | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.core.errors import JixiaoError
@@ -214,11 +214,6 @@ class Library:
                     conn.execute(insert(t.expected).values(unit=unit, form_id=form, year=year))
                     added += 1
         return added
-
-    def remove_expected(self, unit: str, form: str = "", year: str = "") -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(t.expected).where(t.expected.c.unit == unit, t.expected.c.form_id == form,
-                                                  t.expected.c.year == year))
 
     def missing_units(self, form: str = "", year: str = "") -> list[str]:
         """Expected units with no current submission (of that form and year, where given)."""

@@ -32,6 +32,7 @@ from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
 
+from desktop.core.definition import fill_names
 from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import safe_filename, write_file_atomically
 
@@ -60,13 +61,12 @@ DEFAULT_TEMPLATE = MailTemplate(
     ),
 )
 
-_PLACE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
     """``{name}`` replaced by its value (unknown names left as written; nothing else is interpreted)."""
-    return _PLACE.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+    return fill_names(template, lambda name: str(values[name]) if name in values else None)
 
 
 def subject_vars_of(state: Any) -> dict[str, str]:

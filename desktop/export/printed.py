@@ -4,15 +4,12 @@ Shared by the PDF and the workbook so that both print the same.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from desktop.core.definition import Field, FormDef
+from desktop.core.definition import NAME_PLACEHOLDER, Field, FormDef
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.expr import BAD
 from desktop.core.types import Choice
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 BLANK_DATE = "　　　　年　　月　　日"
 
@@ -45,7 +42,7 @@ def signature_lines(state: DocumentState, ps: PartState) -> SignatureLines:
 
 def header_fields(form: FormDef) -> list[Field]:
     """Typed fields printed above the body (申报单位名称：…): not in a grid, not in a title."""
-    in_titles = set(_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
+    in_titles = set(NAME_PLACEHOLDER.findall(form.title + form.subtitle + form.document_title))
     return [f for s in form.sections for f in s.fields
             if not f.print and not f.hidden and not f.computed and f.id not in in_titles]
 

@@ -3,12 +3,14 @@
 Public API::
 
     send(message, host, port=25, user='', password='', *, use_tls=False, use_ssl=False, timeout=20,
-         sender='', to=None) -> list[str]      # the accepted recipients
+         sender='', to=None, cancel=None) -> list[str]      # the accepted recipients
     SmtpSettings(host, port, user, use_tls, use_ssl, timeout, sender)  # what the app keeps (no password)
 
 Every failure is an :class:`SmtpError` with a Chinese explanation (server not
 reachable, timed out, login refused, recipients refused, TLS problem).  The
-timeout bounds every network step, so a silent server never hangs the app.
+timeout bounds every network step, so a silent server never hangs the app, and
+a :class:`~desktop.core.cancel.CancelToken` shuts the connection at once when the
+clerk cancels (then :class:`~desktop.core.cancel.Cancelled`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from typing import Any
 
-from desktop.core.errors import JixiaoError
+from desktop.core.cancel import CancelToken, Cancelled
+from desktop.core.errors import Code, JixiaoError
 
 __all__ = ["send", "SmtpError", "SmtpSettings"]
 
@@ -54,68 +57,116 @@ class SmtpSettings:
 
 def send(message: Message, host: str, port: int = 25, user: str = "", password: str = "", *,
          use_tls: bool = False, use_ssl: bool = False, timeout: float = 20.0, sender: str = "",
-         to: list[str] | None = None, context: ssl.SSLContext | None = None) -> list[str]:
-    """Send ``message``; returns the recipients the server accepted."""
+         to: list[str] | None = None, context: ssl.SSLContext | None = None,
+         cancel: CancelToken | None = None) -> list[str]:
+    """Send ``message``; returns the recipients the server accepted.
+
+    ``cancel`` (from another thread) shuts the connection at once and raises :class:`Cancelled`."""
     from desktop.export.eml import message_bytes
 
     if not host:
-        raise SmtpError("没有设置邮件服务器地址（SMTP）")
+        raise SmtpError(Code.SMTP_NO_HOST)
     recipients = to or [a for _, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
                         if a]
     if not recipients:
-        raise SmtpError("没有收件人地址")
+        raise SmtpError(Code.SMTP_NO_RECIPIENTS)
     from_addr = sender or next((a for _, a in getaddresses(message.get_all("From", [])) if a), "") or user
     if not from_addr:
-        raise SmtpError("没有发件人地址（请在设置中填写发件人或登录用户名）")
+        raise SmtpError(Code.SMTP_NO_SENDER)
     if message.get("From") is None:
         message["From"] = from_addr
     if "X-Unsent" in message:
         del message["X-Unsent"]
     data = message_bytes(message) if isinstance(message, EmailMessage) else message.as_bytes()
     where = f"{host}:{port}"
-    client: smtplib.SMTP | None = None
+    client: _Client | None = None
     try:
-        if use_ssl:
-            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context or ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(host, port, timeout=timeout)
-            if use_tls:
-                client.starttls(context=context or ssl.create_default_context())
+        client = _Client(timeout, (context or ssl.create_default_context()) if use_ssl else None, cancel)
+        client.connect(host, port)
+        if use_tls:
+            client.starttls(context=context or ssl.create_default_context())
         if user:
             _login(client, user, password)
+        if cancel is not None:
+            cancel.check()
         refused = client.sendmail(from_addr, recipients, data)
         return [r for r in recipients if r not in refused]
-    except smtplib.SMTPAuthenticationError:
-        raise SmtpError(f"邮件服务器 {where} 拒绝登录：用户名或密码不对") from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise SmtpError(f"邮件服务器 {where} 不支持所需的功能（{_why(exc)}），请检查加密和登录设置") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise SmtpError(f"邮件服务器拒绝了收件人：{'、'.join(exc.recipients)}") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise SmtpError(f"邮件服务器拒绝了发件人 {exc.sender}（{_why(exc)}）") from None
-    except smtplib.SMTPServerDisconnected:
-        raise SmtpError(f"邮件服务器 {where} 断开了连接（可能需要加密连接，或端口不对）") from None
-    except smtplib.SMTPException as exc:
-        raise SmtpError(f"邮件发送失败：{_why(exc)}") from None
-    except ssl.SSLError as exc:
-        raise SmtpError(f"与邮件服务器 {where} 的加密连接失败：{exc.reason or exc}") from None
-    except (socket.timeout, TimeoutError):
-        raise SmtpError(f"连接邮件服务器 {where} 超时（{timeout:g} 秒）") from None
-    except ConnectionRefusedError:
-        raise SmtpError(f"无法连接邮件服务器 {where}：对方拒绝连接（地址或端口不对，或服务器未开启）") from None
-    except socket.gaierror:
-        raise SmtpError(f"找不到邮件服务器“{host}”（地址不对或网络不通）") from None
-    except OSError as exc:
-        raise SmtpError(f"无法连接邮件服务器 {where}：{exc.strerror or exc}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled(Code.MAIL_CANCELLED, server=where) from None
+        raise _explain(exc, where, host, timeout) from None
     finally:
         if client is not None:
+            client.end()
+
+
+class _Client(smtplib.SMTP):
+    """smtplib's client (TLS from the start when given a context) whose socket 取消 can shut from another
+    thread, even while the client waits for a server that accepted the connection and never answers."""
+
+    def __init__(self, timeout: float, tls: ssl.SSLContext | None, cancel: CancelToken | None):
+        self._tls = tls
+        self._cancel = cancel
+        super().__init__(timeout=timeout)  # no host: connect() comes after the token holds the client
+        if cancel is not None:
+            cancel.on_cancel(self._shut)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        self._host = host  # smtplib's name for SNI and STARTTLS (set by its constructor, which has no host here)
+        sock = socket.create_connection((host, port), timeout, self.source_address)
+        if self._tls is not None:
+            sock = self._tls.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
+        self.sock = sock
+        if self._cancel is not None and self._cancel.cancelled:
+            self._shut()
+        if self._tls is not None:
+            sock.do_handshake()
+        return sock
+
+    def _shut(self) -> None:
+        sock = self.sock
+        if sock is not None:
             try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                try:
-                    client.close()
-                except OSError:
-                    pass
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv on Linux and Windows alike
+            except OSError:
+                pass
+
+    def end(self) -> None:
+        try:
+            self.quit()
+        except (smtplib.SMTPException, OSError):
+            try:
+                self.close()
+            except OSError:
+                pass
+
+
+_FAILURES: list[tuple[type[BaseException] | tuple[type[BaseException], ...], Code]] = [  # the first that fits
+    (smtplib.SMTPAuthenticationError, Code.SMTP_LOGIN),
+    (smtplib.SMTPNotSupportedError, Code.SMTP_UNSUPPORTED),
+    (smtplib.SMTPRecipientsRefused, Code.SMTP_RECIPIENTS),
+    (smtplib.SMTPSenderRefused, Code.SMTP_SENDER),
+    (smtplib.SMTPServerDisconnected, Code.SMTP_DISCONNECTED),
+    (smtplib.SMTPException, Code.SMTP_FAILED),
+    (ssl.SSLError, Code.SMTP_TLS),
+    ((socket.timeout, TimeoutError), Code.SMTP_TIMEOUT),
+    (ConnectionRefusedError, Code.SMTP_REFUSED),
+    (socket.gaierror, Code.SMTP_UNKNOWN_HOST),
+    (OSError, Code.SMTP_UNREACHABLE),
+]
+
+
+def _explain(exc: BaseException, where: str, host: str, timeout: float) -> SmtpError:
+    """The clerk's words for a failed send."""
+    code = next(code for kind, code in _FAILURES if isinstance(exc, kind))
+    if isinstance(exc, smtplib.SMTPException):
+        why = _why(exc)
+    elif isinstance(exc, ssl.SSLError):
+        why = str(exc.reason or exc)
+    else:
+        why = str(getattr(exc, "strerror", None) or exc)
+    return SmtpError(code, where=where, host=host, timeout=timeout, why=why,
+                     recipients="、".join(getattr(exc, "recipients", None) or ()), sender=getattr(exc, "sender", ""))
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:

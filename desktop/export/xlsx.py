@@ -111,6 +111,7 @@ def _long_values(ps: PartState, w: SheetWriter, sheet: str) -> list[str]:
     for addr, length, rows in w.long:
         if addr in w.cut:
             continue
+        length = len(ps.raw(addr)) or length  # the field's own text (the sheet may indent a paragraph)
         out.append(f"{where}{ps.describe(addr)}有 {length} 字，超过 Excel 一个单元格的上限 {xt.MAX_CELL_CHARS} 字："
                    f"表中分在 {rows} 行显示；完整内容在文件的隐藏数据中，再导入时原样读回")
     for addr in dict.fromkeys(w.cut):

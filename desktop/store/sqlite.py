@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.errors import os_why
+from desktop.core.interchange import SQLITE_MAGIC
 from desktop.osfiles import sqlite_uri  # noqa: F401 - the store's URI builder lives with the path helpers
 from desktop.store import ddl
 from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
 
-MAGIC = b"SQLite format 3\x00"
+MAGIC = SQLITE_MAGIC
 BUSY_TIMEOUT = 5.0  # seconds to wait for another instance's transaction
 
 

@@ -1,0 +1,70 @@
+"""Stopping long work that runs on another thread: the token the work watches and 取消 sets.
+
+The work registers what would keep it blocked (a socket waiting for a silent
+server) with :meth:`CancelToken.on_cancel`; :meth:`CancelToken.cancel` runs those
+hooks from the thread that cancels.  :meth:`CancelToken.finish` marks the point
+after which the work's result stands, so a late 取消 cannot claim to have stopped it.
+Qt-free: the SMTP client and the views share it.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from desktop.core.errors import Code, JixiaoError
+
+__all__ = ["CancelToken", "Cancelled"]
+
+
+class Cancelled(JixiaoError):
+    """The clerk cancelled; ``text`` says what was not done."""
+
+    def __init__(self, code: Code = Code.CANCELLED, /, **data: object):
+        super().__init__(code, **data)
+
+
+class CancelToken:
+    """Set once by 取消; the work checks :attr:`cancelled` or registers hooks that unblock it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._finished = False
+        self._hooks: list[Callable[[], None]] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def on_cancel(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` when cancelled (at once if already cancelled); it must not raise."""
+        with self._lock:
+            if not self._cancelled:
+                self._hooks.append(hook)
+                return
+        hook()
+
+    def cancel(self) -> bool:
+        """Stop the work; False when it had already finished (its result stands)."""
+        with self._lock:
+            if self._finished:
+                return False
+            self._cancelled = True
+            hooks, self._hooks = self._hooks, []
+        for hook in hooks:
+            hook()
+        return True
+
+    def finish(self) -> bool:
+        """The work is done and its result should stand: False when it was cancelled first."""
+        with self._lock:
+            if self._cancelled:
+                return False
+            self._finished = True
+            self._hooks = []
+            return True
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the work should stop."""
+        if self._cancelled:
+            raise Cancelled()
