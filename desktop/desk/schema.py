@@ -11,6 +11,13 @@ from sqlalchemy import (BigInteger, Boolean, Column, Integer, MetaData, Table, T
 SCHEMA_VERSION = 1
 metadata = MetaData()
 
+
+def figure_columns() -> list[Column]:
+    """The figures a submission and each of its parts carry (desktop/core/summary.py), and their counts."""
+    return [Column("errors", Integer, nullable=False, default=0), Column("hints", Integer, nullable=False, default=0)] + \
+        [Column(name, Text, nullable=False, default="") for name in ("budget", "executed", "rate", "score", "full",
+                                                                      "grade")]
+
 info = Table(
     "desk_info", metadata,
     Column("key", Text, primary_key=True),
@@ -47,14 +54,7 @@ submissions = Table(
     Column("document", Text, nullable=False),  # the JSON interchange, as received
     Column("received", Text, nullable=False),
     Column("modified", Text, nullable=False, default=""),  # the file's time: newest is current
-    Column("errors", Integer, nullable=False, default=0),
-    Column("hints", Integer, nullable=False, default=0),
-    Column("budget", Text, nullable=False, default=""),
-    Column("executed", Text, nullable=False, default=""),
-    Column("rate", Text, nullable=False, default=""),
-    Column("score", Text, nullable=False, default=""),
-    Column("full", Text, nullable=False, default=""),
-    Column("grade", Text, nullable=False, default=""),
+    *figure_columns(),
     Column("pdf_check", Text, nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
     Column("current", Boolean, nullable=False, default=True),
@@ -71,14 +71,7 @@ parts = Table(
     Column("position", Integer, primary_key=True),
     Column("unit", Text, nullable=False, default=""),  # the part's own unit, where a part names one
     Column("project", Text, nullable=False, default=""),
-    Column("budget", Text, nullable=False, default=""),
-    Column("executed", Text, nullable=False, default=""),
-    Column("rate", Text, nullable=False, default=""),
-    Column("score", Text, nullable=False, default=""),
-    Column("full", Text, nullable=False, default=""),
-    Column("grade", Text, nullable=False, default=""),
-    Column("errors", Integer, nullable=False, default=0),
-    Column("hints", Integer, nullable=False, default=0),
+    *figure_columns(),
 )
 
 pdfs = Table(
