@@ -7,6 +7,9 @@ uses ReportLab's TrueType reader: no Qt).
 """
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 from typing import Callable
 
 MissingFn = Callable[[str], list[str]]
@@ -19,6 +22,16 @@ def bundled_font_missing(text: str) -> list[str]:
     from desktop.fonts import missing_chars  # the font is read on first use, not on import
 
     return missing_chars(text)
+
+
+def font_missing(font_file: "str | Path | None") -> MissingFn:
+    """The check for the print font chosen in the settings or on the command line (None: the bundled one)."""
+    if font_file is None:
+        return bundled_font_missing
+    from desktop.fonts import missing_chars
+
+    check = partial(missing_chars, font_file=font_file)
+    return lambda text: [] if text.isascii() else check(text)
 
 
 def show_chars(chars: list[str], limit: int = 8) -> str:
