@@ -44,6 +44,13 @@ def _charset(resolved: str) -> frozenset[int]:
     return frozenset(TTFontFile(resolved).charToGlyph)
 
 
+@lru_cache(maxsize=16)
+def _charset_of(font_file: str | None) -> frozenset[int]:
+    """The character map of the font named (None: the bundled one), its path resolved once: the engine
+    asks for every value typed, and resolving the path each time cost more than evaluating the form."""
+    return _charset(str(_resolve(font_file)))
+
+
 def _ignorable(ch: str) -> bool:
     """Whitespace, control/format characters and variation selectors draw nothing."""
     if ch.isspace():
@@ -61,7 +68,7 @@ def missing_chars(text: str, font_file: str | Path | None = None) -> list[str]:
     variation selectors are ignored.  The font's cmap is read once per file
     and cached.
     """
-    charset = _charset(str(_resolve(font_file)))
+    charset = _charset_of(None if font_file is None else str(font_file))
     seen: set[str] = set()
     out: list[str] = []
     for ch in text:
