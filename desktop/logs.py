@@ -29,7 +29,7 @@ NOTICE = "jixiao.notice"  # what the command line also prints on stderr (e.g. a 
 
 
 def log_dir() -> Path:
-    from desktop.store.library import data_dir
+    from desktop.paths import data_dir
 
     return data_dir() / "logs"
 

@@ -109,7 +109,7 @@ def option(name: str) -> Option:
 
 
 def settings_path() -> Path:
-    from desktop.store.library import data_dir
+    from desktop.paths import data_dir
 
     return data_dir() / FILE_NAME
 

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from desktop import settings as stored
-from desktop.store.library import data_dir
+from desktop.paths import data_dir
 
 log = logging.getLogger(__name__)
 KEYS = {name: o.type.to_str(o.default) for name, o in stored.OPTIONS.items()}

@@ -39,7 +39,7 @@ def now() -> str:
 
 
 def default_library() -> Path:
-    from desktop.store.library import data_dir
+    from desktop.paths import data_dir
 
     return data_dir() / DEFAULT_NAME
 
