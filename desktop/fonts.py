@@ -37,18 +37,13 @@ def _resolve(path: str | Path | None) -> Path:
     return p.resolve()
 
 
-@lru_cache(maxsize=8)
-def _charset(resolved: str) -> frozenset[int]:
-    from reportlab.pdfbase.ttfonts import TTFontFile
-
-    return frozenset(TTFontFile(resolved).charToGlyph)
-
-
 @lru_cache(maxsize=16)
 def _charset_of(font_file: str | None) -> frozenset[int]:
-    """The character map of the font named (None: the bundled one), its path resolved once: the engine
-    asks for every value typed, and resolving the path each time cost more than evaluating the form."""
-    return _charset(str(_resolve(font_file)))
+    """The character map of the font named (None: the bundled one), read and its path resolved once: the
+    engine asks for every value typed, and resolving the path each time cost more than evaluating the form."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    return frozenset(TTFontFile(str(_resolve(font_file))).charToGlyph)
 
 
 def _ignorable(ch: str) -> bool:

@@ -66,7 +66,9 @@ def part_figures(ps: Any) -> Figures:
         out.rate = round_half_up(out.executed / out.budget, 4)
     out.score = _number(_value(ps, summary.get("score")))
     full = summary.get("full")
-    out.full = _number(full) if _number(full) is not None else _number(_value(ps, full))
+    out.full = _number(full)  # a number such as "100", else the address of the full marks
+    if out.full is None:
+        out.full = _number(_value(ps, full))
     if out.score is not None:
         percent = out.score * 100 / out.full if out.full else out.score
         out.grade = ps.form.rules.grade(percent) or ""

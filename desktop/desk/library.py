@@ -10,7 +10,6 @@ Qt-free.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.core.errors import JixiaoError
 from desktop.desk import schema as t
+from desktop.store.content import now  # noqa: F401 - the store's timestamp, used by the desk too
 
 STATUSES = ("待审", "通过", "退回")
 DEFAULT_NAME = "汇总审核库.sqlite"
@@ -32,10 +32,6 @@ class LibraryError(JixiaoError):
 
 class ReviewConflict(LibraryError):
     """Another reviewer changed the submission after this one read it."""
-
-
-def now() -> str:
-    return _dt.datetime.now().isoformat(timespec="seconds")
 
 
 def default_library() -> Path:

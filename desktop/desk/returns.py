@@ -14,9 +14,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from desktop import osfiles
 from desktop.core.errors import JixiaoError
 from desktop.core.review import CellComment, Review, read_review, write_review
 from desktop.desk.library import Library
+from desktop.export.filenames import free_path
 
 DRAFT_NAME = "退回草稿.jxd"
 MAX_PACKAGE = 200 * 1024 * 1024
@@ -57,7 +59,7 @@ def write_return_package(lib: Library, sid: int, output: str | Path) -> Path:
     except OSError as exc:
         raise ReturnError(f"无法写出退回包 {output}：{exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        osfiles.remove_tree(folder)
     return output
 
 
@@ -76,8 +78,8 @@ def open_return_package(package: str | Path, folder: str | Path | None = None) -
             info = members[0]
             if info.file_size > MAX_PACKAGE:
                 raise ReturnError(f"{package.name} 中的草稿过大")
-            name = Path(info.filename.replace("\\", "/")).name or DRAFT_NAME
-            target = _free(folder / name)
+            name = Path(Path(info.filename.replace("\\", "/")).name or DRAFT_NAME)
+            target = free_path(folder, name.stem, name.suffix)
             with zf.open(info) as src, open(target, "xb") as dst:
                 shutil.copyfileobj(src, dst)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -94,12 +96,3 @@ def open_return_package(package: str | Path, folder: str | Path | None = None) -
         raise ReturnError(f"{package.name} 中的草稿没有审核意见，不是退回包")
     return target
 
-
-def _free(path: Path) -> Path:
-    if not path.exists():
-        return path
-    for n in range(2, 1000):
-        candidate = path.with_name(f"{path.stem}（{n}）{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise ReturnError(f"{path.parent} 中同名文件过多")

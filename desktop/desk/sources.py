@@ -13,7 +13,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import shutil
 import stat
 import tempfile
 import zipfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from desktop import osfiles
 from desktop.core.document import Document
 from desktop.core.errors import JixiaoError
 
@@ -139,7 +139,8 @@ def _draft(base: Found, real: Path) -> Found:
 
 
 def _pdf(base: Found, real: Path) -> Found:
-    from desktop.core.interchange import document_from_json
+    from desktop.core.catalog import load_form
+    from desktop.core.interchange import document_from_json, parse_json
     from desktop.export.pdf_verify import document_hash, read_stamp
 
     stamp = read_stamp(real)
@@ -148,9 +149,9 @@ def _pdf(base: Found, real: Path) -> Found:
     if data is None:
         base.problem = "PDF 中没有附带表单数据（可能由旧版本程序导出），请同时报送草稿或 Excel 文件"
         return base
-    import json
-
-    base.document = document_from_json(json.loads(data.decode("utf-8")))
+    data = parse_json(data.decode("utf-8"))  # untrusted: every failure a Chinese message
+    doc = document_from_json(data)
+    base.document = document_from_json(data, load_form(doc.form_id).version)  # as read_json checks it
     base.pdf_intact = document_hash(base.document) == stamp.content_hash
     if not base.pdf_intact:
         base.notes.append("PDF 内附的数据与其校验码不一致，PDF 可能被改动过")
@@ -222,5 +223,5 @@ def _member(path: Path, name: str, data: bytes, modified: str) -> list[Found]:
             f.member = name
         return found
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        osfiles.remove_tree(folder)
 

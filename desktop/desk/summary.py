@@ -132,11 +132,11 @@ def places_of(value: Decimal | None) -> int:
     return min(6, max(2, -exponent if isinstance(exponent, int) and exponent < 0 else 0))
 
 
-def money(value: Decimal | None, places: int | None = None) -> str:
-    """万元 with thousands separators; ``places`` decimals (default: the figure's own, at least 2)."""
+def money(value: Decimal | None) -> str:
+    """万元 with thousands separators and the figure's own decimals, at least 2."""
     if value is None:
         return ""
-    return f"{value:,.{places if places is not None else places_of(value)}f}"
+    return f"{value:,.{places_of(value)}f}"
 
 
 def score_text(line: "Line") -> str:
