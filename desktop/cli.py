@@ -46,19 +46,19 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     "export-json": ("desktop.store.commands:cmd_export_json", "把草稿导出为 JSON 交换文件", [
         (("draft",), {}), (("-o", "--output"), {"required": True}),
     ]),
-    "pdf": ("desktop.export.commands:cmd_pdf", "导出可盖章的 A4 PDF", [
+    "pdf": ("desktop.export_commands:cmd_pdf", "导出可盖章的 A4 PDF", [
         (("file",), {}), (("-o", "--output"), {"required": True}),
         (("--final",), {"action": "store_true", "help": "正式版（有错误时拒绝）"}),
         (("--font",), {"help": "字体：文件路径或名称（宋体、仿宋、黑体、楷体），默认内置字体"}),
         (("--allow-missing",), {"action": "store_true", "help": "字体缺字时仍然导出"}),
     ]),
-    "verify": ("desktop.export.commands:cmd_verify", "核对 PDF 与草稿是否同一版本", [
+    "verify": ("desktop.export_commands:cmd_verify", "核对 PDF 与草稿是否同一版本", [
         (("pdf",), {}), (("draft",), {}),
     ]),
-    "xlsx": ("desktop.export.commands:cmd_xlsx", "导出 Excel 文件", [
+    "xlsx": ("desktop.export_commands:cmd_xlsx", "导出 Excel 文件", [
         (("file",), {}), (("-o", "--output"), {"required": True}),
     ]),
-    "import-xlsx": ("desktop.export.commands:cmd_import_xlsx", "从 Excel 导入", [
+    "import-xlsx": ("desktop.export_commands:cmd_import_xlsx", "从 Excel 导入", [
         (("xlsx",), {}), (("-o", "--output"), {"required": True}),
         (("--form",), {"help": "表单标识（导入别人的表格时需要）"}),
         (("--map",), {"help": "列对应，如 “指标名称=name,目标值=target”"}),
@@ -96,7 +96,7 @@ COMMANDS: dict[str, tuple[str, str, list[Arg]]] = {
     "return": ("desktop.desk.commands:cmd_return", "汇总与审核：把一份报送连同审核意见打包退回", [
         (("id",), {"type": int}), (("-o", "--output"), {"required": True}), (("--library",), {"help": LIBRARY_HELP}),
     ]),
-    "eml": ("desktop.export.commands:cmd_eml", "生成带 PDF 和 Excel 附件的邮件（.eml）", [
+    "eml": ("desktop.export_commands:cmd_eml", "生成带 PDF 和 Excel 附件的邮件（.eml）", [
         (("file",), {}), (("-o", "--output"), {"required": True}), (("--to",), {"default": ""}),
     ]),
 }

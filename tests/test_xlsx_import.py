@@ -186,6 +186,29 @@ def test_cli_bad_map(tmp_path, capsys):
     assert code == 2 and "没有这些表头" in capsys.readouterr().err
 
 
+def test_cli_import_errors_carry_their_code_and_a_suggestion(tmp_path):
+    import argparse
+
+    from desktop.core.errors import Code, JixiaoError
+    from desktop.export_commands import cmd_import_xlsx, parse_map
+
+    with pytest.raises(JixiaoError) as err:
+        parse_map("指标名称")
+    assert err.value.code is Code.CLI_MAP_ITEM and err.value.data == {"item": "指标名称"}
+    assert "应写成 表头=列标识" in err.value.text
+    args = argparse.Namespace(xlsx=str(clerk_sheet(tmp_path / "t.xlsx")), output=str(tmp_path / "o.json"),
+                              form=E, map="指标明称=name", into=None)
+    with pytest.raises(JixiaoError) as err:
+        cmd_import_xlsx(args)
+    assert err.value.code is Code.CLI_MISSING_HEADERS and err.value.data["missing"] == "指标明称"
+    assert "您是不是想写“指标名称”" in err.value.text
+    args.map = "指标名称=no_such_column"
+    with pytest.raises(JixiaoError) as err:
+        cmd_import_xlsx(args)
+    assert err.value.code is Code.CLI_NO_TABLE and "no_such_column" in err.value.text
+    assert not (tmp_path / "o.json").exists()
+
+
 def test_the_cell_reader_gives_what_openpyxl_gives(tmp_path):
     """Only the cells present, but each with the value openpyxl's data_only reading gives."""
     from openpyxl import load_workbook

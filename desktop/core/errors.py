@@ -214,6 +214,15 @@ MESSAGES: dict[str, str] = {
     "continue_parts": "“{source}”有 {n} 个项目，而“{target}”每份只有一个项目；请每个项目分别生成",
     "continue_bad_map": "表单 {target} 的 continues 引用了“{source}”中不存在的“{ref}”",
     "continue_exists": "文件 {path} 已经存在；请换一个文件名",
+    # --- jixiao import-xlsx (desktop/export_commands.py) ---------------------------------
+    "cli_map_item": "列对应“{item}”应写成 表头=列标识，如 指标名称=name",
+    "cli_not_own_export": "{name} 不是本程序导出的文件：请用 --form 指定表单（或 --into 指定要导入的草稿），"
+                          "可再用 --map 指定列对应",
+    "cli_sheet_unusable": "{name} 不能导入：{notes}",
+    "cli_no_header": "{name} 中没有找到表头行",
+    "cli_missing_headers": "表中没有这些表头：{missing}（表头有：{headers}）{suggestion}",
+    "cli_no_table": "表单“{form}”中没有一个表格同时有这些列：{columns}",
+    "cli_no_match": "表头与表单中任何表格的列都对不上，请用 --map 指定列对应，如 --map “指标名称=name,目标值=target”",
 }
 
 # Every key once: the drafts' keys must not shadow the others'.

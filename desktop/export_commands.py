@@ -1,6 +1,8 @@
-"""Command-line handlers: ``jixiao xlsx``, ``jixiao import-xlsx``, ``jixiao eml``.
+"""Command-line handlers of the exports: ``jixiao pdf``, ``verify``, ``xlsx``, ``import-xlsx``, ``eml``.
 
-(Re-exported lazily by :mod:`desktop.export.commands`.)
+Each loads a document from a path (:mod:`desktop.store.loading`) and hands it to an exporter in
+:mod:`desktop.export`, which never opens a file of the clerk's itself.  Every module is imported when its
+command runs.
 """
 from __future__ import annotations
 
@@ -8,7 +10,56 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, did_you_mean
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from desktop.core.interchange import is_draft_file
+    from desktop.export.pdf import export_pdf
+    from desktop.store.loading import load_state
+
+    source = Path(args.file)
+    state = load_state(source)
+    is_draft = is_draft_file(source) or source.suffix.lower() == ".jxd"
+    draft_id = _draft_id(source) if is_draft else ""
+    final = bool(getattr(args, "final", False))
+    result = export_pdf(state, args.output, final=final, font=getattr(args, "font", None), draft_id=draft_id,
+                        allow_missing=bool(getattr(args, "allow_missing", False)))
+    for w in result.warnings:
+        print(f"提示：{w}")
+    kind = "正式版" if final else ("草稿副本（有错误，带“草稿”水印）" if state.has_errors else "副本")
+    print(f"已导出 {args.output}：{kind}，共 {result.pages} 页，校验码 {result.code}，字体 {result.font}")
+    if final and is_draft:
+        label = _snapshot(source)
+        if label:
+            print(f"已保存版本：{label}")
+    return 0
+
+
+def _draft_id(path: Path) -> str:
+    from desktop.store.loading import draft_versions
+
+    try:
+        return draft_versions(path)[0]
+    except JixiaoError:
+        return ""
+
+
+def _snapshot(path: Path) -> str:
+    """Keep the printed final version as a snapshot (版本) of the draft."""
+    from desktop.store import Draft
+
+    with Draft.open(path) as draft:
+        sid = draft.snapshot("export", "导出正式版 PDF")
+    return f"版本 {sid}"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.verification import verify
+
+    result = verify(args.pdf, args.draft)
+    print(result.text)
+    return 0 if result.ok else 1
 
 
 def cmd_xlsx(args: argparse.Namespace) -> int:
@@ -34,7 +85,7 @@ def parse_map(text: str) -> dict[str, str]:
         if not item.strip():
             continue
         if "=" not in item:
-            raise JixiaoError(f"列对应“{item.strip()}”应写成 表头=列标识，如 指标名称=name")
+            raise JixiaoError(Code.CLI_MAP_ITEM, item=item.strip())
         header, col = item.split("=", 1)
         out["".join(header.split())] = col.strip()
     return out
@@ -53,8 +104,7 @@ def cmd_import_xlsx(args: argparse.Namespace) -> int:
             result = read_xlsx(args.xlsx)
         except NotOwnExport:
             if not (getattr(args, "form", None) or getattr(args, "into", None)):
-                raise JixiaoError(f"{Path(args.xlsx).name} 不是本程序导出的文件：请用 --form 指定表单"
-                                  "（或 --into 指定要导入的草稿），可再用 --map 指定列对应") from None
+                raise JixiaoError(Code.CLI_NOT_OWN_EXPORT, name=Path(args.xlsx).name) from None
         else:
             if getattr(args, "into", None):
                 print("提示：这是本程序导出的文件，按其中的表单整份导入，--into 未使用")
@@ -72,7 +122,10 @@ def cmd_import_xlsx(args: argparse.Namespace) -> int:
     table_rows = read_sheet_table(args.xlsx)
     headers, rows = table_rows
     if not headers:
-        raise JixiaoError("；".join(table_rows.notes) or "表中没有找到表头行")
+        name = Path(args.xlsx).name
+        if table_rows.notes:
+            raise JixiaoError(Code.CLI_SHEET_UNUSABLE, name=name, notes="；".join(table_rows.notes))
+        raise JixiaoError(Code.CLI_NO_HEADER, name=name)
     form = state.form
     if mapping_text:
         wanted = parse_map(mapping_text)
@@ -95,7 +148,8 @@ def cmd_import_xlsx(args: argparse.Namespace) -> int:
 def _resolve(form, wanted: dict[str, str], headers: list[str]) -> tuple[str, dict[str, str]]:
     missing = [h for h in wanted if h not in headers]
     if missing:
-        raise JixiaoError(f"表中没有这些表头：{'、'.join(missing)}（表头有：{'、'.join(h for h in headers if h)}）")
+        raise JixiaoError(Code.CLI_MISSING_HEADERS, missing="、".join(missing), headers="、".join(h for h in headers if h),
+                          suggestion=did_you_mean(missing[0], [h for h in headers if h]))
     tables = []
     cols = {}
     for h, spec in wanted.items():
@@ -108,7 +162,7 @@ def _resolve(form, wanted: dict[str, str], headers: list[str]) -> tuple[str, dic
     candidates = [t for t in form.tables.values() if all(c in t.column_ids for c in cols.values())
                   and (not tables or t.id in tables)]
     if not candidates:
-        raise JixiaoError(f"表单“{form.title}”中没有一个表格同时有这些列：{'、'.join(cols.values())}")
+        raise JixiaoError(Code.CLI_NO_TABLE, form=form.title, columns="、".join(cols.values()))
     candidates.sort(key=lambda t: (not t.repeat, t.id != "indicators"))
     return candidates[0].id, cols
 
@@ -121,7 +175,7 @@ def _best_guess(form, headers: list[str], guess) -> tuple[str, dict[str, str]]:
         if m and (best is None or score > best[0]):
             best = (score, t.id, m)
     if best is None:
-        raise JixiaoError("表头与表单中任何表格的列都对不上，请用 --map 指定列对应，如 --map “指标名称=name,目标值=target”")
+        raise JixiaoError(Code.CLI_NO_MATCH)
     return best[1], best[2]
 
 
