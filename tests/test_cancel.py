@@ -58,3 +58,25 @@ def test_cancelled_before_connecting_sends_nothing(silent_server):
     token.cancel()
     with pytest.raises(Cancelled):
         send(message(), "127.0.0.1", port, sender="jxb@unit.gov.cn", timeout=60, cancel=token)
+
+
+def test_progress_is_told_until_cancelled_and_is_set_reads_like_an_event():
+    told: list[str] = []
+    token = CancelToken(on_progress=told.append)
+    assert not token.is_set()
+    token.progress("正在读取 第 200 行")
+    token.cancel()
+    token.progress("第 400 行")  # the dialog is gone: nothing more is told
+    assert token.is_set() and told == ["正在读取 第 200 行"]
+    CancelToken().progress("nobody listens")  # no listener: nothing happens
+
+
+def test_the_workbook_import_has_the_one_cancelled():
+    from desktop.export import xlsx_import, xlsx_safety
+
+    assert xlsx_safety.Cancelled is Cancelled and xlsx_import.Cancelled is Cancelled
+    deadline = xlsx_safety.Deadline("t.xlsx", 60, cancel=CancelToken())
+    deadline.poll("第 1 行")
+    deadline.cancel.cancel()
+    with pytest.raises(Cancelled):
+        deadline.poll("第 2 行")

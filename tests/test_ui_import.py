@@ -293,10 +293,9 @@ def test_import_runs_on_a_worker_and_cancel_changes_nothing(app, qtbot, tmp_path
     import time
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QPushButton
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from ui import xlsx_import_dialog as xd
-    from ui.background import BackgroundDialog
 
     win = window(qtbot, tmp_path)
     before = win.session.state.doc.to_dict()
@@ -319,8 +318,7 @@ def test_import_runs_on_a_worker_and_cancel_changes_nothing(app, qtbot, tmp_path
     seen = {}
 
     def cancel_soon():
-        dialogs = [w for w in app.topLevelWidgets() + win.findChildren(BackgroundDialog)
-                   if isinstance(w, BackgroundDialog) and not w.wasCanceled()]
+        dialogs = [d for d in win.findChildren(QProgressDialog) if d.isVisible() and not d.wasCanceled()]
         if not dialogs or "thread" not in worker:
             QTimer.singleShot(100, cancel_soon)
             return

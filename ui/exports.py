@@ -3,7 +3,7 @@
 Each export module is imported when its action runs (ReportLab and openpyxl are
 not loaded at start-up); a missing module is told in a message, not a crash.
 Every action runs its work through :func:`_run`: off the GUI thread with a
-progress dialog and 取消 (``ui.worker``), its failure or cancellation told in
+progress dialog and 取消 (``ui.worker``, like 核对 PDF and 从 Excel 导入), its failure or cancellation told in
 Chinese.  An exported file is written only when the work finished uncancelled.
 """
 from __future__ import annotations
@@ -413,28 +413,27 @@ def verify_pdf(win: Any) -> str | None:
     from desktop.core.hashing import document_hash
     from desktop.export.pdf_verify import verify_against
     from desktop.store.loading import Version, draft_versions
-    from ui.background import run_in_background
 
     win.flush()
     doc = Document.from_dict(win.session.state.doc.to_dict())  # what is on screen, printed again on the worker
     font = user_settings.get("print_font") or None
 
-    def work(job: Any) -> Any:
+    def work(token: CancelToken) -> Any:
         draft_id, versions = draft_versions(path)
         current = Version("当前内容", lambda: document_hash(doc), lambda: doc.form_id, lambda: doc)
-        job.progress("正在重新打印草稿并逐页比较…")
+        token.progress("正在重新打印草稿并逐页比较…")
         return verify_against(chosen, [current] + versions[1:], draft_id, Path(path).name, font)
 
     try:
-        ok, result = run_in_background(win, "核对 PDF", f"正在核对 {Path(chosen).name}…", work)
+        result = run_with_progress(win, "核对 PDF", "核对 PDF", work, label=f"正在核对 {Path(chosen).name}…")
+    except Cancelled:
+        return None
     except JixiaoError as exc:
         QMessageBox.warning(win, "核对 PDF", exc.text)
         return None
     except Exception as exc:  # noqa: BLE001 - a damaged PDF must not take the window down
         log.warning("核对 PDF 失败：%s", chosen, exc_info=True)
         QMessageBox.warning(win, "核对 PDF", f"无法核对 {Path(chosen).name}（{exc.__class__.__name__}）")
-        return None
-    if not ok:
         return None
     (QMessageBox.information if result.ok else QMessageBox.warning)(win, "核对 PDF", result.text)
     return result.text

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
                                QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from desktop.core.cancel import Cancelled, CancelToken
 from desktop.core.engine import DocumentState
 from desktop.core.errors import JixiaoError
 from desktop.session import Command, FormSession
 from desktop.session_import import ImportBatch, diff_commands, import_command, plan_table_import
 from ui import settings as user_settings
-from ui.background import run_in_background
+from ui.worker import run_with_progress
 
 SKIP = "（不导入）"
 PREVIEW_ROWS = 8
@@ -69,9 +70,9 @@ def _import_xlsx(win: Any, path: str | Path | None) -> str | None:
         return None
     own_note = ""
 
-    def read_own(job: Any) -> Any:
+    def read_own(token: CancelToken) -> Any:
         try:
-            return read_xlsx(path, cancel=job.cancel, progress=job.progress)
+            return read_xlsx(path, cancel=token, progress=token.progress)
         except NotOwnExport:
             return None
 
@@ -83,7 +84,7 @@ def _import_xlsx(win: Any, path: str | Path | None) -> str | None:
             return _take_over(win, path, own)
         own_note = (f"{path.name} 是本程序导出的另一种表（{own.document.form_id}），不能整表导入；"
                     "可以按列对应导入其中的表格。")
-    ok, sheets = _background(win, path, lambda job: sheet_names(path))
+    ok, sheets = _background(win, path, lambda token: sheet_names(path))
     if not ok:
         return None
     if not sheets:
@@ -105,21 +106,16 @@ def _tell_failure(win: Any, path: Path, exc: BaseException) -> None:
 
 
 def _background(win: Any, path: Path, work: Any, label: str = "") -> tuple[bool, Any]:
-    """``work(job)`` on a worker thread behind a progress dialog: ``(True, result)``; ``(False, None)``
+    """``work(token)`` on a worker thread behind a progress dialog: ``(True, result)``; ``(False, None)``
     when cancelled or failed (the failure told in Chinese)."""
-    from desktop.export.xlsx_import import Cancelled
-
     try:
-        ok, result = run_in_background(win, "从 Excel 导入", label or f"正在读取 {path.name}…", work)
+        return True, run_with_progress(win, "从 Excel 导入", "导入", work, label=label or f"正在读取 {path.name}…")
     except Cancelled:
-        return False, None
+        win.statusBar().showMessage("已取消导入，表单没有改动", 8000)
     except Exception as exc:  # noqa: BLE001 - the window stays up whatever happens
         log.warning("从 Excel 导入失败：%s", path, exc_info=True)
         _tell_failure(win, path, exc)
-        return False, None
-    if not ok:
-        win.statusBar().showMessage("已取消导入，表单没有改动", 8000)
-    return ok, result
+    return False, None
 
 
 def _take_over(win: Any, path: Path, own: Any) -> str | None:
@@ -175,7 +171,7 @@ def apply_dialog(win: Any, dialog: "MappingDialog") -> str | None:
     snapshot, revision = session.part(part_id).part.copy(), session.revision
     form = win.form
 
-    def plan(job: Any) -> Any:
+    def plan(token: CancelToken) -> Any:
         before = snapshot.to_dict()
         new_ps, result = plan_table_import(form, snapshot, data.rows, table_id, mapping, mode, data.row_numbers)
         return new_ps, result, new_ps.part.to_dict() != before
@@ -311,8 +307,8 @@ class MappingDialog(QDialog):
         from desktop.export.xlsx_import import guess_mapping, read_sheet_table
 
         sheet = self.sheet_combo.currentText() or None
-        ok, self.data = _background(self.win, self.path, lambda job: read_sheet_table(
-            self.path, sheet, cancel=job.cancel, progress=job.progress))
+        ok, self.data = _background(self.win, self.path, lambda token: read_sheet_table(
+            self.path, sheet, cancel=token, progress=token.progress))
         if not ok:
             self.info.setText("没有读到这个工作表（已取消或无法读取）。")
             self._fill_preview()

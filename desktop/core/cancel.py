@@ -2,9 +2,11 @@
 
 The work registers what would keep it blocked (a socket waiting for a silent
 server) with :meth:`CancelToken.on_cancel`; :meth:`CancelToken.cancel` runs those
-hooks from the thread that cancels.  :meth:`CancelToken.finish` marks the point
+hooks from the thread that cancels.  Work that loops polls :meth:`CancelToken.is_set`
+(the spelling of a ``threading.Event``) or calls :meth:`CancelToken.check`, and tells where
+it has got to with :meth:`CancelToken.progress`.  :meth:`CancelToken.finish` marks the point
 after which the work's result stands, so a late 取消 cannot claim to have stopped it.
-Qt-free: the SMTP client and the views share it.
+Qt-free: the SMTP client, the workbook import and the views share it.
 """
 from __future__ import annotations
 
@@ -19,22 +21,32 @@ __all__ = ["CancelToken", "Cancelled"]
 class Cancelled(JixiaoError):
     """The clerk cancelled; ``text`` says what was not done."""
 
-    def __init__(self, code: Code = Code.CANCELLED, /, **data: object):
+    def __init__(self, code: "Code | str" = Code.CANCELLED, /, **data: object):
         super().__init__(code, **data)
 
 
 class CancelToken:
     """Set once by 取消; the work checks :attr:`cancelled` or registers hooks that unblock it."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_progress: Callable[[str], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._cancelled = False
         self._finished = False
         self._hooks: list[Callable[[], None]] = []
+        self._on_progress = on_progress
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled
+
+    def is_set(self) -> bool:
+        """The same as :attr:`cancelled`, for work that polls a ``threading.Event``."""
+        return self._cancelled
+
+    def progress(self, text: str) -> None:
+        """Tell whoever waits (a progress dialog) where the work has got to; nothing once cancelled."""
+        if self._on_progress is not None and not self._cancelled:
+            self._on_progress(text)
 
     def on_cancel(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` when cancelled (at once if already cancelled); it must not raise."""

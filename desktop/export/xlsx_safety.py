@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.cancel import Cancelled  # the one 取消 error; re-exported for xlsx_import
 from desktop.core.errors import JixiaoError
 
 MB = 1024 * 1024
@@ -356,10 +357,6 @@ def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, Safet
 # ---------------------------------------------------------------------------------------
 # reading a sheet: only the cells it holds, within one time budget, every failure in Chinese
 # ---------------------------------------------------------------------------------------
-
-class Cancelled(JixiaoError):
-    """The clerk cancelled the import (nothing was changed)."""
-
 
 class Deadline:
     """One time budget for a whole import (opening, the hidden sheet, every visible sheet); also the

@@ -1,0 +1,118 @@
+"""ui.worker.run_with_progress: the one way the views run long work off the GUI thread (exports, mail,
+核对 PDF, 从 Excel 导入) — progress text in the dialog, 取消 at once, result and error on the GUI thread."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from conftest import require
+
+require("pytest-qt", module="pytestqt")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget  # noqa: E402
+
+from desktop.core.cancel import Cancelled  # noqa: E402
+from desktop.core.errors import Code, JixiaoError  # noqa: E402
+from ui.worker import run_with_progress  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def parent(app, qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def visible_dialogs(parent):
+    return [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
+
+
+def test_progress_text_reaches_the_dialog_and_the_result_comes_back(parent):
+    labels, threads = [], []
+    release = threading.Event()
+
+    def work(token):
+        threads.append(threading.current_thread())
+        token.progress("正在读取 第 200 行")
+        release.wait(5)
+        return 42
+
+    def look():
+        dialogs = visible_dialogs(parent)
+        if not dialogs or "第 200 行" not in dialogs[0].labelText():
+            QTimer.singleShot(50, look)
+            return
+        labels.append(dialogs[0].labelText())
+        release.set()
+
+    QTimer.singleShot(50, look)
+    assert run_with_progress(parent, "从 Excel 导入", "导入", work, label="正在读取 t.xlsx…") == 42
+    assert labels == ["正在读取 第 200 行"]
+    assert threads[0] is not threading.main_thread()
+    assert visible_dialogs(parent) == []
+
+
+def test_the_works_error_is_raised_on_the_gui_thread(parent):
+    error = JixiaoError(Code.CANCELLED)
+
+    def work(token):
+        raise error
+
+    with pytest.raises(JixiaoError) as err:
+        run_with_progress(parent, "核对 PDF", "核对 PDF", work)
+    assert err.value is error
+
+
+def test_cancel_returns_at_once_and_the_polling_work_stops(parent, qtbot):
+    stopped, polls = threading.Event(), []
+
+    def work(token):  # polls like the workbook import's Deadline
+        while not token.is_set():
+            polls.append(1)
+            token.progress(f"第 {len(polls)} 次")
+            time.sleep(0.02)
+        stopped.set()
+        return "dropped"
+
+    def cancel_when_shown():
+        dialogs = visible_dialogs(parent)
+        if not dialogs:
+            QTimer.singleShot(50, cancel_when_shown)
+            return
+        button, = [b for b in dialogs[0].findChildren(QPushButton) if b.text() == "取消"]
+        button.click()
+
+    QTimer.singleShot(50, cancel_when_shown)
+    start = time.monotonic()
+    with pytest.raises(Cancelled) as err:
+        run_with_progress(parent, "从 Excel 导入", "导入", work,
+                          cancelled=Cancelled(Code.EXPORT_CANCELLED, name="t.xlsx"))
+    assert time.monotonic() - start < 3
+    assert err.value.code is Code.EXPORT_CANCELLED and "t.xlsx" in err.value.text
+    qtbot.waitUntil(stopped.is_set, timeout=3000)  # the abandoned work saw the token and stopped
+    assert polls
+    assert visible_dialogs(parent) == []
+
+
+def test_work_that_cannot_be_abandoned_has_no_cancel_button(parent):
+    seen = []
+
+    def work(token):
+        time.sleep(0.8)
+        return "ok"
+
+    def look():
+        dialogs = visible_dialogs(parent)
+        if not dialogs:
+            QTimer.singleShot(50, look)
+            return
+        seen.append([b.text() for b in dialogs[0].findChildren(QPushButton) if b.isVisible()])
+
+    QTimer.singleShot(50, look)
+    assert run_with_progress(parent, "备份", "备份", work, cancellable=False) == "ok"
+    assert seen == [[]]
