@@ -26,7 +26,7 @@ from desktop.core.document import Document, Part, Row, cell_addr, new_row_id, sp
 from desktop.core.errors import Code, JixiaoError, ReadError, message, suggest
 from desktop.core.expr import BAD, truth
 from desktop.core.glyphs import MissingFn, bundled_font_missing, show_chars
-from desktop.core.graph import Node
+from desktop.core.graph import GraphNode
 from desktop.core.types import Amount, Percent
 
 
@@ -69,12 +69,12 @@ RATE_SENSE = (Decimal(0), Decimal(10))
 class _Edit:
     """The old contents of what one edit touched (first touch only), to report what differs after it."""
 
-    __slots__ = ("values", "calc", "problems", "cells", "marks", "rows_added", "rows_removed", "tables",
+    __slots__ = ("values", "computed", "problems", "cells", "marks", "rows_added", "rows_removed", "tables",
                  "everything")
 
     def __init__(self) -> None:
         self.values: dict[Any, Any] = {}
-        self.calc: dict[Any, Any] = {}
+        self.computed: dict[Any, Any] = {}
         self.problems: dict[tuple[str, str], Any] = {}
         self.cells: set[str] = set()  # the edited cell itself (its raw text changed)
         self.marks: set[str] = set()
@@ -83,12 +83,12 @@ class _Edit:
         self.tables: set[str] = set()
         self.everything = False
 
-    def change(self, ps: "PartState") -> Change:
-        v, calc, problems = ps.v, ps.calc, ps.problems
-        pid = ps.part.id
+    def change(self, state: "PartState") -> Change:
+        values, computed, problems = state.values, state.computed, state.problems
+        pid = state.part.id
         out = Change(
-            cells=self.cells | {addr_of(k) for k, old in self.values.items() if not _same(old, v.get(k, _MISSING))},
-            computed={addr_of(k) for k, old in self.calc.items() if not _same(old, calc.get(k, _MISSING))},
+            cells=self.cells | {addr_of(k) for k, old in self.values.items() if not _same(old, values.get(k, _MISSING))},
+            computed={addr_of(k) for k, old in self.computed.items() if not _same(old, computed.get(k, _MISSING))},
             marks=self.marks | {k[1] for k, old in self.problems.items() if old != problems.get(k)},
             tables={(pid, t) for t in self.tables},
             rows_added=[(pid, t, r) for t, r in self.rows_added],
@@ -123,8 +123,8 @@ class PartState:
         self.form = form
         self.part = part
         self.missing_glyphs = missing_glyphs  # characters the print font lacks (a 提示 as soon as typed)
-        self.v: dict[Any, Any] = {}  # effective values
-        self.calc: dict[Any, Any] = {}  # computed values of overridable cells
+        self.values: dict[Any, Any] = {}  # every cell's effective value (what is shown), by key_of(addr)
+        self.computed: dict[Any, Any] = {}  # overridden cells only: the formula's value behind the override
         self.problems: dict[tuple[str, str], Problem] = {}
         self.memo: dict[Any, Any] = {}
         self._check_deps: dict[int, tuple[frozenset, frozenset]] = {}
@@ -138,7 +138,7 @@ class PartState:
         self._ensure_structure()
         self._recompute_all()
 
-    _CONTENT = ("part", "v", "calc", "problems", "memo", "_row_index", "_row_index_len", "_row_numbers")
+    _CONTENT = ("part", "values", "computed", "problems", "memo", "_row_index", "_row_index_len", "_row_numbers")
 
     def swap(self, other: "PartState") -> None:
         """Exchange contents (the part and everything computed from it) with ``other``, a state of the
@@ -225,10 +225,10 @@ class PartState:
 
     # ------------------------------------------------------------------ the context formulas see
     def field(self, fid: str) -> Any:
-        return self.v.get(fid)
+        return self.values.get(fid)
 
     def cell(self, tid: str, rid: str, cid: str) -> Any:
-        return self.v.get((tid, rid, cid))
+        return self.values.get((tid, rid, cid))
 
     def score(self, args: list[Any]) -> Any:
         if any(a is BAD for a in args):
@@ -274,42 +274,42 @@ class PartState:
     # ------------------------------------------------------------------ reading inputs
     def _read_input(self, addr: str, raw: str) -> Any:
         """Typed value of an input; records or clears its read / required / range problems."""
-        f = self.field_def(addr)
+        field = self.field_def(addr)
         self._drop(("read", addr))
         self._drop(("required", addr))
         self._drop(("range", addr))
         self._drop(("glyph", addr))
         text = raw.strip()
         if not text:
-            if f.required and self._row_is_used(addr):
+            if field.required and self._row_is_used(addr):
                 self._put(Problem("required", Level.ERROR, addr, message("required")))
             return None
         try:
-            value = self._reader(f).read(raw)
+            value = self._reader(field).read(raw)
         except ReadError as exc:
             self._put(Problem("read", Level.ERROR, addr, exc.text))
             return BAD
-        self._range(addr, f, value)
+        self._range(addr, field, value)
         if isinstance(value, str):
             self._glyphs(addr, raw)
         return value
 
-    def _reader(self, f: Any) -> Any:
+    def _reader(self, field: Any) -> Any:
         """The field's type — with the document's money unit where the definition says ``unit_from``
         (a 万元 or 元 document: ``12万元`` typed into a 元 document reads 120000)."""
-        source = getattr(f.type, "unit_from", "")
+        source = getattr(field.type, "unit_from", "")
         if not source:
-            return f.type
-        unit = f.type.unit
+            return field.type
+        unit = field.type.unit
         try:
             chosen = self.form.fields[source].type.read(self.part.fields.get(source, ""))
         except (ReadError, KeyError):
             chosen = None
         if chosen in ("元", "万元"):
             unit = chosen
-        key = (id(f.type), unit)
+        key = (id(field.type), unit)
         if key not in self._readers:
-            self._readers[key] = f.type if unit == f.type.unit else dataclasses.replace(f.type, unit=unit)
+            self._readers[key] = field.type if unit == field.type.unit else dataclasses.replace(field.type, unit=unit)
         return self._readers[key]
 
     def _glyphs(self, addr: str, raw: str) -> None:
@@ -325,48 +325,48 @@ class PartState:
         row = self._row(t, r)
         return bool(row and any(v.strip() for v in row.cells.values()))
 
-    def _range(self, addr: str, f: Any, value: Any) -> None:
+    def _range(self, addr: str, field: Any, value: Any) -> None:
         if not isinstance(value, Decimal):
             return
-        if value < 0 and isinstance(f.type, Amount) and not f.type.negative:
-            self._put(Problem("range", Level.ERROR, addr, message("negative_money", value=f.type.format(value, False))))
+        if value < 0 and isinstance(field.type, Amount) and not field.type.negative:
+            self._put(Problem("range", Level.ERROR, addr, message("negative_money", value=field.type.format(value, False))))
             return
-        for bound, key, bad in ((f.min, "below_min", value < Decimal(str(f.min)) if f.min is not None else False),
-                                (f.max, "above_max", value > Decimal(str(f.max)) if f.max is not None else False)):
+        for bound, key, bad in ((field.min, "below_min", value < Decimal(str(field.min)) if field.min is not None else False),
+                                (field.max, "above_max", value > Decimal(str(field.max)) if field.max is not None else False)):
             if bad:
-                self._put(Problem("range", Level.ERROR, addr, message(key, limit=bound, value=f.type.format(value, False))))
+                self._put(Problem("range", Level.ERROR, addr, message(key, limit=bound, value=field.type.format(value, False))))
 
-    def _put(self, p: Problem) -> None:
-        k = (p.check, p.addr)
-        e = self._edit
-        if e is not None and k not in e.problems:
-            e.problems[k] = self.problems.get(k)
-        self.problems[k] = p
+    def _put(self, problem: Problem) -> None:
+        key = (problem.check, problem.addr)
+        edit = self._edit
+        if edit is not None and key not in edit.problems:
+            edit.problems[key] = self.problems.get(key)
+        self.problems[key] = problem
 
-    def _drop(self, k: tuple[str, str]) -> None:
-        if k in self.problems:
-            e = self._edit
-            if e is not None and k not in e.problems:
-                e.problems[k] = self.problems[k]
-            del self.problems[k]
+    def _drop(self, key: tuple[str, str]) -> None:
+        if key in self.problems:
+            edit = self._edit
+            if edit is not None and key not in edit.problems:
+                edit.problems[key] = self.problems[key]
+            del self.problems[key]
 
-    def _set_v(self, key: Any, value: Any) -> None:
-        e = self._edit
-        if e is not None and key not in e.values:
-            e.values[key] = self.v.get(key, _MISSING)
-        self.v[key] = value
+    def _store_value(self, key: Any, value: Any) -> None:
+        edit = self._edit
+        if edit is not None and key not in edit.values:
+            edit.values[key] = self.values.get(key, _MISSING)
+        self.values[key] = value
 
-    def _set_calc(self, key: Any, value: Any) -> None:
-        e = self._edit
-        if e is not None and key not in e.calc:
-            e.calc[key] = self.calc.get(key, _MISSING)
-        self.calc[key] = value
+    def _store_computed(self, key: Any, value: Any) -> None:
+        edit = self._edit
+        if edit is not None and key not in edit.computed:
+            edit.computed[key] = self.computed.get(key, _MISSING)
+        self.computed[key] = value
 
-    def _pop_calc(self, key: Any) -> Any:
-        e = self._edit
-        if e is not None and key not in e.calc and key in self.calc:
-            e.calc[key] = self.calc[key]
-        return self.calc.pop(key, None)
+    def _pop_computed(self, key: Any) -> Any:
+        edit = self._edit
+        if edit is not None and key not in edit.computed and key in self.computed:
+            edit.computed[key] = self.computed[key]
+        return self.computed.pop(key, None)
 
     # ------------------------------------------------------------------ full evaluation
     def recompute_all(self) -> Change:
@@ -375,22 +375,22 @@ class PartState:
         return Change(part_ids={self.part.id}, everything=True)
 
     def _recompute_all(self) -> None:
-        self.v.clear()
-        self.calc.clear()
+        self.values.clear()
+        self.computed.clear()
         self.problems.clear()
         self.memo.clear()
         for fid, f in self.form.fields.items():
             if not f.computed:
-                self.v[fid] = self._read_input(fid, self.part.fields.get(fid, ""))
+                self.values[fid] = self._read_input(fid, self.part.fields.get(fid, ""))
         for t in self.form.tables.values():
             for rid in self.display_rows(t.id):
                 for c in t.columns:
                     addr = cell_addr(t.id, rid, c.id)
                     kind, detail = t.cell_formula(rid, c.id)
                     if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
-                        self.v[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
+                        self.values[(t.id, rid, c.id)] = self._read_input(addr, self.raw(addr))
                     elif kind == Source.LABEL:
-                        self.v[(t.id, rid, c.id)] = detail
+                        self.values[(t.id, rid, c.id)] = detail
         for addr, raw in list(self.part.overrides.items()):
             try:
                 overridable = self.overridable(addr)
@@ -407,44 +407,44 @@ class PartState:
             else:
                 self._eval_node(node, None)
         for addr in self.part.overrides:
-            if key_of(addr) in self.calc:
+            if key_of(addr) in self.computed:
                 self._override_problem(addr)
         self._run_checks(None, None)
 
-    def _column_rows(self, node: Node) -> list[str]:
+    def _column_rows(self, node: GraphNode) -> list[str]:
         assert node.table is not None
         t = self.form.tables[node.table]
         rows = [r.id for r in self.part.rows.get(t.id, [])] if t.repeat else []
         return rows + list(node.covered_fixed)
 
     # ------------------------------------------------------------------ propagation
-    def _emit(self, key: Any, glob: set | None, rowev: dict | None) -> None:
-        if glob is None or rowev is None:
+    def _emit(self, key: Any, changed_keys: set | None, changed_rows: dict | None) -> None:
+        if changed_keys is None or changed_rows is None:
             return
         if isinstance(key, str):
-            glob.add(("F", key))
+            changed_keys.add(("F", key))
             return
         t, r, c = key
         table = self.form.tables[t]
-        rowev.setdefault((t, c), set()).add(r)
+        changed_rows.setdefault((t, c), set()).add(r)
         if r in self.part.fixed.get(t, {}):
-            glob.add(("X", t, r, c))
+            changed_keys.add(("X", t, r, c))
             if r in table.data_fixed_ids:
-                glob.add(("C", t, c))
+                changed_keys.add(("C", t, c))
         else:
-            glob.add(("C", t, c))
+            changed_keys.add(("C", t, c))
 
-    def _set_computed(self, key: Any, value: Any, glob: set | None, rowev: dict | None) -> None:
+    def _set_result(self, key: Any, value: Any, changed_keys: set | None, changed_rows: dict | None) -> None:
         addr = addr_of(key)
         if addr in self.part.overrides:
-            old_calc = self.calc.get(key)
-            self._set_calc(key, value)
+            old_calc = self.computed.get(key)
+            self._store_computed(key, value)
             if not _same(old_calc, value):
                 self._override_problem(addr)
             return
-        if not _same(self.v.get(key, _MISSING), value) or key not in self.v:
-            self._set_v(key, value)
-            self._emit(key, glob, rowev)
+        if not _same(self.values.get(key, _MISSING), value) or key not in self.values:
+            self._store_value(key, value)
+            self._emit(key, changed_keys, changed_rows)
             if isinstance(value, Decimal) and not RATE_SENSE[0] <= value <= RATE_SENSE[1]:
                 self._rate_sense(addr, value)
             elif ("rate", addr) in self.problems:
@@ -452,22 +452,22 @@ class PartState:
 
     def _rate_sense(self, addr: str, value: Decimal) -> None:
         """A computed rate far outside sense (到位率 −12 500 %): an 错误 naming the cells it comes from."""
-        f = self.field_def(addr)
-        if not isinstance(f.type, Percent):
+        field = self.field_def(addr)
+        if not isinstance(field.type, Percent):
             return
         t, r, _ = split_addr(addr)
         sources = []
-        for dep in sorted(f.compiled.deps if f.compiled else (), key=str):
+        for dep in sorted(field.compiled.deps if field.compiled else (), key=str):
             if dep[0] == "F":
                 sources.append(self.describe(dep[1]))
             elif dep[0] == "R" and r is not None:
                 sources.append(self.describe(cell_addr(dep[1], r, dep[2])))
         self._put(Problem("rate", Level.ERROR, addr, message(
-            "rate_nonsense", rate=replace(f.type, sign=True).format(value), sources="、".join(sources) or "它所依据的数")))
+            "rate_nonsense", rate=replace(field.type, sign=True).format(value), sources="、".join(sources) or "它所依据的数")))
 
-    def _eval_node(self, node: Node, glob: set | None, rowev: dict | None = None) -> None:
+    def _eval_node(self, node: GraphNode, changed_keys: set | None, changed_rows: dict | None = None) -> None:
         if node.kind == "field":
-            self._set_computed(node.col, node.compiled(self, None), glob, rowev)
+            self._set_result(node.col, node.compiled(self, None), changed_keys, changed_rows)
             return
         assert node.table is not None and node.row is not None
         key = (node.table, node.row, node.col)
@@ -475,97 +475,97 @@ class PartState:
             value = node.compiled(self, (node.table, node.row))
         else:
             rows = self.data_rows(node.table) if node.sum_rows == "data" else node.sum_rows
-            value = _sum(self.v.get((node.table, r, node.col)) for r in rows)
-        self._set_computed(key, value, glob, rowev)
+            value = _sum(self.values.get((node.table, r, node.col)) for r in rows)
+        self._set_result(key, value, changed_keys, changed_rows)
 
-    def _eval_column(self, node: Node, rid: str, glob: set | None, rowev: dict | None = None) -> None:
+    def _eval_column(self, node: GraphNode, rid: str, changed_keys: set | None, changed_rows: dict | None = None) -> None:
         assert node.table is not None
         key = (node.table, rid, node.col)
         row = (node.table, rid)
         if node.input_when is not None and truth(node.input_when(self, row)):
             # this row's cell is typed by the clerk
             value = self._read_input(cell_addr(*key), self.raw(cell_addr(*key)))
-            self._pop_calc(key)
-            if not _same(self.v.get(key, _MISSING), value):
-                self._set_v(key, value)
-                self._emit(key, glob, rowev)
+            self._pop_computed(key)
+            if not _same(self.values.get(key, _MISSING), value):
+                self._store_value(key, value)
+                self._emit(key, changed_keys, changed_rows)
             return
         if node.input_when is not None:
             addr = cell_addr(*key)
             for k in ("read", "required", "range"):
                 self._drop((k, addr))
-        self._set_computed(key, node.compiled(self, row), glob, rowev)
+        self._set_result(key, node.compiled(self, row), changed_keys, changed_rows)
 
-    def _propagate(self, glob: set, rowev: dict) -> None:
+    def _propagate(self, changed_keys: set, changed_rows: dict) -> None:
         if self._defer:
             self._deferred = True
             return
         self.memo.clear()
         for node in self.form.nodes:
             if node.kind == "column":
-                if not node.global_deps.isdisjoint(glob):
+                if not node.global_deps.isdisjoint(changed_keys):
                     rows: Iterable[str] = self._column_rows(node)
                 else:
                     hit: set[str] = set()
                     for dep in node.row_deps:
-                        hit |= rowev.get(dep, set())
+                        hit |= changed_rows.get(dep, set())
                     if not hit:
                         continue
                     eligible = self._column_rows(node)
                     rows = [r for r in eligible if r in hit]
                 for rid in rows:
-                    self._eval_column(node, rid, glob, rowev)
-            elif not node.global_deps.isdisjoint(glob):
-                self._eval_node(node, glob, rowev)
-        self._run_checks(glob, rowev)
+                    self._eval_column(node, rid, changed_keys, changed_rows)
+            elif not node.global_deps.isdisjoint(changed_keys):
+                self._eval_node(node, changed_keys, changed_rows)
+        self._run_checks(changed_keys, changed_rows)
 
     # ------------------------------------------------------------------ checks
-    def _deps_of(self, chk: Check) -> tuple[frozenset, frozenset]:
-        cached = self._check_deps.get(id(chk))
+    def _deps_of(self, check: Check) -> tuple[frozenset, frozenset]:
+        cached = self._check_deps.get(id(check))
         if cached is None:
-            deps: set = set(chk.compiled.deps) if chk.compiled else set()
-            if chk.compiled_when is not None:
-                deps |= chk.compiled_when.deps
-            for ref in chk.refs.values():
+            deps: set = set(check.compiled.deps) if check.compiled else set()
+            if check.compiled_when is not None:
+                deps |= check.compiled_when.deps
+            for ref in check.refs.values():
                 deps |= ref.deps
             row = frozenset((k[1], k[2]) for k in deps if k[0] == "R")
             cached = (row, frozenset(k for k in deps if k[0] != "R"))
-            self._check_deps[id(chk)] = cached
+            self._check_deps[id(check)] = cached
         return cached
 
-    def _run_checks(self, glob: set | None, rowev: dict | None) -> None:
+    def _run_checks(self, changed_keys: set | None, changed_rows: dict | None) -> None:
         for t in self.form.tables.values():
-            if t.repeat and t.min_rows and (glob is None or ("N", t.id) in glob):
+            if t.repeat and t.min_rows and (changed_keys is None or ("N", t.id) in changed_keys):
                 k = (f"min_rows:{t.id}", "")
                 if len(self.data_rows(t.id)) < t.min_rows:
                     self._put(Problem(k[0], Level.ERROR, "", f"“{t.title}”至少要填 {t.min_rows} 行"))
                 else:
                     self._drop(k)
-            for chk in t.row_checks:
-                row_deps, global_deps = self._deps_of(chk)
+            for check in t.row_checks:
+                row_deps, global_deps = self._deps_of(check)
                 rows = self.data_rows(t.id)
-                if glob is not None and rowev is not None and global_deps.isdisjoint(glob):
+                if changed_keys is not None and changed_rows is not None and global_deps.isdisjoint(changed_keys):
                     hit: set[str] = set()
                     for dep in row_deps:
-                        hit |= rowev.get(dep, set())
+                        hit |= changed_rows.get(dep, set())
                     rows = [r for r in rows if r in hit]
                 for rid in rows:
-                    cell = cell_addr(t.id, rid, chk.cell or t.columns[0].id)
-                    self._check(chk, cell, (t.id, rid))
-        for chk in self.form.checks:
-            if glob is not None and self._deps_of(chk)[1].isdisjoint(glob):
+                    cell = cell_addr(t.id, rid, check.cell or t.columns[0].id)
+                    self._check(check, cell, (t.id, rid))
+        for check in self.form.checks:
+            if changed_keys is not None and self._deps_of(check)[1].isdisjoint(changed_keys):
                 continue
-            self._check(chk, chk.cell or "", None)
+            self._check(check, check.cell or "", None)
 
-    def _check(self, chk: Check, addr: str, row: Any) -> None:
-        k = (chk.id, addr)
-        if chk.compiled_when is not None and not truth(chk.compiled_when(self, row)):
+    def _check(self, check: Check, addr: str, row: Any) -> None:
+        k = (check.id, addr)
+        if check.compiled_when is not None and not truth(check.compiled_when(self, row)):
             self._drop(k)
             return
-        ok = truth(chk.compiled(self, row)) if chk.compiled else True
+        ok = truth(check.compiled(self, row)) if check.compiled else True
         if ok is False:
-            values = {name: self._placeholder(name, ref, row) for name, ref in chk.refs.items()}
-            self._put(Problem(chk.id, chk.level, addr, _fill(chk.message, values)))
+            values = {name: self._placeholder(name, ref, row) for name, ref in check.refs.items()}
+            self._put(Problem(check.id, check.level, addr, _fill(check.message, values)))
         else:
             self._drop(k)
 
@@ -597,48 +597,48 @@ class PartState:
         return str(value)
 
     # ------------------------------------------------------------------ overrides
-    def _apply_override(self, addr: str, raw: str | None, glob: set | None, rowev: dict | None = None) -> None:
+    def _apply_override(self, addr: str, raw: str | None, changed_keys: set | None, changed_rows: dict | None = None) -> None:
         key = key_of(addr)
-        f = self.field_def(addr)
+        field = self.field_def(addr)
         if raw is None:
             self.part.overrides.pop(addr, None)
             self._drop(("override", addr))
             self._drop(("read", addr))
             self._drop(("range", addr))
-            if key in self.calc:
-                value = self._pop_calc(key)
-                if not _same(self.v.get(key), value):
-                    self._set_v(key, value)
-                    self._emit(key, glob, rowev)
+            if key in self.computed:
+                value = self._pop_computed(key)
+                if not _same(self.values.get(key), value):
+                    self._store_value(key, value)
+                    self._emit(key, changed_keys, changed_rows)
             return
-        if key not in self.calc:
-            self._set_calc(key, self.v.get(key))
+        if key not in self.computed:
+            self._store_computed(key, self.values.get(key))
         self.part.overrides[addr] = raw
         self._drop(("read", addr))
         value: Any
         self._drop(("range", addr))
         if raw.strip():
             try:
-                value = self._reader(f).read(raw)
+                value = self._reader(field).read(raw)
             except ReadError as exc:
                 self._put(Problem("read", Level.ERROR, addr, exc.text))
                 value = BAD
-            self._range(addr, f, value)
+            self._range(addr, field, value)
         else:
             value = None
-        if not _same(self.v.get(key, _MISSING), value):
-            self._set_v(key, value)
-            self._emit(key, glob, rowev)
+        if not _same(self.values.get(key, _MISSING), value):
+            self._store_value(key, value)
+            self._emit(key, changed_keys, changed_rows)
         self._override_problem(addr)
 
     def _override_problem(self, addr: str) -> None:
         key = key_of(addr)
-        f = self.field_def(addr)
-        value, computed = self.v.get(key), self.calc.get(key)
+        field = self.field_def(addr)
+        value, computed = self.values.get(key), self.computed.get(key)
         if addr in self.part.overrides and value != computed:
             self._put(Problem("override", Level.WARNING, addr, message(
                 "override_differs", value=self.text(addr) or "（空）",
-                computed=f.type.format(computed, True) if computed not in (None, BAD) else "（空）")))
+                computed=field.type.format(computed, True) if computed not in (None, BAD) else "（空）")))
         else:
             self._drop(("override", addr))
 
@@ -667,14 +667,14 @@ class PartState:
             return
         key = key_of(addr)
         value = self._read_input(addr, raw)
-        glob: set = set()
-        rowev: dict = {}
+        changed_keys: set = set()
+        changed_rows: dict = {}
         if r is not None and r not in self.part.fixed.get(t, {}):
             self._recheck_required_row(t, r)
-        if not _same(self.v.get(key, _MISSING), value):
-            self._set_v(key, value)
-            self._emit(key, glob, rowev)
-        self._propagate(glob, rowev)
+        if not _same(self.values.get(key, _MISSING), value):
+            self._store_value(key, value)
+            self._emit(key, changed_keys, changed_rows)
+        self._propagate(changed_keys, changed_rows)
 
     def _recheck_required_row(self, tid: str, rid: str) -> None:
         table = self.form.tables[tid]
@@ -694,10 +694,10 @@ class PartState:
             raise ReadOnlyCell(Code.CELL_NOT_OVERRIDABLE, where=self.describe(addr), addr=addr)
         assert self._edit is not None
         self._edit.cells.add(addr)
-        glob: set = set()
-        rowev: dict = {}
-        self._apply_override(addr, raw, glob, rowev)
-        self._propagate(glob, rowev)
+        changed_keys: set = set()
+        changed_rows: dict = {}
+        self._apply_override(addr, raw, changed_keys, changed_rows)
+        self._propagate(changed_keys, changed_rows)
 
     @_reports_change
     def set_explanation(self, problem_key: str, text: str | None) -> None:
@@ -747,8 +747,8 @@ class PartState:
         for rid in gone:
             for c in table.columns:
                 key = (tid, rid, c.id)
-                self.v.pop(key, None)
-                self.calc.pop(key, None)
+                self.values.pop(key, None)
+                self.computed.pop(key, None)
                 self.part.overrides.pop(cell_addr(*key), None)
         prefixes = tuple(f"{tid}/{rid}/" for rid in gone)
         for k in [k for k in self.problems if k[1].startswith(prefixes)]:
@@ -769,26 +769,26 @@ class PartState:
         self._row_numbers.pop(table.id, None)
         if self._edit is not None:
             self._edit.tables.add(table.id)
-        glob: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
-        rowev: dict = {(table.id, c.id): set() for c in table.columns}
+        changed_keys: set = {("N", table.id)} | {("C", table.id, c.id) for c in table.columns}
+        changed_rows: dict = {(table.id, c.id): set() for c in table.columns}
         for row in new_rows:
             rid = row.id
             for c in table.columns:
                 kind, _ = table.cell_formula(rid, c.id)
                 if kind == Source.INPUT or (kind == Source.COLUMN and c.compiled_input_when is not None):
                     addr = cell_addr(table.id, rid, c.id)
-                    self._set_v((table.id, rid, c.id), self._read_input(addr, row.cells.get(c.id, "")))
-                rowev.setdefault((table.id, c.id), set()).add(rid)
-        self._propagate(glob, rowev)
+                    self._store_value((table.id, rid, c.id), self._read_input(addr, row.cells.get(c.id, "")))
+                changed_rows.setdefault((table.id, c.id), set()).add(rid)
+        self._propagate(changed_keys, changed_rows)
 
     # ------------------------------------------------------------------ reading results
     def value(self, addr: str) -> Any:
-        return self.v.get(key_of(addr))
+        return self.values.get(key_of(addr))
 
     def computed_value(self, addr: str) -> Any:
         """The computed value of an overridden cell (else its value)."""
         key = key_of(addr)
-        return self.calc[key] if key in self.calc else self.v.get(key)
+        return self.computed[key] if key in self.computed else self.values.get(key)
 
     def is_overridden(self, addr: str) -> bool:
         return addr in self.part.overrides
@@ -798,18 +798,18 @@ class PartState:
         how = self.how(addr)
         if how == CellKind.NONE:
             return "—"
-        value = self.v.get(key_of(addr))
+        value = self.values.get(key_of(addr))
         if how == CellKind.LABEL:
             return str(value or "")
-        f = self.field_def(addr)
+        field = self.field_def(addr)
         if how == CellKind.INPUT or addr in self.part.overrides:
             raw = self.part.overrides.get(addr) if addr in self.part.overrides else self.raw(addr)
             if value is BAD or value is None:
                 return (raw or "").strip()
-            return f.type.print_input(raw or "", value)
+            return field.type.print_input(raw or "", value)
         if value is BAD:
             return "#"
-        return f.type.format(value, True)
+        return field.type.format(value, True)
 
     def row_label(self, tid: str, rid: str) -> str:
         table = self.form.tables[tid]
@@ -843,8 +843,8 @@ class PartState:
             numbers = self._row_numbers[tid] = {r: i + 1 for i, r in enumerate(self.data_rows(tid))}
         return numbers.get(rid, 0)
 
-    def problem_text(self, p: Problem) -> str:
-        return f"{self.describe(p.addr)}：{p.body}" if p.addr else p.body
+    def problem_text(self, problem: Problem) -> str:
+        return f"{self.describe(problem.addr)}：{problem.body}" if problem.addr else problem.body
 
     def sorted_problems(self) -> list[Problem]:
         order = {addr: i for i, addr in enumerate(self.addresses())}
@@ -921,12 +921,12 @@ class DocumentState:
         self.parts.insert(new_index, state)
         self.doc.parts.insert(new_index, part)
 
-    def part_title(self, i: int) -> str:
-        name = self.parts[i].name()
+    def part_title(self, index: int) -> str:
+        name = self.parts[index].name()
         label = self.form.part_label
         if not self.form.multi:
             return self.form.title
-        return f"{label}{i + 1}" + (f"《{name}》" if name else "")
+        return f"{label}{index + 1}" + (f"《{name}》" if name else "")
 
     def problem_lines(self) -> list[tuple[int, Problem, str]]:
         out = []
