@@ -250,7 +250,7 @@ class FormDef:
     # derived
     fields: dict[str, Field] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
-    nodes: list[Any] = field(default_factory=list)  # engine nodes in dependency order
+    nodes: list[Any] = field(default_factory=list)  # graph.GraphNode, in dependency order
 
     def field(self, fid: str) -> Field:
         return self.fields[fid]

@@ -112,44 +112,44 @@ def tokenize(source: str) -> list[Token]:
 
 
 @dataclass(frozen=True)
-class Node:
+class Expr:
     pos: int
 
 
 @dataclass(frozen=True)
-class Lit(Node):
+class Lit(Expr):
     value: Any
 
 
 @dataclass(frozen=True)
-class ListLit(Node):
-    items: tuple[Node, ...]
+class ListLit(Expr):
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Ref(Node):
+class Ref(Expr):
     name: str
     row: str | None = None  # t[row].col
     col: str | None = None  # t.col or t[row].col
 
 
 @dataclass(frozen=True)
-class Unary(Node):
+class Unary(Expr):
     op: str
-    operand: Node
+    operand: Expr
 
 
 @dataclass(frozen=True)
-class Binary(Node):
+class Binary(Expr):
     op: str
-    left: Node
-    right: Node
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
-class Call(Node):
+class Call(Expr):
     name: str
-    args: tuple[Node, ...]
+    args: tuple[Expr, ...]
 
 
 class _Parser:
@@ -189,7 +189,7 @@ class _Parser:
         return tok
 
     # grammar
-    def parse(self) -> Node:
+    def parse(self) -> Expr:
         if self.tok.kind == "end":
             raise self.error("公式为空")
         node = self.parse_or()
@@ -197,7 +197,7 @@ class _Parser:
             raise self.error(f"多余的“{self.tok.text}”")
         return node
 
-    def parse_or(self) -> Node:
+    def parse_or(self) -> Expr:
         self.nest()
         node = self.parse_and()
         while (tok := self.accept("kw", "or")) is not None:
@@ -205,13 +205,13 @@ class _Parser:
         self.depth -= 1
         return node
 
-    def parse_and(self) -> Node:
+    def parse_and(self) -> Expr:
         node = self.parse_not()
         while (tok := self.accept("kw", "and")) is not None:
             node = Binary(tok.pos, "and", node, self.parse_not())
         return node
 
-    def parse_not(self) -> Node:
+    def parse_not(self) -> Expr:
         if (tok := self.accept("kw", "not")) is not None:
             self.nest()
             node = Unary(tok.pos, "not", self.parse_not())
@@ -219,7 +219,7 @@ class _Parser:
             return node
         return self.parse_cmp()
 
-    def parse_cmp(self) -> Node:
+    def parse_cmp(self) -> Expr:
         node = self.parse_add()
         tok = self.tok
         if tok.kind == "op" and tok.text in ("=", "!=", "<", "<=", ">", ">="):
@@ -232,7 +232,7 @@ class _Parser:
             return Unary(tok.pos, "not", Binary(tok.pos, "in", node, self.parse_list()))
         return node
 
-    def parse_add(self) -> Node:
+    def parse_add(self) -> Expr:
         node = self.parse_mul()
         while self.tok.kind == "op" and self.tok.text in "+-":
             tok = self.tokens[self.i]
@@ -240,7 +240,7 @@ class _Parser:
             node = Binary(tok.pos, tok.text, node, self.parse_mul())
         return node
 
-    def parse_mul(self) -> Node:
+    def parse_mul(self) -> Expr:
         node = self.parse_unary()
         while self.tok.kind == "op" and self.tok.text in ("*", "/"):
             tok = self.tokens[self.i]
@@ -248,7 +248,7 @@ class _Parser:
             node = Binary(tok.pos, tok.text, node, self.parse_unary())
         return node
 
-    def parse_unary(self) -> Node:
+    def parse_unary(self) -> Expr:
         tok = self.tok
         if tok.kind == "op" and tok.text in "+-" and tok.text:
             self.i += 1
@@ -260,7 +260,7 @@ class _Parser:
 
     def parse_list(self) -> ListLit:
         start = self.expect("op", "[", "“[”")
-        items: list[Node] = []
+        items: list[Expr] = []
         if not self.accept("op", "]"):
             items.append(self.parse_or())
             while self.accept("op", ","):
@@ -268,7 +268,7 @@ class _Parser:
             self.expect("op", "]", "“]”")
         return ListLit(start.pos, tuple(items))
 
-    def parse_atom(self) -> Node:
+    def parse_atom(self) -> Expr:
         tok = self.tok
         if tok.kind == "num":
             self.i += 1
@@ -291,7 +291,7 @@ class _Parser:
         if tok.kind == "name":
             self.i += 1
             if self.accept("op", "("):
-                args: list[Node] = []
+                args: list[Expr] = []
                 if not self.accept("op", ")"):
                     args.append(self.parse_or())
                     while self.accept("op", ","):
@@ -314,7 +314,7 @@ class _Parser:
         raise self.error(f"意外的“{tok.text or '公式结尾'}”")
 
 
-def parse(source: str) -> Node:
+def parse(source: str) -> Expr:
     """Parse a formula; raises :class:`ExprError` (a ``DefinitionError``) naming the position."""
     if not isinstance(source, str):
         raise ExprError(Code.EXPR_SYNTAX, source=source, pos=1, why="公式应为文字")
@@ -324,10 +324,10 @@ def parse(source: str) -> Node:
     return node
 
 
-def _tree_depth(node: Node) -> int:
+def _tree_depth(node: Expr) -> int:
     """Depth of a syntax tree, computed without recursion."""
     deepest = 0
-    stack: list[tuple[Node, int]] = [(node, 1)]
+    stack: list[tuple[Expr, int]] = [(node, 1)]
     while stack:
         n, d = stack.pop()
         deepest = max(deepest, d)
@@ -513,10 +513,10 @@ class _Compiler:
         self.scope = scope
         self.deps: set[tuple] = set()
 
-    def err(self, node: Node, text: str) -> ExprError:
+    def err(self, node: Expr, text: str) -> ExprError:
         return ExprError(Code.EXPR_SYNTAX, source=self.source, pos=node.pos + 1, why=text)
 
-    def compile(self, node: Node, agg_table: str | None = None) -> Fn:
+    def compile(self, node: Expr, agg_table: str | None = None) -> Fn:
         method = getattr(self, "c_" + type(node).__name__)
         return method(node, agg_table)
 
@@ -570,7 +570,7 @@ class _Compiler:
             return did_you_mean(tid, self.scope.tables)
         return did_you_mean(col, table.columns)
 
-    def _column(self, node: Node) -> tuple[str, str | None]:
+    def _column(self, node: Expr) -> tuple[str, str | None]:
         """The (table, column) an aggregate ranges over: ``t.col`` or a bare table ``t``."""
         if isinstance(node, Ref) and node.row is None:
             if node.col is None and node.name in self.scope.tables:
@@ -639,7 +639,7 @@ class _Compiler:
         fns = [self.compile(a, agg) for a in node.args]
         return getattr(self, "f_" + name)(fns)
 
-    def _is_column(self, node: Node) -> bool:
+    def _is_column(self, node: Expr) -> bool:
         return isinstance(node, Ref) and node.row is None and (
             node.col is not None or (node.name in self.scope.tables and node.name not in self.scope.fields))
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(eq=False)
-class Node:
+class GraphNode:
     kind: str  # 'field' | 'column' | 'cell' | 'sum'
     name: str  # for messages
     col: str
@@ -40,14 +40,14 @@ class Node:
     covered_fixed: tuple[str, ...] = ()  # column nodes: fixed rows the column formula fills
     row_deps: frozenset = frozenset()  # column nodes: (table, column) read within the row
     global_deps: frozenset = frozenset()
-    consumers: list["Node"] = field(default_factory=list)
+    consumers: list["GraphNode"] = field(default_factory=list)
 
 
-def build_nodes(form: "FormDef") -> list[Node]:
-    nodes: list[Node] = []
+def build_nodes(form: "FormDef") -> list[GraphNode]:
+    nodes: list[GraphNode] = []
     for f in form.fields.values():
         if f.compiled is not None:
-            nodes.append(Node("field", f"“{f.label}”", f.id, compiled=f.compiled, deps=f.compiled.deps,
+            nodes.append(GraphNode("field", f"“{f.label}”", f.id, compiled=f.compiled, deps=f.compiled.deps,
                               produces=frozenset({("F", f.id)})))
     for t in form.tables.values():
         data_fixed = set(t.data_fixed_ids)
@@ -58,9 +58,9 @@ def build_nodes(form: "FormDef") -> list[Node]:
                 if c.compiled_input_when is not None:
                     deps |= c.compiled_input_when.deps
                 produces = {("R", t.id, c.id), ("C", t.id, c.id)} | {("X", t.id, r, c.id) for r in covered}
-                nodes.append(Node("column", f"“{t.title}”的“{c.label}”列", c.id, table=t.id, compiled=c.compiled,
-                                  input_when=c.compiled_input_when, deps=frozenset(deps),
-                                  produces=frozenset(produces), covered_fixed=covered))
+                nodes.append(GraphNode("column", f"“{t.title}”的“{c.label}”列", c.id, table=t.id,
+                                       compiled=c.compiled, input_when=c.compiled_input_when, deps=frozenset(deps),
+                                       produces=frozenset(produces), covered_fixed=covered))
         for r in t.fixed_rows:
             for c in t.columns:
                 how, detail = t.cell_formula(r.id, c.id)
@@ -77,10 +77,10 @@ def build_nodes(form: "FormDef") -> list[Node]:
                     deps = frozenset({("C", t.id, c.id), ("N", t.id)})
                 else:
                     deps = frozenset(("X", t.id, other, c.id) for other in detail)
-                nodes.append(Node(how, f"“{t.title}”的“{r.label}”行“{c.label}”", c.id, table=t.id, row=r.id,
-                                  compiled=detail if how == "cell" else None,
-                                  sum_rows=detail if how == "sum" else None, deps=frozenset(deps),
-                                  produces=frozenset(produces)))
+                nodes.append(GraphNode(how, f"“{t.title}”的“{r.label}”行“{c.label}”", c.id, table=t.id,
+                                       row=r.id, compiled=detail if how == "cell" else None,
+                                       sum_rows=detail if how == "sum" else None, deps=frozenset(deps),
+                                       produces=frozenset(produces)))
     for n in nodes:
         if n.kind == "column":
             n.row_deps = frozenset((k[1], k[2]) for k in n.deps if k[0] == "R")
@@ -90,9 +90,9 @@ def build_nodes(form: "FormDef") -> list[Node]:
     return _sort(nodes)
 
 
-def _sort(nodes: list[Node]) -> list[Node]:
+def _sort(nodes: list[GraphNode]) -> list[GraphNode]:
     """Kahn's algorithm; the order among independent nodes follows the definition."""
-    by_key: dict[tuple, list[Node]] = {}
+    by_key: dict[tuple, list[GraphNode]] = {}
     for n in nodes:
         for key in n.produces:
             by_key.setdefault(key, []).append(n)
@@ -108,13 +108,13 @@ def _sort(nodes: list[Node]) -> list[Node]:
                 if id(n) not in edges[id(producer)]:
                     edges[id(producer)].add(id(n))
                     indeg[id(n)] += 1
-    producers: dict[int, list[Node]] = {id(n): [] for n in nodes}
+    producers: dict[int, list[GraphNode]] = {id(n): [] for n in nodes}
     for n in nodes:
         n.consumers = [index[i] for i in edges[id(n)]]
         for m in n.consumers:
             producers[id(m)].append(n)
     ready = [n for n in nodes if indeg[id(n)] == 0]
-    order: list[Node] = []
+    order: list[GraphNode] = []
     while ready:
         n = ready.pop(0)
         order.append(n)
@@ -128,13 +128,13 @@ def _sort(nodes: list[Node]) -> list[Node]:
     return order
 
 
-def _cycle_text(left: list[Node], producers: dict[int, list[Node]]) -> str:
+def _cycle_text(left: list[GraphNode], producers: dict[int, list[GraphNode]]) -> str:
     """Walk back along what each unsorted node reads until a node repeats: that is a cycle.
 
     Every node left unsorted still reads from an unsorted node, so walking backwards never
     leaves the rest and never names a node that merely depends on the cycle."""
     rest = {id(n) for n in left}
-    path: list[Node] = [left[0]]
+    path: list[GraphNode] = [left[0]]
     seen = {id(left[0]): 0}
     while True:
         prev = next(m for m in producers[id(path[-1])] if id(m) in rest)

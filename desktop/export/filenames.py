@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Any, Callable, Union
 
 from desktop import osfiles
 
@@ -22,6 +22,9 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i
     {f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
 MAX_CHARS = 80
 MAX_BYTES = 200
+
+# where an exporter writes: a path, or a binary file object (a buffer, an attachment being built)
+Destination = Union[str, Path, IO[bytes]]
 
 
 def strip_bidi(text: str) -> str:
@@ -77,7 +80,7 @@ def free_path(folder: Path, base: str, suffix: str) -> Path:
     return path
 
 
-def write_file_atomically(target: Any, data: bytes, fail: Callable[[str], Exception]) -> None:
+def write_file_atomically(target: Destination, data: bytes, fail: Callable[[str], Exception]) -> None:
     """Write ``data`` to ``target`` (a path, or a file object) in one go.
 
     The bytes go to ``name.part`` first and replace the target only when complete, so a

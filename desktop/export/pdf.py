@@ -16,14 +16,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
 
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.engine import DocumentState
 from desktop.core.interchange import dumps
 from desktop.core.errors import JixiaoError
-from desktop.export.filenames import write_file_atomically
+from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export import pdf_unicode
 from desktop.export.pdf_blocks import StoryBuilder
 from desktop.export.pdf_font import FontError, MissingCharsError, check_chars, choose_font
@@ -33,7 +32,6 @@ from desktop.export.pdf_verify import document_hash, keywords, qr_payload, short
 __all__ = ["export_pdf", "PdfResult", "NotFinalError", "MissingCharsError", "FontError", "PdfWriteError",
            "PdfLayoutError"]
 
-Target = Union[str, Path, IO[bytes]]
 PDF_ATTACHMENT = "jixiao.json"  # the document's JSON interchange, embedded so a PDF alone can be collected
 
 
@@ -60,7 +58,7 @@ class PdfResult:
     font: str = ""  # which font (and file) the pages are printed in
 
 
-def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font: str | Path | None = None,
+def export_pdf(state: DocumentState, path: Destination, *, final: bool = False, font: str | Path | None = None,
                draft_id: str = "", allow_missing: bool = False) -> PdfResult:
     form = state.form
     if final and state.has_errors:
@@ -92,7 +90,7 @@ def export_pdf(state: DocumentState, path: Target, *, final: bool = False, font:
         keywords=keywords(form.id, ident, content_hash, code, final),
         attachments=[(PDF_ATTACHMENT, dumps(state.doc).encode("utf-8"))],
     )
-    target: Target = path
+    target: Destination = path
     if isinstance(path, (str, Path)):
         target = str(path)
     buffer = io.BytesIO()
@@ -116,6 +114,6 @@ def _layout_message(library_text: str, wheres: dict[int, str]) -> str:
     return "无法排版：有一部分内容比一页还高，请缩短过长的标题、表头或单位名称"
 
 
-def _write(target: Target, data: bytes) -> None:
+def _write(target: Destination, data: bytes) -> None:
     """Write the whole file at once (a half-written PDF is never left behind)."""
     write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"))

@@ -22,8 +22,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Union
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
@@ -34,7 +33,7 @@ from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import JixiaoError
 from desktop.core.expr import BAD
-from desktop.export.filenames import write_file_atomically
+from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export.printed import header_fields, printed_value, signature_lines
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
@@ -54,8 +53,6 @@ SEAL_GAP_PT = 24.0  # above the signature lines
 SEAL_LINE_PT = 40.0  # each signature line: the seal (⌀ 42 mm) covers the unit line and the date
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
-Target = Union[str, Path, IO[bytes]]
-
 
 class XlsxWriteError(JixiaoError):
     """The Excel file cannot be written."""
@@ -68,7 +65,7 @@ class XlsxResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_xlsx(state: DocumentState, path: Target) -> XlsxResult:
+def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
     form = state.form
     wb = Workbook()
     wb.remove(wb.active)
@@ -137,7 +134,7 @@ def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> N
         c.data_type = "s"
 
 
-def _write(target: Target, data: bytes) -> None:
+def _write(target: Destination, data: bytes) -> None:
     write_file_atomically(target, data, lambda reason: XlsxWriteError(f"无法写入 Excel 文件 {target}：{reason}"))
 
 
