@@ -125,7 +125,7 @@ class Draft:
     def _connect(cls, path: Path, checked: "files.Checked", readonly: bool, lock: DraftLock | None,
                  notice: str) -> "Draft":
         from desktop.store import migrate
-        from desktop.store.engine import make_engine
+        from desktop.store.connection import make_engine
 
         backup = None
         memory = checked.memory

@@ -129,7 +129,7 @@ def _checked_version(path: Path, mode: str, immutable: bool = False) -> int:
 def build(path: Path, document: Document) -> None:
     """Write a complete new draft to a temporary file, then move it into place."""
     from desktop.store import content, schema
-    from desktop.store.engine import make_engine
+    from desktop.store.connection import make_engine
 
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
     try:

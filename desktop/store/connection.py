@@ -1,4 +1,4 @@
-"""The one engine factory every draft connection goes through.
+"""The one SQLAlchemy engine factory every draft connection goes through (the calculation engine is desktop.core.engine).
 
 Each new DBAPI connection is made by :func:`desktop.store.sqlite.connect`
 (``trusted_schema=OFF``), its schema is checked before anything else runs,
