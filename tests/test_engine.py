@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from desktop.core.catalog import form_ids, load_form, load_sample
 from desktop.core.errors import DefinitionError
 from desktop.core.definition import parse_definition
-from desktop.core.document import Document
+from desktop.core.document import Document, Part
 from desktop.core.engine import DocumentState, PartState, ReadOnlyCell
 from desktop.core.expr import BAD
 
@@ -586,3 +586,19 @@ def test_bulk_insert_and_remove_equal_one_by_one():
         one.parts[0].remove_row("indicators", rid)
     assert many.parts[0].text("total_score") == one.parts[0].text("total_score")
     assert_same_as_fresh(many)
+
+
+def test_a_rate_message_names_the_new_row_numbers_after_a_row_is_inserted_above():
+    form = load_form("suzhou-dept-selfeval-2022")
+    ps = PartState(form, Part())
+    rid = ps.insert_row("budget", None, {"item": "印刷费", "initial": "1", "actual": "100"})
+    rate = f"budget/{rid}/rate"
+
+    def said() -> str:
+        return ps.problem_text(ps.problems[("rate", rate)])
+
+    assert "第1行" in said()
+    ps.insert_row("budget", 0, {"item": "差旅费"})
+    assert "第2行" in said() and "第1行" not in said()
+    ps.remove_row("budget", ps.data_rows("budget")[0])
+    assert "第1行" in said()

@@ -1,11 +1,13 @@
 """A part's rows: fixed and data rows, the raw text of a cell, and the edits that add, remove or move rows."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from desktop.core.change import Change
 from desktop.core.definition import CellKind, Level, Source, Table
 from desktop.core.document import Row, cell_addr, new_row_id, split_addr
 from desktop.core.errors import Code, message
-from desktop.core.engine.base import Problem, ReadOnlyCell
+from desktop.core.engine.base import Problem, ReadOnlyCell, key_of
 from desktop.core.engine.recording import reports_change
 from desktop.core.engine.wave import Wave
 
@@ -157,6 +159,16 @@ class RowsMixin:
                     self._store_value((table.id, rid, c.id), self._read_input(addr, row.cells.get(c.id, "")))
                 wave.changed_rows.setdefault((table.id, c.id), set()).add(rid)
         self._propagate(wave)
+        self._renumber_rate_problems(table.id)
+
+    def _renumber_rate_problems(self, tid: str) -> None:
+        """A rate's 错误 names the row numbers of the cells it comes from: after rows were added, removed or
+        moved, the rows below have new numbers, so those messages are written again."""
+        prefix = f"{tid}/"
+        for check, addr in [k for k in self.problems if k[0] == "rate" and k[1].startswith(prefix)]:
+            value = self.values.get(key_of(addr))
+            if isinstance(value, Decimal):
+                self._rate_sense(addr, value)
 
     def _recheck_required_row(self, tid: str, rid: str) -> None:
         table = self.form.tables[tid]
