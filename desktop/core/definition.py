@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
-from desktop.core.errors import Code, DefinitionError, ExprError, did_you_mean
+from desktop.core.errors import Code, DefinitionError, ExprError, OptionError, did_you_mean
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.summary import summary_problem
@@ -320,8 +320,8 @@ class _Loader:
         opts = {k: v for k, v in data.items() if k not in BLOCKS["field"]}
         try:
             ftype = make_type(data.get("type", "text"), opts)
-        except (ValueError, TypeError) as exc:
-            raise self.fail(str(exc), where) from None
+        except OptionError as exc:
+            raise exc.located(where, self.file) from None
         f = Field(
             id=fid, label=str(data["label"]), type=ftype,
             required=bool(data.get("required", False)), formula=data.get("formula"),
@@ -493,7 +493,7 @@ class _Loader:
         try:
             return make_rules(scoring)
         except RulesConfigError as exc:
-            raise self.fail(str(exc), "scoring") from None
+            raise exc.located("scoring", self.file) from None
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:

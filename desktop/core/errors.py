@@ -133,6 +133,7 @@ MESSAGES: dict[str, str] = {
     "keep_one_part": "至少要保留一个{part_label}",
     "unknown_part": "没有这个项目（{part}）",
     "draft_readonly": "草稿以只读方式打开，不能修改",
+    "readonly_notice": "{notice}",  # why the draft opened read-only, itself from this catalogue (readonly_file, …)
     # --- bundles and e-mail -----------------------------------------------------------
     "bundle_mkdir": "无法创建文件夹 {folder}：{why}",
     "bundle_write": "无法写入 {path}：{why}",
@@ -421,6 +422,11 @@ class DefinitionError(JixiaoError):
         if self.code is None:
             return DefinitionError(self.problem, where, file or self.file)
         return DefinitionError(self.code, where, file or self.file, **self.data)
+
+
+class OptionError(DefinitionError, ValueError):
+    """An option of a field type or of a rule set is wrong (a ``ValueError``, as their callers expect);
+    the definition loader adds the place with :meth:`located`."""
 
 
 class ExprError(DefinitionError):

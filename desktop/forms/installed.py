@@ -86,8 +86,8 @@ def check_upgrade(definition: dict) -> str:
     if there is None:
         return ""
     if version_key(version) <= version_key(there.version):
-        key = "form_same_version" if version_key(version) == version_key(there.version) else "form_older_version"
-        raise InstallError(message(key, title=there.title, id=fid, version=version, there=there.version))
+        code = Code.FORM_SAME_VERSION if version_key(version) == version_key(there.version) else Code.FORM_OLDER_VERSION
+        raise InstallError(code, title=there.title, id=fid, version=version, there=there.version)
     return there.version
 
 
