@@ -419,9 +419,8 @@ class DefinitionError(JixiaoError):
             where = f"{where} › {inner}"
         elif inner:
             where = inner
-        if self.code is None:
-            return DefinitionError(self.problem, where, file or self.file)
-        return DefinitionError(self.code, where, file or self.file, **self.data)
+        problem = self.code if self.code is not None else self.problem  # a text only from unconverted code
+        return DefinitionError(problem, where, file or self.file, **self.data)
 
 
 class OptionError(DefinitionError, ValueError):
