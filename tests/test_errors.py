@@ -268,3 +268,14 @@ def test_an_error_keeps_code_and_data_when_it_changes_class():
 
     err = DocumentError(Code.DOC_UNKNOWN_FORM, form="x", suggestion="").as_(UnreadableFile)
     assert isinstance(err, UnreadableFile) and err.code is Code.DOC_UNKNOWN_FORM and err.data["form"] == "x"
+
+
+def test_formula_errors_say_the_place_and_the_reason_by_code():
+    scope = Scope({"a"}, {})
+    with pytest.raises(ExprError) as info:
+        compile_expr("a +", scope)
+    assert info.value.code is Code.EXPR_SYNTAX and info.value.data["reason"] is Code.EXPR_UNEXPECTED
+    assert info.value.data["pos"] == 4 and "公式结尾" in info.value.text
+    with pytest.raises(ExprError) as info:
+        compile_expr("  ", scope)
+    assert info.value.data["reason"] is Code.EXPR_EMPTY and info.value.text.endswith("公式为空")
