@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
-from desktop.core.errors import Code, DefinitionError, ExprError, OptionError, did_you_mean
+from desktop.core.errors import Code, DefinitionError, ExprError, OptionError, did_you_mean, os_why
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.summary import summary_problem
@@ -582,7 +582,7 @@ def load_definition(path: str | Path) -> FormDef:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DefinitionError(Code.DOC_UNREADABLE, "", path.name, path=path, why=exc.strerror or exc) from None
+        raise DefinitionError(Code.DOC_UNREADABLE, "", path.name, path=path, why=os_why(exc)) from None
     return parse_definition(text, path.name)
 
 

@@ -41,7 +41,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=exc.strerror or exc) from None
+        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=os_why(exc)) from None
     base = export_basename(state.meta(), when)
     target = free_path(out_dir, base, ".zip" if as_zip else "")
     try:

@@ -132,7 +132,7 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
         try:
             data = f.read_bytes()
         except OSError as exc:
-            raise EmlError(Code.MAIL_ATTACHMENT_UNREADABLE, path=f, why=exc.strerror or exc) from None
+            raise EmlError(Code.MAIL_ATTACHMENT_UNREADABLE, path=f, why=os_why(exc)) from None
         part = MIMEBase(maintype, subtype)
         part.set_payload(data)
         encoders.encode_base64(part)

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.core import catalog
-from desktop.core.errors import Code, JixiaoError, message
+from desktop.core.errors import Code, JixiaoError, message, os_why
 from desktop.core.interchange import version_key
 
 ORIGINS = "origins.json"
@@ -110,7 +110,7 @@ def install(source: str | Path, definition: dict | None = None) -> Installed:
         origins.setdefault(fid, {})[version] = {"source": path.name, "date": date.today().isoformat()}
         _save_origins(origins)
     except OSError as exc:
-        raise InstallError(Code.FORM_WRITE_FAILED, path=target, why=exc.strerror or exc) from None
+        raise InstallError(Code.FORM_WRITE_FAILED, path=target, why=os_why(exc)) from None
     catalog.refresh()
     return Installed(fid, version, str(definition.get("title", "")), target, previous)
 
@@ -126,7 +126,7 @@ def remove(form_id: str) -> list[str]:
     try:
         shutil.rmtree(folder)
     except OSError as exc:
-        raise InstallError(Code.FORM_WRITE_FAILED, path=folder, why=exc.strerror or exc) from None
+        raise InstallError(Code.FORM_WRITE_FAILED, path=folder, why=os_why(exc)) from None
     origins = _origins()
     if origins.pop(form_id, None) is not None:
         _save_origins(origins)
