@@ -166,7 +166,9 @@ def _smoke_exit(app: Any, main_window: Any, opened: Any) -> None:
     if target:
         try:
             if opened is None:
-                raise RuntimeError("没有打开草稿")
+                from desktop.core.errors import Code, JixiaoError
+
+                raise JixiaoError(Code.NO_DRAFT_OPEN)
             from desktop.export.pdf import export_pdf
 
             export_pdf(opened.session.state, target)

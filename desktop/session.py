@@ -24,7 +24,7 @@ from desktop.core.change import Change
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core import limits
-from desktop.core.errors import Code, JixiaoError, message, os_why
+from desktop.core.errors import Code, JixiaoError, os_why
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
                                       RemoveRows, RowItem, SetCell, SetExplanation)
 
@@ -51,7 +51,7 @@ class SessionError(JixiaoError):
 def _within_limit(where: str, text: str | None) -> None:
     """A value longer than the limit is not taken (a draft holding it could not be opened again)."""
     if text is not None and len(text) > limits.FIELD_CHARS:
-        raise SessionError(message("limit_value", where=where, length=len(text), limit=limits.FIELD_CHARS) + "，未填入")
+        raise SessionError(Code.LIMIT_VALUE_REFUSED, where=where, length=len(text), limit=limits.FIELD_CHARS)
 
 
 # ---------------------------------------------------------------------------------- the session
@@ -153,7 +153,7 @@ class FormSession:
         rows = len(self.part(part_id).data_rows(table)) + len(cells)
         if rows > limits.TABLE_ROWS:
             where = limits.place(self.form, table=table)
-            raise SessionError(message("limit_rows", where=where, count=rows, limit=limits.TABLE_ROWS) + "，未增加")
+            raise SessionError(Code.LIMIT_ROWS_REFUSED, where=where, count=rows, limit=limits.TABLE_ROWS)
         items = [RowItem(new_row_id(), index + i, dict(c)) for i, c in enumerate(cells)]
         return InsertRows(part_id, table, items, f"增加 {len(items)} 行" if len(items) > 1 else "增加行")
 
@@ -227,7 +227,9 @@ class FormSession:
 
     def _run(self, fn: Callable[["FormSession"], None]) -> Change:
         if self.readonly:
-            raise SessionError(self.draft.notice) if self.draft.notice else SessionError(Code.DRAFT_READONLY)
+            if self.draft.notice:
+                raise SessionError(Code.READONLY_NOTICE, notice=self.draft.notice)
+            raise SessionError(Code.DRAFT_READONLY)
         change = self._change = Change()
         self.revision += 1
         try:

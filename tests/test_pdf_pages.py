@@ -245,11 +245,13 @@ def test_a_ten_thousand_character_unit_name_prints(form_id, field):
 
 
 def test_layout_errors_name_the_part_in_chinese():
-    from desktop.export.pdf import _layout_message
+    from desktop.core.errors import Code
+    from desktop.export.pdf import _layout_error
 
-    said = _layout_message("Flowable <Grid at 0x10 frame=body>...(1 x 2) too large on page 1", {0x10: "“绩效目标”"})
-    assert said == "无法排版：“绩效目标”的内容比一页还高，放不下，请缩短它"
-    said = _layout_message("Flowable <KeepWithTail at 0x99> too large", {})
+    err = _layout_error("Flowable <Grid at 0x10 frame=body>...(1 x 2) too large on page 1", {0x10: "“绩效目标”"})
+    assert err.text == "无法排版：“绩效目标”的内容比一页还高，放不下，请缩短它"
+    assert err.code is Code.PDF_TOO_TALL and err.data == {"where": "“绩效目标”"}
+    said = _layout_error("Flowable <KeepWithTail at 0x99> too large", {}).text
     assert "Flowable" not in said and "KeepWithTail" not in said and said.startswith("无法排版")
 
 

@@ -92,7 +92,7 @@ def test_computed_cell_refused(session):
 
 
 def test_write_failure_keeps_edits_and_retries(session, tmp_path, monkeypatch):
-    from desktop.store import DraftError
+    from desktop.store.errors import draft_error
 
     draft = session.draft
     real = draft.set_value
@@ -100,7 +100,7 @@ def test_write_failure_keeps_edits_and_retries(session, tmp_path, monkeypatch):
 
     def broken(*a, **k):
         calls["n"] += 1
-        raise DraftError("磁盘已满", "write_failed")
+        raise draft_error("write_failed", draft.path, why="磁盘已满")
 
     monkeypatch.setattr(draft, "set_value", broken)
     ps = session.state.parts[0]
@@ -119,10 +119,10 @@ def test_write_failure_keeps_edits_and_retries(session, tmp_path, monkeypatch):
 
 
 def test_save_as_after_failure(session, tmp_path, monkeypatch):
-    from desktop.store import DraftError
+    from desktop.store.errors import draft_error
 
     def broken(*a, **k):
-        raise DraftError("U 盘已拔出", "write_failed")
+        raise draft_error("write_failed", session.draft.path, why="U 盘已拔出")
 
     monkeypatch.setattr(session.draft, "set_value", broken)
     session.apply(session.set_cell_command(_pid(session), "d_paid", "1234"))

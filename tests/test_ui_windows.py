@@ -90,14 +90,14 @@ def test_override_and_restore_score(app, qtbot, tmp_path, monkeypatch):
 
 
 def test_failed_write_is_told_and_nothing_lost(app, qtbot, tmp_path, monkeypatch):
-    from desktop.store import DraftError
+    from desktop.store.errors import draft_error
 
     win = window(qtbot, tmp_path, E)
     s = win.session
     monkeypatch.setattr(QMessageBox, "open", lambda self: None)
 
     def broken(*a, **k):
-        raise DraftError("磁盘已满", "write_failed")
+        raise draft_error("write_failed", s.draft.path, why="磁盘已满")
 
     real = s.draft.set_value
     monkeypatch.setattr(s.draft, "set_value", broken)

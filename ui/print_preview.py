@@ -23,7 +23,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintP
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.engine import DocumentState
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 
 MAX_DPI = 300  # raster resolution cap for paper: sharp text; A4 at 300 dpi ≈ 8.7 MB grey, 26 MB colour
 PREVIEW_DPI = 150  # the preview dialog keeps every page it is shown: a screen needs no more
@@ -56,7 +56,7 @@ def _pdfium():
     try:
         import pypdfium2
     except ImportError:
-        raise PrintUnavailable("缺少打印组件 pypdfium2，无法预览和打印；可先导出 PDF 再用其他程序打印") from None
+        raise PrintUnavailable(Code.PRINT_NO_PDFIUM) from None
     return pypdfium2
 
 
@@ -108,7 +108,7 @@ def paint_job(printer: QPrinter, job: PrintJob, max_dpi: float = MAX_DPI) -> int
     painter = QPainter()
     if not painter.begin(printer):
         pdf.close()
-        raise JixiaoError("无法开始打印（打印机不可用或被取消）")
+        raise JixiaoError(Code.PRINT_NOT_STARTED)
     try:
         dpi = min(printer.resolution(), max_dpi)
         want_colour = printer.colorMode() == QPrinter.ColorMode.Color

@@ -21,7 +21,7 @@ __all__ = ["CancelToken", "Cancelled"]
 class Cancelled(JixiaoError):
     """The clerk cancelled; ``text`` says what was not done."""
 
-    def __init__(self, code: "Code | str" = Code.CANCELLED, /, **data: object):
+    def __init__(self, code: Code = Code.CANCELLED, /, **data: object):
         super().__init__(code, **data)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.definition import CellKind, Source
 from desktop.core.document import Document, Part, Row, new_row_id, split_addr
-from desktop.core.errors import DocumentError, message
+from desktop.core.errors import Code, DocumentError
 
 if TYPE_CHECKING:  # pragma: no cover
     from desktop.core.definition import FormDef
@@ -53,14 +53,14 @@ def load_continues(loader: Any, data: Any, form: FormDef) -> Continuation:
     data = loader.block(data, "continues", where)  # the keys: desktop/core/defkeys.py CONTINUES
     sources = data["from"] if isinstance(data["from"], list) else [data["from"]]
     if not sources or not all(isinstance(s, str) and s for s in sources):
-        raise loader.fail(message("def_bad_value", key="from", value=data["from"], why="应为表单标识或其列表"), where)
+        raise loader.fail(Code.DEF_BAD_VALUE, where, key="from", value=data["from"], why="应为表单标识或其列表")
     mapping = {}
     for key in ("fields", "values"):
         block = data.get(key) or {}
         for target, source in block.items():
             if not isinstance(source, str) or not _input_cell(form, target):
-                raise loader.fail(message("def_bad_value", key=f"{key}.{target}", value=source,
-                                          why="左边应为本表可填写的字段或“表格/固定行/列”，右边应为文字"), where)
+                raise loader.fail(Code.DEF_BAD_VALUE, where, key=f"{key}.{target}", value=source,
+                                  why="左边应为本表可填写的字段或“表格/固定行/列”，右边应为文字")
         mapping[key] = dict(block)
     tables = []
     for i, t in enumerate(data.get("tables") or []):
@@ -69,12 +69,12 @@ def load_continues(loader: Any, data: Any, form: FormDef) -> Continuation:
         target = form.tables.get(t["to"])
         columns = t["columns"]
         if target is None or not target.repeat:
-            raise loader.fail(message("def_bad_value", key="to", value=t["to"], why="应为本表可增加行的表格"), tw)
+            raise loader.fail(Code.DEF_BAD_VALUE, tw, key="to", value=t["to"], why="应为本表可增加行的表格")
         for cid, source in columns.items():
             if cid not in target.column_ids or not isinstance(source, str):
-                raise loader.fail(message("def_unknown_ref", ref=cid), tw)
+                raise loader.fail(Code.DEF_UNKNOWN_REF, tw, ref=cid)
             if target.column(cid).computed and target.column(cid).input_when is None:
-                raise loader.fail(message("def_bad_value", key=f"columns.{cid}", value=source, why="计算列不能带入"), tw)
+                raise loader.fail(Code.DEF_BAD_VALUE, tw, key=f"columns.{cid}", value=source, why="计算列不能带入")
         tables.append(TableMap(str(t["from"]), target.id, dict(columns)))
     return Continuation([str(s) for s in sources], mapping["fields"], mapping["values"], tables)
 
@@ -102,17 +102,17 @@ def pick_target(source: FormDef, forms: list[FormDef], form_id: str | None = Non
     if form_id:
         chosen = [f for f in forms if f.id == form_id]
         if not chosen:
-            raise DocumentError(message("doc_unknown_form", form=form_id))
+            raise DocumentError(Code.DOC_UNKNOWN_FORM, form=form_id)
         if chosen[0].continues is None or source.id not in chosen[0].continues.sources:
-            raise DocumentError(message("continue_not_from", target=chosen[0].title, target_id=form_id,
-                                        source=source.title, source_id=source.id))
+            raise DocumentError(Code.CONTINUE_NOT_FROM, target=chosen[0].title, target_id=form_id,
+                                source=source.title, source_id=source.id)
         return chosen[0]
     candidates = continuing_forms(source.id, forms)
     if not candidates:
-        raise DocumentError(message("continue_none", source=source.title, source_id=source.id))
+        raise DocumentError(Code.CONTINUE_NONE, source=source.title, source_id=source.id)
     if len(candidates) > 1:
-        raise DocumentError(message("continue_several", source=source.title,
-                                    forms="、".join(f"{f.id}（{f.title}）" for f in candidates)))
+        raise DocumentError(Code.CONTINUE_SEVERAL, source=source.title,
+                            forms="、".join(f"{f.id}（{f.title}）" for f in candidates))
     return candidates[0]
 
 
@@ -120,11 +120,10 @@ def continue_document(source: DocumentState, target: FormDef) -> Continued:
     """A new document of ``target`` filled from ``source`` as ``target.continues`` says."""
     spec = target.continues
     if spec is None or source.form.id not in spec.sources:
-        raise DocumentError(message("continue_not_from", target=target.title, target_id=target.id,
-                                    source=source.form.title, source_id=source.form.id))
+        raise DocumentError(Code.CONTINUE_NOT_FROM, target=target.title, target_id=target.id,
+                            source=source.form.title, source_id=source.form.id)
     if len(source.parts) > 1 and not target.multi:
-        raise DocumentError(message("continue_parts", source=source.form.title, n=len(source.parts),
-                                    target=target.title))
+        raise DocumentError(Code.CONTINUE_PARTS, source=source.form.title, n=len(source.parts), target=target.title)
     _check_sources(spec, source.form, target)
     doc = Document(target.id, target.version)
     filled = rows = 0
@@ -189,10 +188,10 @@ def _check_sources(spec: Continuation, source: FormDef, target: FormDef) -> None
         ok = t in source.fields if r is None else (
             t in source.tables and r in source.tables[t].fixed_ids and c in source.tables[t].column_ids)
         if not ok:
-            raise DocumentError(message("continue_bad_map", target=target.id, source=source.id, ref=addr))
+            raise DocumentError(Code.CONTINUE_BAD_MAP, target=target.id, source=source.id, ref=addr)
     for tm in spec.tables:
         table = source.tables.get(tm.source)
         missing = [c for c in tm.columns.values() if table is None or c not in table.column_ids]
         if table is None or missing:
             ref = tm.source if table is None else f"{tm.source}.{missing[0]}"
-            raise DocumentError(message("continue_bad_map", target=target.id, source=source.id, ref=ref))
+            raise DocumentError(Code.CONTINUE_BAD_MAP, target=target.id, source=source.id, ref=ref)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desktop.core.defkeys import BLOCK_NAMES, BLOCKS, CLASS_WORDS, FIELD_OPTIONS, NO_DEFAULT, Key, expected, kind_ok
-from desktop.core.errors import DefinitionError, ExprError, did_you_mean, message
+from desktop.core.errors import Code, DefinitionError, ExprError, OptionError, did_you_mean, os_why
 from desktop.core.expr import Compiled, Scope, TableScope, compile_expr
 from desktop.core.scoring import RULES, RuleSet, RulesConfigError, make_rules
 from desktop.core.summary import summary_problem
@@ -274,8 +274,8 @@ class _Loader:
         self.file = file
         self.ids: set[str] = set()
 
-    def fail(self, problem: str, where: str) -> DefinitionError:
-        return DefinitionError(problem, where, self.file)
+    def fail(self, problem: Code, where: str, **data: object) -> DefinitionError:
+        return DefinitionError(problem, where, self.file, **data)
 
     def block(self, data: Any, block: str, where: str, extra: dict[str, Key] | None = None) -> dict:
         """``data`` checked against its block's key table: an object, no unknown key (with a
@@ -283,35 +283,32 @@ class _Loader:
         allowed = {**BLOCKS[block], **(extra or {})}
         name = BLOCK_NAMES[block]
         if not isinstance(data, dict):
-            raise self.fail(message("def_bad_type", block=name, key=where or name, value=data, expected="对象"),
-                            where)
+            raise self.fail(Code.DEF_BAD_TYPE, where, block=name, key=where or name, value=data, expected="对象")
         for key in data:
             if key not in allowed:
-                raise self.fail(message("def_unknown_key", key=key, hint=did_you_mean(key, allowed)), where)
+                raise self.fail(Code.DEF_UNKNOWN_KEY, where, key=key, hint=did_you_mean(key, allowed))
         for key, spec in allowed.items():
             if spec.required and (key not in data or data[key] in (None, "")):
-                raise self.fail(message("def_missing", key=key), where)
+                raise self.fail(Code.DEF_MISSING, where, key=key)
         for key, value in data.items():
             spec = allowed[key]
             if spec.kind in ("id", "any") or (value is None and not spec.required and spec.default is NO_DEFAULT):
                 continue  # null for a key without a default means "not given"
             if not kind_ok(spec, value):
-                raise self.fail(message("def_bad_type", block=name, key=key, value=value, expected=expected(spec)),
-                                where)
+                raise self.fail(Code.DEF_BAD_TYPE, where, block=name, key=key, value=value, expected=expected(spec))
         return data
 
     def ref(self, value: Any, known: Any, what: str, key: str, where: str) -> None:
         """``value`` must name one of ``known`` (fields, columns, rows, tables)."""
         if value is not None and value not in known:
-            raise self.fail(message("def_no_such", key=key, what=what, ref=value, hint=did_you_mean(value, known)),
-                            where)
+            raise self.fail(Code.DEF_NO_SUCH, where, key=key, what=what, ref=value, hint=did_you_mean(value, known))
 
     def ident(self, value: Any, where: str, unique: bool = True) -> str:
         if not isinstance(value, str) or not _ID_RE.match(value):
-            raise self.fail(message("def_bad_id", id=value), where)
+            raise self.fail(Code.DEF_BAD_ID, where, id=value)
         if unique:
             if value in self.ids:
-                raise self.fail(message("def_duplicate", id=value), where)
+                raise self.fail(Code.DEF_DUPLICATE, where, id=value)
             self.ids.add(value)
         return value
 
@@ -323,8 +320,8 @@ class _Loader:
         opts = {k: v for k, v in data.items() if k not in BLOCKS["field"]}
         try:
             ftype = make_type(data.get("type", "text"), opts)
-        except (ValueError, TypeError) as exc:
-            raise self.fail(str(exc), where) from None
+        except OptionError as exc:
+            raise exc.located(where, self.file) from None
         f = Field(
             id=fid, label=str(data["label"]), type=ftype,
             required=bool(data.get("required", False)), formula=data.get("formula"),
@@ -339,7 +336,7 @@ class _Loader:
             try:
                 ftype.read(str(f.example))
             except ValueError as exc:
-                raise self.fail(message("def_example", example=f.example, why=exc), where) from None
+                raise self.fail(Code.DEF_EXAMPLE, where, example=f.example, why=exc) from None
         return f
 
     def check(self, data: Any, where: str) -> Check:
@@ -354,20 +351,20 @@ class _Loader:
         where = f"{where}表格“{data.get('title', tid)}”({tid})"
         for i, line in enumerate(data.get("header") or []):
             if not isinstance(line, list):
-                raise self.fail(message("def_bad_type", block=BLOCK_NAMES["table"], key="header", value=line,
-                                        expected="表头行（对象的列表）的列表"), where)
+                raise self.fail(Code.DEF_BAD_TYPE, where, block=BLOCK_NAMES["table"], key="header", value=line,
+                                expected="表头行（对象的列表）的列表")
             for cell in line:
                 self.block(cell, "header", f"{where} 表头第{i + 1}行")
         if not data["columns"]:
-            raise self.fail(message("def_bad_value", key="columns", value=data["columns"], why="应为非空列表"), where)
+            raise self.fail(Code.DEF_BAD_VALUE, where, key="columns", value=data["columns"], why="应为非空列表")
         seen: set[str] = set()
         columns = []
         for i, c in enumerate(data["columns"]):
             col = self.field(c, f"{where} 第{i + 1}列", unique=False)
             if col.id in seen:
-                raise self.fail(message("def_duplicate", id=col.id), f"{where} 第{i + 1}列")
+                raise self.fail(Code.DEF_DUPLICATE, f"{where} 第{i + 1}列", id=col.id)
             if col.override and col.input_when is not None:
-                raise self.fail("同一列不能既可手工改写（override）又按条件改为填写（input_when）",
+                raise self.fail(Code.DEF_OVERRIDE_INPUT_WHEN,
                                 f"{where} 第{i + 1}列“{col.label}”({col.id})")
             seen.add(col.id)
             columns.append(col)
@@ -382,7 +379,7 @@ class _Loader:
             rows.append(FixedRow(id=self.ident(r["id"], rw, unique=False), label=str(r["label"]), position=position,
                                  sum_rows=r.get("sum_rows"), cells=dict(cells), total=bool(r.get("total", False))))
         if not rows and not data.get("repeat", False):
-            raise self.fail("表格既没有固定行也不能增加行（repeat）", where)
+            raise self.fail(Code.DEF_NO_ROWS, where)
         table = Table(
             id=tid, title=str(data.get("title", "")), columns=columns, fixed_rows=rows,
             repeat=bool(data.get("repeat", False)), min_rows=int(data.get("min_rows", 0)),
@@ -400,16 +397,16 @@ class _Loader:
                 self.ref(rid, table.fixed_ids, "固定行", "sum_rows", where)
         for i, init in enumerate(table.initial_rows):
             if not isinstance(init, dict) or not all(isinstance(v, str) for v in init.values()):
-                raise self.fail(message("def_bad_type", block=BLOCK_NAMES["table"], key="initial_rows", value=init,
-                                        expected="每行为对象（列 → 文字）"), where)
+                raise self.fail(Code.DEF_BAD_TYPE, where, block=BLOCK_NAMES["table"], key="initial_rows", value=init,
+                                expected="每行为对象（列 → 文字）")
             for cid in init:
                 self.ref(cid, seen, "列", "initial_rows", f"{where} initial_rows 第{i + 1}行")
         return table
 
     def section(self, data: Any, where: str) -> Section:
         if not isinstance(data, dict):
-            raise self.fail(message("def_bad_type", block=BLOCK_NAMES["section"], key="sections", value=data,
-                                    expected="对象"), where)
+            raise self.fail(Code.DEF_BAD_TYPE, where, block=BLOCK_NAMES["section"], key="sections", value=data,
+                            expected="对象")
         kind = data.get("kind", "fields")
         where = f"{where}“{data.get('title', data.get('id', ''))}”"
         if kind == "table":
@@ -480,23 +477,23 @@ class _Loader:
             chooser = form.fields.get(source) if source else None
             if source and (chooser is None or not set(getattr(chooser.type, "options", [])) <= {"万元", "元"}
                            or not getattr(chooser.type, "options", [])):
-                raise self.fail(message("def_bad_value", key="unit_from", value=source,
-                                        why="应为选项只有“万元”“元”的字段"), f"“{f.label}”({f.id})")
+                raise self.fail(Code.DEF_BAD_VALUE, f"“{f.label}”({f.id})", key="unit_from", value=source,
+                                why="应为选项只有“万元”“元”的字段")
 
     def rules(self, scoring: dict | None) -> RuleSet:
         if scoring is not None:
             name = scoring.get("rules", "proportional")
             if name not in RULES:
-                raise self.fail(message("def_unknown_rules", rules=name, known="、".join(RULES),
-                                        hint=did_you_mean(name, RULES)), "scoring")
+                raise self.fail(Code.DEF_UNKNOWN_RULES, "scoring", rules=name, known="、".join(RULES),
+                                hint=did_you_mean(name, RULES))
             for word, cls in (scoring.get("classes") or {}).items():
                 if cls not in CLASS_WORDS:
-                    raise self.fail(message("def_bad_type", block=BLOCK_NAMES["scoring"], key=f"classes.{word}",
-                                            value=cls, expected=" 或 ".join(CLASS_WORDS)), "scoring")
+                    raise self.fail(Code.DEF_BAD_TYPE, "scoring", block=BLOCK_NAMES["scoring"], key=f"classes.{word}",
+                                    value=cls, expected=" 或 ".join(CLASS_WORDS))
         try:
             return make_rules(scoring)
         except RulesConfigError as exc:
-            raise self.fail(str(exc), "scoring") from None
+            raise exc.located("scoring", self.file) from None
 
     # -- formulas ---------------------------------------------------------------------
     def compile(self, form: FormDef) -> None:
@@ -544,8 +541,8 @@ class _Loader:
             chk.refs[name] = comp(name, scope, where + " message")
         if chk.cell is not None and not _cell_exists(chk.cell, scope, table, self.tables):
             near = table.column_ids if table is not None else _cell_names(scope, self.tables)
-            raise self.fail(message("def_no_such", key="cell", what="单元格", ref=chk.cell,
-                                    hint=did_you_mean(chk.cell, near)), where)
+            raise self.fail(Code.DEF_NO_SUCH, where, key="cell", what="单元格", ref=chk.cell,
+                            hint=did_you_mean(chk.cell, near))
 
 
 def _cell_exists(cell: Any, scope: Scope, table: Table | None, tables: dict[str, Table]) -> bool:
@@ -585,7 +582,7 @@ def load_definition(path: str | Path) -> FormDef:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DefinitionError(message("doc_unreadable", path=path, why=exc.strerror or exc), "", path.name) from None
+        raise DefinitionError(Code.DOC_UNREADABLE, "", path.name, path=path, why=os_why(exc)) from None
     return parse_definition(text, path.name)
 
 
@@ -595,7 +592,7 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DefinitionError(message("def_not_json", line=exc.lineno, col=exc.colno, msg=exc.msg), "", file) from None
+            raise DefinitionError(Code.DEF_NOT_JSON, "", file, line=exc.lineno, col=exc.colno, msg=exc.msg) from None
     else:
         data = text
     try:
@@ -603,7 +600,7 @@ def parse_definition(text: str | dict, file: str = "<内联定义>") -> FormDef:
     except DefinitionError:
         raise
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape the checks above did not foresee
-        raise DefinitionError(message("doc_bad", why=f"{type(exc).__name__}: {exc}"), "", file) from None
+        raise DefinitionError(Code.DOC_BAD, "", file, why=f"{type(exc).__name__}: {exc}") from None
 
 
 def check_field(data: dict, file: str = "") -> Field:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import enum
 import errno
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 MESSAGES: dict[str, str] = {
     # --- reading what the clerk typed -------------------------------------------------
@@ -56,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "def_unknown_ref": "公式引用了不存在的“{ref}”{hint}",
     "def_cycle": "公式循环引用：{cycle}",
     "def_unknown_rules": "未知的评分规则“{rules}”（可用：{known}）{hint}",
+    "def_override_input_when": "同一列不能既可手工改写（override）又按条件改为填写（input_when）",
+    "def_no_rows": "表格既没有固定行也不能增加行（repeat）",
     "def_example": "示例“{example}”不能按本栏类型读取：{why}",
     # --- form workbooks (desktop/forms) ------------------------------------------------
     "wb_file": "表单工作簿 {file}：{problem}",
@@ -92,6 +94,17 @@ MESSAGES: dict[str, str] = {
     "form_source": "“{source}”既不是已有表单的标识，也不是表单定义（.json）或表单工作簿（.xlsx）文件",
     # --- expressions ------------------------------------------------------------------
     "expr_syntax": "公式“{source}”第 {pos} 个字符处有误：{why}",
+    "expr_bad_char": "无法识别“{char}”",
+    "expr_too_deep": "公式嵌套过深（超过 {limit} 层）",
+    "expr_too_long": "公式过长（超过 {limit} 层运算）",
+    "expr_expected": "应为{what}，却是“{found}”",
+    "expr_empty": "公式为空",
+    "expr_extra": "多余的“{text}”",
+    "expr_row_id": "应为行标识",
+    "expr_unexpected": "意外的“{text}”",
+    "expr_not_text": "公式应为文字",
+    "expr_column_expected": "应为表格的一列（如 表.列）",
+    "expr_sum_column": "sum 的第一个参数应为表格的一列",
     "expr_unknown_func": "未知的函数“{name}”{suggestion}",
     "expr_arity": "函数 {name} 需要 {expected} 个参数，给了 {got} 个",
     "expr_column_only_in_aggregate": "“{ref}”是整列，只能用在 sum、count、min、max 等函数中",
@@ -117,6 +130,8 @@ MESSAGES: dict[str, str] = {
     "limit_chars": "内容合计 {count} 字，超过上限 {limit} 字",
     "not_text": "{where}的内容不是文字（是{kind}）",
     "bad_row_id": "{where}有一行的标识“{row}”为空、过长或含有“/”",
+    "limit_value_refused": "{where}的内容过长（{length} 字，上限 {limit} 字），未填入",
+    "limit_rows_refused": "{where}有 {count} 行，超过上限 {limit} 行，未增加",
     "pdf_unreadable": "无法读取 PDF 文件 {path}：{why}",
     "pdf_no_stamp": "{name} 不是本程序导出的 PDF，或其中没有校验信息",
     # --- editing (engine and session) -------------------------------------------------
@@ -129,6 +144,7 @@ MESSAGES: dict[str, str] = {
     "keep_one_part": "至少要保留一个{part_label}",
     "unknown_part": "没有这个项目（{part}）",
     "draft_readonly": "草稿以只读方式打开，不能修改",
+    "readonly_notice": "{notice}",  # why the draft opened read-only, itself from this catalogue (readonly_file, …)
     # --- bundles and e-mail -----------------------------------------------------------
     "bundle_mkdir": "无法创建文件夹 {folder}：{why}",
     "bundle_write": "无法写入 {path}：{why}",
@@ -158,6 +174,71 @@ MESSAGES: dict[str, str] = {
     "export_cancelled": "已取消导出，没有写入 {name}",
     "export_write": "无法写入{what} {path}：{why}",
     "working": "正在{what}，请稍候……",
+    "import_cancelled": "已取消导入，表单没有改动",
+    "no_draft_open": "没有打开草稿",
+    # --- PDF, fonts and printing (desktop/export/pdf*.py, ui/print_preview.py) ----------
+    "pdf_not_final": "表中还有错误，不能导出正式版（可导出带“草稿”水印的副本）：\n{errors}",
+    "pdf_missing_chars": "字体“{font}”缺少以下字符，导出会漏字，请改用其他字体或修改内容：\n{chars}",
+    "pdf_too_tall": "无法排版：{where}的内容比一页还高，放不下，请缩短它",
+    "pdf_too_tall_somewhere": "无法排版：有一部分内容比一页还高，请缩短过长的标题、表头或单位名称",
+    "pdf_cannot_reprint": "无法重新打印“{version}”，不能核对",
+    "font_not_found": "找不到字体文件 {font}（可填字体文件路径，或 宋体、仿宋、仿宋_GB2312、黑体、楷体）",
+    "font_not_truetype": "字体文件 {name} 不能用于 PDF（需要 TrueType 轮廓的 .ttf/.ttc 字体）",
+    "print_no_pdfium": "缺少打印组件 pypdfium2，无法预览和打印；可先导出 PDF 再用其他程序打印",
+    "print_not_started": "无法开始打印（打印机不可用或被取消）",
+    "eml_open_failed": "无法用邮件程序打开 {path}：{why}。可以手工双击该文件，或把其中的附件添加到邮件中",
+    "eml_unreadable": "无法读取邮件文件 {path}：{why}",
+    # --- reading a workbook (desktop/export/xlsx_safety.py, xlsx_import.py) --------------
+    "xlsx_unreadable": "无法读取文件 {name}：{why}",
+    "xlsx_old_format": "{name} 是旧版 .xls 文件或设了打开密码的 Excel 文件，无法读取。请在 Excel 中“另存为” .xlsx（不设密码）后再导入",
+    "xlsx_not_xlsx": "{name} 不是 Excel 工作簿（.xlsx）文件",
+    "xlsx_too_big": "{name} 太大（{size_mb:.0f} MB，最多 {limit_mb} MB），不予读取",
+    "xlsx_bad_zip": "{name} 已损坏，不是有效的 .xlsx 文件（{why}）",
+    "xlsx_zip64": "{name} 是超大（ZIP64）压缩包，不是正常的 Excel 工作簿，不予读取",
+    "xlsx_too_many_members": "{name} 含有 {entries} 个内部文件，远超正常工作簿，不予读取",
+    "xlsx_no_workbook": "{name} 不是 Excel 工作簿（缺少工作簿内容）",
+    "xlsx_encrypted": "{name} 的内容是加密的，无法读取",
+    "xlsx_zip_bomb": "{name} 疑似“压缩炸弹”：内部文件 {member} 解压后 {size_mb:.0f} MB，压缩比 {ratio:.0f} 倍，不予读取",
+    "xlsx_member_too_big": "{name} 的内部文件 {member} 解压后 {size_mb:.0f} MB，超过 {limit_mb} MB 的上限，不予读取",
+    "xlsx_total_too_big": "{name} 解压后超过 {limit_mb} MB，不予读取（疑似压缩炸弹）",
+    "xlsx_bad_directory": "{name} 已损坏，无法读取其内容目录（{why}）",
+    "xlsx_not_utf8": "{name} 的内部文件 {member} 不是 UTF-8 编码的 XML，不予读取",
+    "xlsx_dtd": "{name} 含有 XML 实体定义（<!DOCTYPE>/<!ENTITY>），正常的 Excel 文件不会有，疑似“实体炸弹”，不予读取",
+    "xlsx_bad_member": "{name} 已损坏，无法读取内部文件 {member}（{why}）",
+    "xlsx_row_too_wide": "{name} 的一行中有超过 {limit} 个单元格，超出 Excel 的列数，不予读取",
+    "xlsx_no_defusedxml": "缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件",
+    "xlsx_timeout": "读取 {name} 超过 {seconds:.0f} 秒仍未完成{at}，已停止导入：表格的内容异常或过大。文件没有被改动",
+    "xlsx_entities": "{name}{where}含有 XML 实体定义，疑似“实体炸弹”，不予读取",
+    "xlsx_too_deep": "{name}{where}的内容嵌套过深，已损坏或被恶意改动，无法读取",
+    "xlsx_out_of_memory": "{name}{where}的内容过大，内存不足，无法读取",
+    "xlsx_bad_xml": "{name}{where}已损坏：XML 格式错误（内部文件第 {line} 行第 {col} 列），可能被其他程序改坏，无法读取",
+    "xlsx_broken": "{name}{where}已损坏，无法读取（{kind}）",
+    "xlsx_not_own": "{name} 不是本程序导出的 Excel 文件",
+    "xlsx_not_own_import": "{name} 不是本程序导出的 Excel 文件，请用“从表格导入”按列对应导入",
+    "xlsx_no_form_info": "{name} 不是本程序导出的 Excel 文件（没有表单信息），请用“从表格导入”按列对应导入",
+    "xlsx_info_unusable": "{name} 中的表单信息无法使用：{why}",
+    "xlsx_info_damaged": "{name} 中的表单信息已损坏（{why}），无法按原样导入",
+    "xlsx_info_broken": "{name} 中的表单信息已损坏，无法按原样导入",
+    "xlsx_info_too_deep": "{name} 中的表单信息嵌套过深（已被改动或损坏），无法按原样导入",
+    "xlsx_info_too_big": "{name} 中的表单信息过大，不予读取",
+    "xlsx_no_sheet": "{name} 中没有名为“{sheet}”的工作表{suggestion}",
+    "xlsx_no_visible_sheet": "{name} 中没有可见的工作表",
+    "import_no_table": "表单中没有表格“{table}”{suggestion}",
+    "import_no_columns": "表格“{table}”中没有列：{columns}",
+    # --- the desk: return packages, the review library, the summary ----------------------
+    "return_write": "无法写出退回包 {path}：{why}",
+    "return_not_package": "{name} 不是退回包（应含一份草稿）",
+    "return_too_big": "{name} 中的草稿过大",
+    "return_unreadable": "无法打开退回包 {name}：{why}",
+    "return_no_review": "{name} 中的草稿没有审核意见，不是退回包",
+    "library_no_folder": "汇总审核库所在的文件夹不存在：{folder}",
+    "library_newer": "汇总审核库（{where}）由更新版本的程序建立，请升级程序",
+    "library_unreadable": "无法打开汇总审核库 {where}：{why}",
+    "library_no_submission": "汇总审核库中没有编号为 {id} 的报送",
+    "library_bad_status": "审核状态应为 {statuses} 之一：{status}",
+    "library_empty_comment": "审核意见不能为空",
+    "library_conflict": "这份报送刚刚已被 {who} 修改（现在的状态：{status}）；您的修改没有保存，请刷新后再看一遍",
+    "summary_bad_suffix": "汇总只能导出为 .xlsx 或 .pdf：{name}",
     # --- settings ---------------------------------------------------------------------
     "setting_invalid": "“{value}”无效：{why}",
     "setting_invalid_for": "设置“{label}”的值“{value}”无效：{why}",
@@ -295,23 +376,31 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 class JixiaoError(Exception):
     """Base of every error this project raises on purpose; ``exit_code`` for the command line.
 
-    ``JixiaoError(Code.X, **data)`` formats the catalogue's message; ``JixiaoError("文字")`` (older code) keeps
-    the text as given, with ``code`` None.  ``data`` holds the values, for logs and for tests."""
+    ``JixiaoError(Code.X, **data)`` formats the catalogue's message; ``code`` and ``data`` (the values, for
+    logs, programs and tests) travel with it.  Every error is raised with a code (tests/test_errors.py scans
+    the source, and a text in place of a code is refused here)."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, text: "str | Code", /, **data: object):
-        code = text if isinstance(text, Code) else None
-        if code is not None:
-            text = message(code, **data)
+    def __init__(self, code: "Code", /, **data: object):
+        if not isinstance(code, Code):
+            raise TypeError(f"{type(self).__name__} takes a Code from the catalogue, not {code!r}")
+        text = message(code, **data)
         super().__init__(text)
-        self.text = str(text)
-        self.code: Code | None = code
+        self.text = text
+        self.code: Code = code
         self.data: dict[str, object] = data
         self.detail = ""  # technical detail (Python's or SQLite's words) for logs, never shown to the clerk
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.text
+
+    def as_(self, cls: "type[E]") -> "E":
+        """The same message (code and data) as an error of another class."""
+        return cls(self.code, **self.data)
+
+
+E = TypeVar("E", bound=JixiaoError)
 
 
 class ReadError(JixiaoError, ValueError):
@@ -338,7 +427,8 @@ class DefinitionError(JixiaoError):
             text = message("def_at", where=where, problem=text)
         if file:
             text = message("def_file", file=file, problem=text)
-        super().__init__(text)
+        Exception.__init__(self, text)  # the problem may be another error's text, placed (where, file)
+        self.text, self.detail = text, ""
         self.code, self.data = code, data
         self.problem = str(problem)
         self.where = where
@@ -351,9 +441,13 @@ class DefinitionError(JixiaoError):
             where = f"{where} › {inner}"
         elif inner:
             where = inner
-        out = DefinitionError(self.problem, where, file or self.file)
-        out.code, out.data = self.code, self.data
-        return out
+        problem = self.code if self.code is not None else self.problem  # a text only from unconverted code
+        return DefinitionError(problem, where, file or self.file, **self.data)
+
+
+class OptionError(DefinitionError, ValueError):
+    """An option of a field type or of a rule set is wrong (a ``ValueError``, as their callers expect);
+    the definition loader adds the place with :meth:`located`."""
 
 
 class ExprError(DefinitionError):

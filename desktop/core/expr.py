@@ -86,13 +86,19 @@ class Token:
     pos: int
 
 
+def syntax_error(source: object, pos: int, reason: Code, **data: object) -> ExprError:
+    """The formula ``source`` is wrong at character ``pos`` (0-based): ``reason`` says how (data: source, pos, why,
+    reason and the reason's own values)."""
+    return ExprError(Code.EXPR_SYNTAX, source=source, pos=pos + 1, why=message(reason, **data), reason=reason, **data)
+
+
 def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
     pos = 0
     while pos < len(source):
         m = _TOKEN_RE.match(source, pos)
         if not m:
-            raise ExprError(Code.EXPR_SYNTAX, source=source, pos=pos + 1, why=f"无法识别“{source[pos]}”")
+            raise syntax_error(source, pos, Code.EXPR_BAD_CHAR, char=source[pos])
         kind = m.lastgroup or ""
         text = m.group()
         if kind != "ws":
@@ -163,16 +169,15 @@ class _Parser:
         """Count one level of nesting; refuse formulas nested deeper than MAX_DEPTH."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"公式嵌套过深（超过 {MAX_DEPTH} 层）")
+            raise self.error(Code.EXPR_TOO_DEEP, limit=MAX_DEPTH)
 
     # helpers
     @property
     def tok(self) -> Token:
         return self.tokens[self.i]
 
-    def error(self, why: str, tok: Token | None = None) -> ExprError:
-        tok = tok or self.tok
-        return ExprError(Code.EXPR_SYNTAX, source=self.source, pos=tok.pos + 1, why=why)
+    def error(self, reason: Code, **data: object) -> ExprError:
+        return syntax_error(self.source, self.tok.pos, reason, **data)
 
     def accept(self, kind: str, text: str | None = None) -> Token | None:
         tok = self.tok
@@ -185,16 +190,16 @@ class _Parser:
         tok = self.accept(kind, text)
         if tok is None:
             found = self.tok.text or "公式结尾"
-            raise self.error(f"应为{what or text or kind}，却是“{found}”")
+            raise self.error(Code.EXPR_EXPECTED, what=what or text or kind, found=found)
         return tok
 
     # grammar
     def parse(self) -> Expr:
         if self.tok.kind == "end":
-            raise self.error("公式为空")
+            raise self.error(Code.EXPR_EMPTY)
         node = self.parse_or()
         if self.tok.kind != "end":
-            raise self.error(f"多余的“{self.tok.text}”")
+            raise self.error(Code.EXPR_EXTRA, text=self.tok.text)
         return node
 
     def parse_or(self) -> Expr:
@@ -301,7 +306,7 @@ class _Parser:
             if self.accept("op", "["):
                 row = self.accept("name") or self.accept("str")
                 if row is None:
-                    raise self.error("应为行标识")
+                    raise self.error(Code.EXPR_ROW_ID)
                 self.expect("op", "]", "“]”")
                 self.expect("op", ".", "“.”")
                 col = self.expect("name", what="列标识")
@@ -311,16 +316,16 @@ class _Parser:
                 col = self.expect("name", what="列标识")
                 return Ref(tok.pos, tok.text, None, col.text)
             return Ref(tok.pos, tok.text)
-        raise self.error(f"意外的“{tok.text or '公式结尾'}”")
+        raise self.error(Code.EXPR_UNEXPECTED, text=tok.text or "公式结尾")
 
 
 def parse(source: str) -> Expr:
     """Parse a formula; raises :class:`ExprError` (a ``DefinitionError``) naming the position."""
     if not isinstance(source, str):
-        raise ExprError(Code.EXPR_SYNTAX, source=source, pos=1, why="公式应为文字")
+        raise syntax_error(source, 0, Code.EXPR_NOT_TEXT)
     node = _Parser(source).parse()
     if _tree_depth(node) > MAX_DEPTH:  # e.g. a chain of hundreds of '+': compiled and run recursively
-        raise ExprError(Code.EXPR_SYNTAX, source=source, pos=1, why=f"公式过长（超过 {MAX_DEPTH} 层运算）")
+        raise syntax_error(source, 0, Code.EXPR_TOO_LONG, limit=MAX_DEPTH)
     return node
 
 
@@ -513,8 +518,8 @@ class _Compiler:
         self.scope = scope
         self.deps: set[tuple] = set()
 
-    def err(self, node: Expr, text: str) -> ExprError:
-        return ExprError(Code.EXPR_SYNTAX, source=self.source, pos=node.pos + 1, why=text)
+    def err(self, node: Expr, reason: Code, **data: object) -> ExprError:
+        return syntax_error(self.source, node.pos, reason, **data)
 
     def compile(self, node: Expr, agg_table: str | None = None) -> Fn:
         method = getattr(self, "c_" + type(node).__name__)
@@ -548,18 +553,18 @@ class _Compiler:
             for tid in (agg, scope.row_table):
                 if tid is not None:
                     near |= scope.tables[tid].columns
-            raise self.err(node, message("def_unknown_ref", ref=name, hint=did_you_mean(name, near)))
+            raise self.err(node, Code.DEF_UNKNOWN_REF, ref=name, hint=did_you_mean(name, near))
         table = scope.tables.get(name)
         if table is None or node.col not in table.columns:
             shown = f"{name}[{node.row}].{node.col}" if node.row else f"{name}.{node.col}"
-            raise self.err(node, message("def_unknown_ref", ref=shown, hint=self._near(name, node.col)))
+            raise self.err(node, Code.DEF_UNKNOWN_REF, ref=shown, hint=self._near(name, node.col))
         col = node.col
         if node.row is None:
-            raise self.err(node, message("expr_column_only_in_aggregate", ref=f"{name}.{col}"))
+            raise self.err(node, Code.EXPR_COLUMN_ONLY_IN_AGGREGATE, ref=f"{name}.{col}")
         rid = node.row
         if rid not in table.fixed_rows:
-            raise self.err(node, message("def_unknown_ref", ref=f"{name}[{rid}].{col}",
-                                         hint=did_you_mean(rid, table.fixed_rows)))
+            raise self.err(node, Code.DEF_UNKNOWN_REF, ref=f"{name}[{rid}].{col}",
+                           hint=did_you_mean(rid, table.fixed_rows))
         self.deps.add(("X", name, rid, col))
         return lambda ctx, row: ctx.cell(name, rid, col)
 
@@ -578,10 +583,10 @@ class _Compiler:
             if node.col is not None:
                 table = self.scope.tables.get(node.name)
                 if table is None or node.col not in table.columns:
-                    raise self.err(node, message("def_unknown_ref", ref=f"{node.name}.{node.col}",
-                                                 hint=self._near(node.name, node.col)))
+                    raise self.err(node, Code.DEF_UNKNOWN_REF, ref=f"{node.name}.{node.col}",
+                                   hint=self._near(node.name, node.col))
                 return node.name, node.col
-        raise self.err(node, "应为表格的一列（如 表.列）")
+        raise self.err(node, Code.EXPR_COLUMN_EXPECTED)
 
     # operators
     def c_Unary(self, node: Unary, agg: str | None) -> Fn:
@@ -621,19 +626,19 @@ class _Compiler:
     def c_Call(self, node: Call, agg: str | None) -> Fn:
         name = node.name
         if name not in FUNCTIONS:
-            raise self.err(node, message("expr_unknown_func", name=name, suggestion=suggest(name, FUNCTIONS)))
+            raise self.err(node, Code.EXPR_UNKNOWN_FUNC, name=name, suggestion=suggest(name, FUNCTIONS))
         lo, hi = FUNCTIONS[name]
         n = len(node.args)
         if n < lo or (hi is not None and n > hi):
             expected = str(lo) if lo == hi else f"{lo}–{hi if hi is not None else '多'}"
-            raise self.err(node, message("expr_arity", name=name, expected=expected, got=n))
+            raise self.err(node, Code.EXPR_ARITY, name=name, expected=expected, got=n)
         if name in AGGREGATES and (n <= 2) and self._is_column(node.args[0]):
             return self._aggregate(node)
         if name == "share":
             return self._share(node, agg)
         if name == "rowno":
             if self.scope.row_table is None:
-                raise self.err(node, message("expr_row_only", name=name))
+                raise self.err(node, Code.EXPR_ROW_ONLY, name=name)
             self.deps.add(("N", self.scope.row_table))
             return lambda ctx, row: Decimal(ctx.data_rows(row[0]).index(row[1]) + 1) if row[1] in ctx.data_rows(row[0]) else None
         fns = [self.compile(a, agg) for a in node.args]
@@ -659,7 +664,7 @@ class _Compiler:
                     return Decimal(sum(1 for r in rows if _truth(cond(ctx, (tid, r)))))
                 return count_rows
         elif col is None:
-            raise self.err(node, "应为表格的一列（如 表.列）")
+            raise self.err(node, Code.EXPR_COLUMN_EXPECTED)
 
         def values(ctx: Any) -> Iterable[Any]:
             for r in ctx.data_rows(tid):
@@ -695,7 +700,7 @@ class _Compiler:
         so that the shares add up to exactly the total."""
         tid = self.scope.row_table
         if tid is None:
-            raise self.err(node, message("expr_row_only", name="share"))
+            raise self.err(node, Code.EXPR_ROW_ONLY, name="share")
         total_fn = self.compile(node.args[0], agg)
         cond = self.compile(node.args[1], tid)
         places_fn = self.compile(node.args[2], agg) if len(node.args) == 3 else (lambda ctx, row: Decimal(2))
@@ -797,7 +802,7 @@ class _Compiler:
         return self._scalar_extreme(fns, max)
 
     def f_sum(self, fns: list[Fn]) -> Fn:
-        raise ExprError(Code.EXPR_SYNTAX, source=self.source, pos=1, why="sum 的第一个参数应为表格的一列")
+        raise syntax_error(self.source, 0, Code.EXPR_SUM_COLUMN)
 
     f_count = f_sum
 

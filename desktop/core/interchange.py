@@ -132,7 +132,7 @@ def read_json(path: str | Path) -> Document:
     try:
         form = load_form(doc.form_id)
     except DocumentError as exc:  # a form this program does not know: the file cannot be read here
-        raise UnreadableFile(exc.text) from None
+        raise exc.as_(UnreadableFile) from None
     doc = document_from_json(data, form.version)
     problem = limits.document_problem(doc)
     if problem:

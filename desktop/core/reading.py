@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-from desktop.core.errors import ReadError
+from desktop.core.errors import Code, ReadError
 
 # Units a number may carry, longest first so that 万元 wins over 元.
 UNIT_ALIASES = {
@@ -151,7 +151,7 @@ def read_quantity(text: str) -> Quantity:
     s = normalize(text)
     m = _QUANTITY_RE.match(s)
     if not m:
-        raise ReadError("not_number", text=text)
+        raise ReadError(Code.NOT_NUMBER, text=text)
     unit = UNIT_ALIASES.get(m.group("unit") or "", "")
     return Quantity(_to_decimal(m.group("num"), text), unit)
 
@@ -167,7 +167,7 @@ def read_number(text: str, *, unit: str = "", allow_units: tuple[str, ...] = ())
     converted = in_unit(q.number, q.unit, unit) if unit else None
     if converted is not None:
         return converted
-    raise ReadError("wrong_unit", text=text, unit=q.unit, expected=unit or "无单位")
+    raise ReadError(Code.WRONG_UNIT, text=text, unit=q.unit, expected=unit or "无单位")
 
 
 def percent_number(text: str) -> Decimal:
@@ -181,7 +181,7 @@ def percent_number(text: str) -> Decimal:
     try:
         number = _to_decimal(s, text, "not_percent")
     except ReadError:
-        raise ReadError("not_percent", text=text) from None
+        raise ReadError(Code.NOT_PERCENT, text=text) from None
     return number if number else abs(number)  # never a negative zero: -0 → 0
 
 
@@ -218,7 +218,7 @@ _DATE_RES = [
 
 def read_date(text: str) -> PartialDate:
     if odd_digits(text):
-        raise ReadError("not_date", text=text)
+        raise ReadError(Code.NOT_DATE, text=text)
     s = normalize(text)
     for rx in _DATE_RES:
         m = rx.match(s)
@@ -232,17 +232,17 @@ def read_date(text: str) -> PartialDate:
             if not 1900 <= y <= 2200:
                 break
             return PartialDate(y, mo, d)
-    raise ReadError("not_date", text=text)
+    raise ReadError(Code.NOT_DATE, text=text)
 
 
 def read_year(text: str) -> int:
     if odd_digits(text):
-        raise ReadError("not_year", text=text)
+        raise ReadError(Code.NOT_YEAR, text=text)
     s = normalize(text)
     s = s.removesuffix("年度").removesuffix("年").strip()
     if re.fullmatch(r"\d{4}", s) and 1900 <= int(s) <= 2200:
         return int(s)
-    raise ReadError("not_year", text=text)
+    raise ReadError(Code.NOT_YEAR, text=text)
 
 
 _PHONE_RES = [
@@ -255,14 +255,14 @@ _PHONE_RES = [
 
 def read_phone(text: str) -> str:
     if odd_digits(text):
-        raise ReadError("not_phone", text=text)
+        raise ReadError(Code.NOT_PHONE, text=text)
     s = normalize(text).replace(" ", "").replace("—", "-").replace("－", "-")
     s = s.replace("（", "(").replace("）", ")")
     if s.startswith("+86"):
         s = s[3:].lstrip("-")
     if any(rx.match(s) for rx in _PHONE_RES):
         return s
-    raise ReadError("not_phone", text=text)
+    raise ReadError(Code.NOT_PHONE, text=text)
 
 
 # --- targets ------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from desktop.core.errors import message
+from desktop.core.errors import Code, OptionError, did_you_mean
 from desktop.core.reading import PartialDate, Quantity, Target, in_unit, read_actual, read_target, round_half_up
 
 ONE = Decimal(1)
@@ -67,7 +67,7 @@ NATIONAL_BANDS = [
 LOWER_VARIANTS = ("linear", "ratio")  # 反向 below target: (1 − (a − t) / t) × w, or t / a × w
 
 
-class RulesConfigError(ValueError):
+class RulesConfigError(OptionError):
     """A ``scoring`` block key or value the rule sets do not know (the message is Chinese)."""
 
 
@@ -284,18 +284,18 @@ def make_rules(config: dict[str, Any] | None) -> RuleSet:
         raise ValueError(name)
     for key in config:
         if key not in SCORING_KEYS:
-            raise RulesConfigError(message("def_unknown_key", key=key))
+            raise RulesConfigError(Code.DEF_UNKNOWN_KEY, key=key, hint=did_you_mean(key, SCORING_KEYS))
     total_grades: tuple[tuple[Decimal, str], ...] = (
         (Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal("-1e9"), "差"))
     title = {"suzhou2023": "苏州市 2023 年自评评分规则", "proportional": "按比例评分（深圳等）",
              "national": "全国通用模板评分规则"}[name]
     lower = config.get("lower_is_better", "linear")
     if lower not in LOWER_VARIANTS:
-        raise RulesConfigError(message("def_bad_value", key="lower_is_better", value=lower,
-                                       why="应为 linear（线性降至 2 倍目标值时为 0）或 ratio（目标值/实际值）"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key="lower_is_better", value=lower,
+                               why="应为 linear（线性降至 2 倍目标值时为 0）或 ratio（目标值/实际值）")
     places = config.get("places", 2)
     if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 6:
-        raise RulesConfigError(message("def_bad_value", key="places", value=places, why="应为 0–6 的整数"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key="places", value=places, why="应为 0–6 的整数")
     rules = RULES[name](name=name, title=title, classes=dict(_mapping(config, "classes")), places=places,
                         grades=dict(SUZHOU_GRADES) if name == "suzhou2023" else {},
                         total_grades=total_grades, lower_variant=lower)
@@ -310,36 +310,36 @@ def make_rules(config: dict[str, Any] | None) -> RuleSet:
 def _listof(config: dict[str, Any], key: str, default: Any) -> list:
     value = config.get(key, default)
     if not isinstance(value, list):
-        raise RulesConfigError(message("def_bad_value", key=key, value=value, why="应为列表"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key=key, value=value, why="应为列表")
     return value
 
 
 def _words(config: dict[str, Any], key: str) -> list[str]:
     words = _listof(config, key, [])
     if not all(isinstance(w, str) and w.strip() for w in words):
-        raise RulesConfigError(message("def_bad_value", key=key, value=words, why="应为非空文字的列表"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key=key, value=words, why="应为非空文字的列表")
     return [w.strip() for w in words]
 
 
 def _mapping(config: dict[str, Any], key: str) -> dict[str, str]:
     value = config.get(key, {})
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise RulesConfigError(message("def_bad_value", key=key, value=value, why="应为“类别: output/outcome”的对象"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key=key, value=value, why="应为“类别: output/outcome”的对象")
     return value
 
 
 def _band(data: Any) -> Band:
     if not isinstance(data, dict):
-        raise RulesConfigError(message("def_bad_value", key="bands", value=data, why="每档应为对象"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key="bands", value=data, why="每档应为对象")
     for key in data:
         if key not in BAND_KEYS:
-            raise RulesConfigError(message("def_unknown_key", key=key))
+            raise RulesConfigError(Code.DEF_UNKNOWN_KEY, key=key, hint=did_you_mean(key, BAND_KEYS))
     name, interval = data.get("name"), data.get("band")
     m = _BAND_RE.match(interval) if isinstance(interval, str) else None
     if not isinstance(name, str) or not name.strip() or m is None or Decimal(m.group(2)) > Decimal(m.group(3)) \
             or Decimal(m.group(3)) > HUNDRED:
-        raise RulesConfigError(message("def_bad_value", key="bands", value=data,
-                                       why="每档须有 name 和 band（如 \"[60, 80)\"，0–100 的百分比区间）"))
+        raise RulesConfigError(Code.DEF_BAD_VALUE, key="bands", value=data,
+                               why="每档须有 name 和 band（如 \"[60, 80)\"，0–100 的百分比区间）")
     aliases = _words(data, "aliases")
     return Band(name.strip(), (name.strip(), *aliases), Decimal(m.group(2)), Decimal(m.group(3)),
                 m.group(1) == "(", m.group(4) == ")")

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from desktop.core import reading
-from desktop.core.errors import MESSAGES, ReadError, did_you_mean, message
+from desktop.core.errors import Code as ErrorCode
+from desktop.core.errors import OptionError, ReadError, did_you_mean
 from desktop.core.reading import PartialDate, Target, round_half_up
 
 
@@ -31,7 +32,7 @@ class FieldType:
     def read(self, raw: str) -> Any:
         text = raw.strip()
         if self.max_length and len(text) > self.max_length:
-            raise ReadError("too_long", length=len(text), limit=self.max_length)
+            raise ReadError(ErrorCode.TOO_LONG, length=len(text), limit=self.max_length)
         return text
 
     def format(self, value: Any, computed: bool = True) -> str:
@@ -62,7 +63,7 @@ class LongText(FieldType):
     def read(self, raw: str) -> Any:
         text = raw.strip("\n ")
         if self.max_length and len(text) > self.max_length:
-            raise ReadError("too_long", length=len(text), limit=self.max_length)
+            raise ReadError(ErrorCode.TOO_LONG, length=len(text), limit=self.max_length)
         return text
 
 
@@ -88,7 +89,7 @@ class Code(FieldType):
     def read(self, raw: str) -> Any:
         text = reading.normalize(raw).replace(" ", "")
         if not re.fullmatch(self.pattern, text):
-            raise ReadError("bad_pattern", text=raw, hint=self.hint)
+            raise ReadError(ErrorCode.BAD_PATTERN, text=raw, hint=self.hint)
         return text
 
 
@@ -114,7 +115,7 @@ class Number(FieldType):
         if self.max_decimals is not None:
             exponent = value.normalize().as_tuple().exponent
             if isinstance(exponent, int) and -exponent > self.max_decimals:
-                raise ReadError("too_many_decimals", text=raw, decimals=self.max_decimals)
+                raise ReadError(ErrorCode.TOO_MANY_DECIMALS, text=raw, decimals=self.max_decimals)
 
     def format(self, value: Any, computed: bool = True) -> str:
         if value is None:
@@ -156,7 +157,7 @@ class Integer(Number):
     def read(self, raw: str) -> Any:
         value = reading.read_number(raw, unit=self.unit)
         if value != value.to_integral_value():
-            raise ReadError("not_integer", text=raw)
+            raise ReadError(ErrorCode.NOT_INTEGER, text=raw)
         return Decimal(int(value))
 
 
@@ -284,7 +285,7 @@ class Choice(FieldType):
         matches = [opt for opt in self.options if text and opt.startswith(text)]
         if len(matches) == 1:
             return matches[0]
-        raise ReadError("not_option", text=raw, options="、".join(self.options))
+        raise ReadError(ErrorCode.NOT_OPTION, text=raw, options="、".join(self.options))
 
     def boxes_text(self, value: Any) -> str:
         return "  ".join(f"{opt}{'☑' if opt == value else '☐'}" for opt in self.options)
@@ -304,7 +305,7 @@ class YesNo(Choice):
             return "是"
         if text in ("否", "n", "no", "false", "0", "无", "×"):
             return "否"
-        raise ReadError("not_yesno", text=raw)
+        raise ReadError(ErrorCode.NOT_YESNO, text=raw)
 
 
 @dataclass
@@ -319,7 +320,7 @@ class TargetType(FieldType):
     def read(self, raw: str) -> Any:
         target = reading.read_target(raw)
         if self.strict and not target.quantitative and target.when is None and reading.looks_quantitative(raw):
-            raise ReadError("bad_target", text=raw.strip())
+            raise ReadError(ErrorCode.BAD_TARGET, text=raw.strip())
         return target
 
     def format(self, value: Any, computed: bool = True) -> str:
@@ -349,20 +350,19 @@ TYPES: dict[str, type[FieldType]] = {
 def make_type(name: str, options: dict[str, Any]) -> FieldType:
     """Build a type from its name and the options written in the definition.
 
-    Raises ``ValueError`` with a Chinese message for an unknown name or option;
+    Raises :class:`OptionError` (a ``ValueError``) for an unknown name or option;
     the loader adds the file and field to it.
     """
     cls = TYPES.get(name)
     if cls is None:
-        raise ValueError(message("def_unknown_type", type=name, types="、".join(TYPES), hint=did_you_mean(name, TYPES)))
+        raise OptionError(ErrorCode.DEF_UNKNOWN_TYPE, type=name, types="、".join(TYPES), hint=did_you_mean(name, TYPES))
     kwargs = {}
     for key, value in options.items():
         if key not in cls.options_allowed:
-            # MESSAGES[...].format: message()'s own first parameter is called ``key``
-            raise ValueError(MESSAGES["def_unknown_key"].format(key=key, hint=did_you_mean(key, cls.options_allowed)))
+            raise OptionError(ErrorCode.DEF_UNKNOWN_KEY, key=key, hint=did_you_mean(key, cls.options_allowed))
         why = _option_problem(key, value)
         if why:
-            raise ValueError(message("def_bad_value", key=key, value=value, why=why))
+            raise OptionError(ErrorCode.DEF_BAD_VALUE, key=key, value=value, why=why)
         kwargs[key] = value
     return cls(**kwargs)
 

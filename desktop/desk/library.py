@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.desk import schema as t
 from desktop.store.content import now  # noqa: F401 - the store's timestamp, used by the desk too
 
@@ -87,7 +87,7 @@ class Library:
             else:
                 path = Path(text) if text else default_library()
                 if not path.parent.is_dir():
-                    raise LibraryError(f"汇总审核库所在的文件夹不存在：{path.parent}")
+                    raise LibraryError(Code.LIBRARY_NO_FOLDER, folder=path.parent)
                 engine = _sqlite_engine(path)
                 where = str(path)
             lib = cls(engine, where)
@@ -97,12 +97,12 @@ class Library:
                 if version is None:
                     conn.execute(insert(t.info).values(key="schema", value=str(t.SCHEMA_VERSION)))
                 elif int(version) > t.SCHEMA_VERSION:
-                    raise LibraryError(f"汇总审核库（{where}）由更新版本的程序建立，请升级程序")
+                    raise LibraryError(Code.LIBRARY_NEWER, where=where)
             return lib
         except LibraryError:
             raise
         except (SQLAlchemyError, OSError, ValueError) as exc:
-            raise LibraryError(f"无法打开汇总审核库 {text or '（默认）'}：{_why(exc)}") from None
+            raise LibraryError(Code.LIBRARY_UNREADABLE, where=text or "（默认）", why=_why(exc)) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -129,7 +129,7 @@ class Library:
         with self.engine.connect() as conn:
             r = conn.execute(select(t.submissions).where(t.submissions.c.id == sid)).first()
         if r is None:
-            raise LibraryError(f"汇总审核库中没有编号为 {sid} 的报送")
+            raise LibraryError(Code.LIBRARY_NO_SUBMISSION, id=sid)
         return Row(r.id, dict(r._mapping))
 
     def parts(self, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
@@ -162,7 +162,7 @@ class Library:
     def review(self, sid: int, status: str, *, reviewer: str, comment: str = "", seen_version: int) -> int:
         """Mark a submission 通过 / 退回 / 待审; returns the new row version."""
         if status not in STATUSES:
-            raise LibraryError(f"审核状态应为 {'、'.join(STATUSES)} 之一：{status}")
+            raise LibraryError(Code.LIBRARY_BAD_STATUS, statuses="、".join(STATUSES), status=status)
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(t.submissions)
@@ -177,7 +177,7 @@ class Library:
                     addr: str = "", label: str = "") -> int:
         """A comment on one cell (``addr``) or on the whole submission; bumps the row version."""
         if not text.strip():
-            raise LibraryError("审核意见不能为空")
+            raise LibraryError(Code.LIBRARY_EMPTY_COMMENT)
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(t.submissions)
@@ -193,10 +193,9 @@ class Library:
         row = conn.execute(select(t.submissions.c.reviewer, t.submissions.c.status)
                            .where(t.submissions.c.id == sid)).first()
         if row is None:
-            return LibraryError(f"汇总审核库中没有编号为 {sid} 的报送")
+            return LibraryError(Code.LIBRARY_NO_SUBMISSION, id=sid)
         who = row.reviewer or "另一位审核人"
-        return ReviewConflict(f"这份报送刚刚已被 {who} 修改（现在的状态：{row.status}）；"
-                              "您的修改没有保存，请刷新后再看一遍")
+        return ReviewConflict(Code.LIBRARY_CONFLICT, who=who, status=row.status)
 
     # ------------------------------------------------------------------ expected units
     def set_expected(self, units: Iterable[str], form: str = "", year: str = "") -> int:

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from desktop import osfiles
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, os_why
 from desktop.core.review import CellComment, Review, read_review, write_review
 from desktop.desk.library import Library
 from desktop.export.filenames import free_path
@@ -57,7 +57,7 @@ def write_return_package(lib: Library, sid: int, output: str | Path) -> Path:
             zf.writestr("审核意见.txt", "\r\n".join(review_of(lib, sid).lines()) + "\r\n")
         tmp.replace(output)
     except OSError as exc:
-        raise ReturnError(f"无法写出退回包 {output}：{exc.strerror or exc}") from None
+        raise ReturnError(Code.RETURN_WRITE, path=output, why=os_why(exc)) from None
     finally:
         osfiles.remove_tree(folder)
     return output
@@ -74,16 +74,17 @@ def open_return_package(package: str | Path, folder: str | Path | None = None) -
         with zipfile.ZipFile(package) as zf:
             members = [i for i in zf.infolist() if i.filename.lower().endswith(".jxd") and not i.is_dir()]
             if len(members) != 1:
-                raise ReturnError(f"{package.name} 不是退回包（应含一份草稿）")
+                raise ReturnError(Code.RETURN_NOT_PACKAGE, name=package.name)
             info = members[0]
             if info.file_size > MAX_PACKAGE:
-                raise ReturnError(f"{package.name} 中的草稿过大")
+                raise ReturnError(Code.RETURN_TOO_BIG, name=package.name)
             name = Path(Path(info.filename.replace("\\", "/")).name or DRAFT_NAME)
             target = free_path(folder, name.stem, name.suffix)
             with zf.open(info) as src, open(target, "xb") as dst:
                 shutil.copyfileobj(src, dst)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise ReturnError(f"无法打开退回包 {package.name}：{getattr(exc, 'strerror', None) or exc}") from None
+        why = os_why(exc) if isinstance(exc, OSError) else "不是有效的 zip 文件"
+        raise ReturnError(Code.RETURN_UNREADABLE, name=package.name, why=why) from None
     from desktop.store import read_draft_document
 
     try:
@@ -93,6 +94,6 @@ def open_return_package(package: str | Path, folder: str | Path | None = None) -
         raise
     if read_review(doc) is None:
         target.unlink(missing_ok=True)
-        raise ReturnError(f"{package.name} 中的草稿没有审核意见，不是退回包")
+        raise ReturnError(Code.RETURN_NO_REVIEW, name=package.name)
     return target
 

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.desk.summary import Summary, summary_facts, summary_table
 from desktop.export.filenames import write_file_atomically
 
@@ -39,8 +39,8 @@ def export_summary(summary: Summary, path: str | Path, unit_name: str = "") -> P
     elif suffix == ".pdf":
         data = _pdf(summary, unit_name)
     else:
-        raise SummaryExportError(f"汇总只能导出为 .xlsx 或 .pdf：{path.name}")
-    write_file_atomically(path, data, lambda why: SummaryExportError(f"无法写入 {path}：{why}"))
+        raise SummaryExportError(Code.SUMMARY_BAD_SUFFIX, name=path.name)
+    write_file_atomically(path, data, lambda why: SummaryExportError(Code.EXPORT_WRITE, what="", path=path, why=why))
     return path
 
 

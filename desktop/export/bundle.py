@@ -25,7 +25,7 @@ from typing import Any
 
 from desktop import osfiles
 from desktop.osfiles import sqlite_uri
-from desktop.core.errors import Code, JixiaoError
+from desktop.core.errors import Code, JixiaoError, os_why
 from desktop.export.filenames import export_basename, free_path, safe_filename
 
 __all__ = ["make_bundle", "BundleError"]
@@ -41,20 +41,20 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=exc.strerror or exc) from None
+        raise BundleError(Code.BUNDLE_MKDIR, folder=out_dir, why=os_why(exc)) from None
     base = export_basename(state.meta(), when)
     target = free_path(out_dir, base, ".zip" if as_zip else "")
     try:
         # a short name: the files inside keep paths well under Windows' 260 characters
         tmp = Path(tempfile.mkdtemp(prefix=".jx", dir=out_dir))
     except OSError as exc:
-        raise BundleError(f"无法写入 {out_dir}：{exc.strerror or exc}{osfiles.BUSY_HINT}") from None
+        raise BundleError(Code.BUNDLE_WRITE, path=out_dir, why=os_why(exc) + osfiles.BUSY_HINT) from None
     try:
         folder = tmp if as_zip else tmp / "d"  # "d": an ordinary folder (mkdtemp's is private to the user)
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise BundleError(f"无法写入 {out_dir}：{exc.strerror or exc}") from None
+            raise BundleError(Code.BUNDLE_WRITE, path=out_dir, why=os_why(exc)) from None
         files = _fill(folder, state, draft_path, base, pdf, short=as_zip)
         try:
             if as_zip:
@@ -67,7 +67,7 @@ def make_bundle(state: Any, draft_path: str | Path | None, out_dir: str | Path, 
                 osfiles.replace(folder, target)
         except OSError as exc:
             hint = osfiles.BUSY_HINT if osfiles.is_busy(exc) else ""
-            raise BundleError(f"无法写入 {target}：{exc.strerror or exc}{hint}") from None
+            raise BundleError(Code.BUNDLE_WRITE, path=target, why=os_why(exc) + hint) from None
     finally:
         osfiles.remove_tree(tmp)
     return target

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.definition import fill_names
-from desktop.core.errors import Code, JixiaoError
+from desktop.core.errors import Code, JixiaoError, os_why
 from desktop.export.filenames import safe_filename, write_file_atomically
 
 __all__ = ["build_eml", "write_eml", "open_in_mail_client", "MailTemplate", "DEFAULT_TEMPLATE", "EmlError",
@@ -132,7 +132,7 @@ def build_eml(pdf_path: str | Path | None, xlsx_path: str | Path | None, *, to: 
         try:
             data = f.read_bytes()
         except OSError as exc:
-            raise EmlError(Code.MAIL_ATTACHMENT_UNREADABLE, path=f, why=exc.strerror or exc) from None
+            raise EmlError(Code.MAIL_ATTACHMENT_UNREADABLE, path=f, why=os_why(exc)) from None
         part = MIMEBase(maintype, subtype)
         part.set_payload(data)
         encoders.encode_base64(part)
@@ -173,7 +173,7 @@ def message_bytes(msg: EmailMessage) -> bytes:
 def write_eml(path: str | Path, pdf_path: str | Path | None, xlsx_path: str | Path | None, **kwargs: Any) -> Path:
     msg = build_eml(pdf_path, xlsx_path, **kwargs)
     path = Path(path)
-    write_file_atomically(path, message_bytes(msg), lambda reason: EmlError(f"无法写入邮件文件 {path}：{reason}"))
+    write_file_atomically(path, message_bytes(msg), lambda reason: EmlError(Code.EXPORT_WRITE, what="邮件文件", path=path, why=reason))
     return path
 
 
@@ -203,8 +203,7 @@ def open_in_mail_client(eml_path: str | Path, attachments: list[Path] | None = N
         subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True, close_fds=True)
     except OSError as exc:
-        raise EmlError(f"无法用邮件程序打开 {path}：{exc.strerror or exc}。可以手工双击该文件，"
-                       "或把其中的附件添加到邮件中") from None
+        raise EmlError(Code.EML_OPEN_FAILED, path=path, why=os_why(exc)) from None
     return "default"
 
 
@@ -213,7 +212,7 @@ def _fields_of(path: Path) -> tuple[list[str], str, str]:
     try:
         msg = email.message_from_bytes(path.read_bytes(), policy=default)
     except OSError as exc:
-        raise EmlError(f"无法读取邮件文件 {path}：{exc.strerror or exc}") from None
+        raise EmlError(Code.EML_UNREADABLE, path=path, why=os_why(exc)) from None
     to = [addr for _, addr in getaddresses([str(msg.get("To", ""))]) if addr]
     body = msg.get_body(("plain",))
     return to, str(msg.get("Subject", "")), body.get_content() if body is not None else ""

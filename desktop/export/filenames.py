@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Union
 
 from desktop import osfiles
+from desktop.core.errors import os_why
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # bidirectional controls: a unit named "…\u202efdp.exe" must not make "报表.exe" look like "报表.pdf"
@@ -102,7 +103,7 @@ def write_file_atomically(target: Destination, data: bytes, fail: Callable[[str]
             tmp.unlink()
         except OSError:
             pass
-        reason = exc.strerror or str(exc)
+        reason = os_why(exc)
         if osfiles.is_busy(exc) or isinstance(exc, PermissionError):
             reason += osfiles.BUSY_HINT
         raise fail(reason) from None

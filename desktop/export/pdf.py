@@ -21,7 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.engine import DocumentState
 from desktop.core.interchange import dumps
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export import pdf_unicode
 from desktop.export.pdf_blocks import StoryBuilder
@@ -64,7 +64,7 @@ def export_pdf(state: DocumentState, path: Destination, *, final: bool = False, 
     if final and state.has_errors:
         errors = [text for _, p, text in state.problem_lines() if p.level == "error"]
         shown = "\n".join(errors[:10]) + (f"\n……共 {len(errors)} 个错误" if len(errors) > 10 else "")
-        raise NotFinalError(f"表中还有错误，不能导出正式版（可导出带“草稿”水印的副本）：\n{shown}")
+        raise NotFinalError(Code.PDF_NOT_FINAL, errors=shown)
     chosen = choose_font(font)
     content_hash = document_hash(state.doc)
     ident = draft_id or (state.doc.parts[0].id if state.doc.parts else "")
@@ -98,22 +98,22 @@ def export_pdf(state: DocumentState, path: Destination, *, final: bool = False, 
     try:
         doc.build(story, canvasmaker=canvas_maker(info))
     except LayoutError as exc:  # something taller than a page that cannot be split: name it, in Chinese
-        raise PdfLayoutError(_layout_message(str(exc), builder.wheres)) from None
+        raise _layout_error(str(exc), builder.wheres) from None
     _write(target, buffer.getvalue())
     warnings = [chosen.warning] if chosen.warning else []
     return PdfResult(pages=info.pages[-1] if info.pages else 0, code=code, hash=content_hash, final=final,
                      warnings=warnings, missing=missing, font=chosen.label)
 
 
-def _layout_message(library_text: str, wheres: dict[int, str]) -> str:
+def _layout_error(library_text: str, wheres: dict[int, str]) -> PdfLayoutError:
     """A layout failure in the clerk's words: the part that does not fit, never ReportLab's text."""
     for match in re.finditer(r"at 0x([0-9a-fA-F]+)", library_text):
         where = wheres.get(int(match.group(1), 16))
         if where:
-            return f"无法排版：{where}的内容比一页还高，放不下，请缩短它"
-    return "无法排版：有一部分内容比一页还高，请缩短过长的标题、表头或单位名称"
+            return PdfLayoutError(Code.PDF_TOO_TALL, where=where)
+    return PdfLayoutError(Code.PDF_TOO_TALL_SOMEWHERE)
 
 
 def _write(target: Destination, data: bytes) -> None:
     """Write the whole file at once (a half-written PDF is never left behind)."""
-    write_file_atomically(target, data, lambda reason: PdfWriteError(f"无法写入 PDF 文件 {target}：{reason}"))
+    write_file_atomically(target, data, lambda reason: PdfWriteError(Code.EXPORT_WRITE, what=" PDF 文件", path=target, why=reason))

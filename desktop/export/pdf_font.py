@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.fonts import font_path, missing_chars, register_reportlab_font
 
 # names a clerk may give -> font file names (Windows' Fonts folder or the user's own)
@@ -52,8 +52,7 @@ class MissingCharsError(JixiaoError):
         self.missing = missing
         lines = [f"{where}：{'、'.join(_show(c) for c in chars)}" for where, chars in missing[:MAX_LISTED]]
         more = f"\n……另有 {len(missing) - MAX_LISTED} 处" if len(missing) > MAX_LISTED else ""
-        super().__init__(f"字体“{font_name}”缺少以下字符，导出会漏字，请改用其他字体或修改内容：\n"
-                         + "\n".join(lines) + more)
+        super().__init__(Code.PDF_MISSING_CHARS, font=font_name, chars="\n".join(lines) + more)
 
 
 def _show(ch: str) -> str:
@@ -126,7 +125,7 @@ def resolve_font(font: str | Path | None) -> FontChoice:
         return FontChoice(None, bundled.label, warning=f"本机没有字体“{text}”，已改用内置的 Noto Serif SC")
     path = Path(text)
     if not path.is_file():
-        raise FontError(f"找不到字体文件 {text}（可填字体文件路径，或 宋体、仿宋、仿宋_GB2312、黑体、楷体）")
+        raise FontError(Code.FONT_NOT_FOUND, font=text)
     return FontChoice(path, f"{path.name}（{path}）")
 
 
@@ -148,7 +147,7 @@ def _register(path: Path) -> str:
     try:
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     except (TTFError, OSError, ValueError, KeyError):  # ReportLab's own words stay out of the message
-        raise FontError(f"字体文件 {path.name} 不能用于 PDF（需要 TrueType 轮廓的 .ttf/.ttc 字体）") from None
+        raise FontError(Code.FONT_NOT_TRUETYPE, name=path.name, path=path) from None
     from reportlab.lib.fonts import addMapping
 
     for bold in (0, 1):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from desktop.core.document import Document
-from desktop.core.errors import DocumentError
+from desktop.core.errors import Code, DocumentError
 from desktop.core.hashing import document_hash
 
 __all__ = ["HASH_PREFIX", "PROVES", "PdfStamp", "VerifyResult", "document_hash", "keywords", "print_again",
@@ -62,10 +62,10 @@ def read_stamp(path: str | Path) -> PdfStamp:
         kw = str(meta.get("/Keywords", "") or "")
         pages = len(reader.pages)
     except (OSError, PdfReadError, ValueError) as exc:
-        raise DocumentError(f"无法读取 PDF 文件 {path}：{exc}") from None
+        raise DocumentError(Code.PDF_UNREADABLE, path=path, why=str(exc)) from None
     found = dict(_KW.findall(kw))
     if "hash" not in found:
-        raise DocumentError(f"{Path(path).name} 不是本程序导出的 PDF，或其中没有校验信息")
+        raise DocumentError(Code.PDF_NO_STAMP, name=Path(path).name)
     draft = found.get("draft", "-")
     return PdfStamp(form_id=found.get("form", ""), draft_id="" if draft == "-" else draft, content_hash=found["hash"],
                     code=found.get("code", ""), final=found.get("copy") == "final", pages=pages)
@@ -122,7 +122,7 @@ def _compare(pdf: str | Path, version: Any, ident: str, stamp: PdfStamp, font: A
     from desktop.export.pdf_compare import compare_pdfs
 
     if version.document is None:
-        raise DocumentError(f"无法重新打印“{version.label}”，不能核对")
+        raise DocumentError(Code.PDF_CANNOT_REPRINT, version=version.label)
     return compare_pdfs(Path(pdf), print_again(version.document(), ident, stamp.final, font))
 
 

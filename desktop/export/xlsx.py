@@ -31,7 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from desktop.core.definition import Field, Section, Table
 from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError
 from desktop.core.expr import BAD
 from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export.printed import header_fields, printed_value, signature_lines
@@ -135,7 +135,7 @@ def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> N
 
 
 def _write(target: Destination, data: bytes) -> None:
-    write_file_atomically(target, data, lambda reason: XlsxWriteError(f"无法写入 Excel 文件 {target}：{reason}"))
+    write_file_atomically(target, data, lambda reason: XlsxWriteError(Code.EXPORT_WRITE, what=" Excel 文件", path=target, why=reason))
 
 
 class SheetBuilder:

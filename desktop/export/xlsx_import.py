@@ -26,7 +26,7 @@ from typing import Any
 
 from desktop.core.document import Document
 from desktop.core.engine import DocumentState, PartState, ReadOnlyCell
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, did_you_mean
 from desktop.core.types import Choice
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx import FORMAT_TAG, HIDDEN_SHEET
@@ -124,16 +124,16 @@ def read_xlsx(path: str | Path, limits: Limits = LIMITS, *, cancel: Any = None, 
     name, deadline, wb, report = _opened(path, limits, cancel, progress)
     try:
         if HIDDEN_SHEET not in wb.sheetnames:
-            raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件（没有表单信息），请用“从表格导入”按列对应导入")
+            raise NotOwnExport(Code.XLSX_NO_FORM_INFO, name=name)
         payload = _payload(wb[HIDDEN_SHEET], name, deadline)
         try:
             doc = document_from_json(payload.get("document"))
             form = load_form(doc.form_id)
             doc = document_from_json(payload.get("document"), form.version)
         except JixiaoError as exc:
-            raise XlsxImportError(f"{name} 中的表单信息无法使用：{exc.text}") from None
+            raise XlsxImportError(Code.XLSX_INFO_UNUSABLE, name=name, why=exc.text) from None
         except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
-            raise XlsxImportError(f"{name} 中的表单信息已损坏（{exc.__class__.__name__}），无法按原样导入") from None
+            raise XlsxImportError(Code.XLSX_INFO_DAMAGED, name=name, why=exc.__class__.__name__) from None
         result = XlsxImport(doc, notes=report.notes())
         state = DocumentState(form, doc)
         for i, smap in enumerate(payload.get("sheets") or []):
@@ -154,15 +154,15 @@ def _payload(ws: Any, name: str, deadline: Deadline) -> dict[str, Any]:
     with guarded(name, "表单信息"):
         tag, pieces = _hidden_text(ws, name, deadline)
     if tag != FORMAT_TAG:
-        raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件，请用“从表格导入”按列对应导入")
+        raise NotOwnExport(Code.XLSX_NOT_OWN_IMPORT, name=name)
     try:
         data = json.loads("".join(pieces))
     except RecursionError:
-        raise XlsxImportError(f"{name} 中的表单信息嵌套过深（已被改动或损坏），无法按原样导入") from None
+        raise XlsxImportError(Code.XLSX_INFO_TOO_DEEP, name=name) from None
     except ValueError:
-        raise XlsxImportError(f"{name} 中的表单信息已损坏（可能被其他程序改动过），无法按原样导入") from None
+        raise XlsxImportError(Code.XLSX_INFO_DAMAGED, name=name, why="可能被其他程序改动过") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_TAG:
-        raise XlsxImportError(f"{name} 中的表单信息已损坏，无法按原样导入")
+        raise XlsxImportError(Code.XLSX_INFO_BROKEN, name=name)
     return data
 
 
@@ -183,7 +183,7 @@ def _hidden_text(ws: Any, name: str, deadline: Deadline) -> tuple[Any, list[str]
         pieces.append(str(value))
         size += len(pieces[-1])
         if size > MAX_HIDDEN_CHARS:
-            raise XlsxImportError(f"{name} 中的表单信息过大，不予读取")
+            raise XlsxImportError(Code.XLSX_INFO_TOO_BIG, name=name)
     return tag, pieces
 
 
@@ -354,12 +354,13 @@ def read_sheet_table(path: str | Path, sheet: str | None = None, header_row: int
         visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != HIDDEN_SHEET]
         if sheet is not None:
             if sheet not in wb.sheetnames:
-                raise XlsxImportError(f"{name} 中没有名为“{sheet}”的工作表")
+                raise XlsxImportError(Code.XLSX_NO_SHEET, name=name, sheet=sheet,
+                                      suggestion=did_you_mean(sheet, [w.title for w in visible]))
             ws = wb[sheet]
         elif visible:
             ws = visible[0]
         else:
-            raise XlsxImportError(f"{name} 中没有可见的工作表")
+            raise XlsxImportError(Code.XLSX_NO_VISIBLE_SHEET, name=name)
         notes = report.notes()
         with guarded(name, ws.title):
             raw_rows, stopped = _scan_rows(ws, header_row, max_rows, deadline)
@@ -453,7 +454,7 @@ def export_map(path: str | Path) -> list[dict[str, Any]]:
     name, deadline, wb, _ = _opened(path, LIMITS)
     try:
         if HIDDEN_SHEET not in wb.sheetnames:
-            raise NotOwnExport(f"{name} 不是本程序导出的 Excel 文件")
+            raise NotOwnExport(Code.XLSX_NOT_OWN, name=name)
         return list(_payload(wb[HIDDEN_SHEET], name, deadline).get("sheets") or [])
     finally:
         _close(wb)

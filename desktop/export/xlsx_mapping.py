@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from desktop.core.definition import Table
 from desktop.core.document import cell_addr
 from desktop.core.engine import PartState, ReadOnlyCell
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, did_you_mean
 
 __all__ = ["guess_mapping", "apply_mapping", "mappable_columns", "MappingResult", "XlsxImportError"]
 
@@ -114,11 +114,11 @@ def apply_mapping(state: PartState, table_id: str, mapping: dict[str, str], rows
     """
     form = state.form
     if table_id not in form.tables:
-        raise XlsxImportError(f"表单中没有表格“{table_id}”")
+        raise XlsxImportError(Code.IMPORT_NO_TABLE, table=table_id, suggestion=did_you_mean(table_id, form.tables))
     table = form.tables[table_id]
     bad = [cid for cid in mapping.values() if cid not in table.column_ids]
     if bad:
-        raise XlsxImportError(f"表格“{table.title}”中没有列：{'、'.join(bad)}")
+        raise XlsxImportError(Code.IMPORT_NO_COLUMNS, table=table.title, columns="、".join(bad))
     allowed = set(mappable_columns(table))
     result = MappingResult()
     refused: set[str] = set()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cancel import Cancelled  # the one 取消 error; re-exported for xlsx_import
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, os_why
 
 MB = 1024 * 1024
 
@@ -98,19 +98,18 @@ def check_xlsx(path: str | Path, limits: Limits = LIMITS) -> SafetyReport:
             fh.seek(size - tail_len)
             tail = fh.read(tail_len)
     except OSError as exc:
-        raise XlsxRefused(f"无法读取文件 {name}：{exc.strerror or exc}") from None
+        raise XlsxRefused(Code.XLSX_UNREADABLE, name=name, why=os_why(exc)) from None
     if head.startswith(_OLE):
-        raise XlsxRefused(f"{name} 是旧版 .xls 文件或设了打开密码的 Excel 文件，无法读取。"
-                          "请在 Excel 中“另存为” .xlsx（不设密码）后再导入")
+        raise XlsxRefused(Code.XLSX_OLD_FORMAT, name=name)
     if not head.startswith(b"PK"):
-        raise XlsxRefused(f"{name} 不是 Excel 工作簿（.xlsx）文件")
+        raise XlsxRefused(Code.XLSX_NOT_XLSX, name=name)
     if size > limits.file_bytes:
-        raise XlsxRefused(f"{name} 太大（{size / MB:.0f} MB，最多 {limits.file_bytes // MB} MB），不予读取")
+        raise XlsxRefused(Code.XLSX_TOO_BIG, name=name, size_mb=size / MB, limit_mb=limits.file_bytes // MB)
     _check_directory(name, tail, limits)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise XlsxRefused(f"{name} 已损坏，不是有效的 .xlsx 文件（{exc}）") from None
+        raise XlsxRefused(Code.XLSX_BAD_ZIP, name=name, why=str(exc)) from None
     with zf:
         infos = zf.infolist()
         _check_members(name, infos, limits)
@@ -121,33 +120,33 @@ def _check_directory(name: str, tail: bytes, limits: Limits) -> None:
     """The end-of-central-directory record, read before zipfile builds its member list."""
     k = tail.rfind(_EOCD)
     if k < 0 or len(tail) - k < 22:
-        raise XlsxRefused(f"{name} 已损坏，不是有效的 .xlsx 文件（找不到 zip 目录）")
+        raise XlsxRefused(Code.XLSX_BAD_ZIP, name=name, why="找不到 zip 目录")
     _, _, _, entries, cd_size, _ = struct.unpack("<HHHHII", tail[k + 4:k + 20])
     if entries == 0xFFFF or cd_size == 0xFFFFFFFF or _EOCD64_LOCATOR in tail[max(0, k - 20):k]:
-        raise XlsxRefused(f"{name} 是超大（ZIP64）压缩包，不是正常的 Excel 工作簿，不予读取")
+        raise XlsxRefused(Code.XLSX_ZIP64, name=name)
     if entries > limits.entries or cd_size > limits.central_dir:
-        raise XlsxRefused(f"{name} 含有 {entries} 个内部文件，远超正常工作簿，不予读取")
+        raise XlsxRefused(Code.XLSX_TOO_MANY_MEMBERS, name=name, entries=entries)
 
 
 def _check_members(name: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
-        raise XlsxRefused(f"{name} 不是 Excel 工作簿（缺少工作簿内容）")
+        raise XlsxRefused(Code.XLSX_NO_WORKBOOK, name=name)
     total = 0
     for i in infos:
         if i.flag_bits & 0x1:
-            raise XlsxRefused(f"{name} 的内容是加密的，无法读取")
+            raise XlsxRefused(Code.XLSX_ENCRYPTED, name=name)
         total += i.file_size
         ratio = i.file_size / max(i.compress_size, 1)
         if i.file_size > limits.ratio_from and ratio > limits.ratio:
-            raise XlsxRefused(f"{name} 疑似“压缩炸弹”：内部文件 {i.filename} 解压后 {i.file_size / MB:.0f} MB，"
-                              f"压缩比 {ratio:.0f} 倍，不予读取")
+            raise XlsxRefused(Code.XLSX_ZIP_BOMB, name=name, member=i.filename, size_mb=i.file_size / MB,
+                              ratio=ratio)
         cap = _cap(i.filename, limits)
         if cap is not None and i.file_size > cap:
-            raise XlsxRefused(f"{name} 的内部文件 {i.filename} 解压后 {i.file_size / MB:.0f} MB，"
-                              f"超过 {cap // MB} MB 的上限，不予读取")
+            raise XlsxRefused(Code.XLSX_MEMBER_TOO_BIG, name=name, member=i.filename, size_mb=i.file_size / MB,
+                              limit_mb=cap // MB)
         if total > limits.total:
-            raise XlsxRefused(f"{name} 解压后超过 {limits.total // MB} MB，不予读取（疑似压缩炸弹）")
+            raise XlsxRefused(Code.XLSX_TOTAL_TOO_BIG, name=name, limit_mb=limits.total // MB)
 
 
 def _cap(member: str, limits: Limits) -> int | None:
@@ -196,7 +195,7 @@ def _scan(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: 
     try:
         xml = _xml_parts(zf, infos)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, KeyError) as exc:
-        raise XlsxRefused(f"{name} 已损坏，无法读取其内容目录（{exc}）") from None
+        raise XlsxRefused(Code.XLSX_BAD_DIRECTORY, name=name, why=str(exc)) from None
     for i in infos:
         low = i.filename.lower()
         if low.startswith("xl/externallinks/") and low.endswith(".rels"):
@@ -242,11 +241,10 @@ def _scan_part(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: boo
                 if first:
                     first = False
                     if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]:
-                        raise XlsxRefused(f"{name} 的内部文件 {info.filename} 不是 UTF-8 编码的 XML，不予读取")
+                        raise XlsxRefused(Code.XLSX_NOT_UTF8, name=name, member=info.filename)
                 data = carry + chunk
                 if _DTD.search(data):
-                    raise XlsxRefused(f"{name} 含有 XML 实体定义（<!DOCTYPE>/<!ENTITY>），"
-                                      "正常的 Excel 文件不会有，疑似“实体炸弹”，不予读取")
+                    raise XlsxRefused(Code.XLSX_DTD, name=name)
                 end = len(data) - _KEEP if chunk else len(data)
                 if sheet and end > 0:
                     report.formulas += _count(data, _F_TAGS, 0, end)
@@ -255,7 +253,7 @@ def _scan_part(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: boo
                 if not chunk:
                     break
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
-        raise XlsxRefused(f"{name} 已损坏，无法读取内部文件 {info.filename}（{exc}）") from None
+        raise XlsxRefused(Code.XLSX_BAD_MEMBER, name=name, member=info.filename, why=str(exc)) from None
 
 
 _ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
@@ -294,7 +292,7 @@ def _row_cells(data: bytes, end: int, cells: int, limits: Limits, name: str) -> 
 
 def _wide(cells: int, limits: Limits, name: str) -> None:
     if cells > limits.cells_per_row:
-        raise XlsxRefused(f"{name} 的一行中有超过 {limits.cells_per_row} 个单元格，超出 Excel 的列数，不予读取")
+        raise XlsxRefused(Code.XLSX_ROW_TOO_WIDE, name=name, limit=limits.cells_per_row)
 
 
 def _targets(rels: bytes) -> list[str]:
@@ -336,7 +334,7 @@ def open_workbook(path: str | Path, limits: Limits = LIMITS) -> tuple[Any, Safet
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
-        raise XlsxRefused("缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件")
+        raise XlsxRefused(Code.XLSX_NO_DEFUSEDXML)
     try:
         with _PATCH_LOCK:
             from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -384,7 +382,7 @@ class Deadline:
     def poll(self, where: str = "") -> None:
         """Stop when cancelled; tell the window where reading has got to."""
         if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("已取消导入，表单没有改动")
+            raise Cancelled(Code.IMPORT_CANCELLED)
         if self.progress is not None and where:
             self.progress(f"正在读取 {self.name}：{where}")
 
@@ -392,8 +390,7 @@ class Deadline:
         self.poll(where)
         if self.over():
             at = f"（读到{where}）" if where else ""
-            raise XlsxRefused(f"读取 {self.name} 超过 {self.seconds:.0f} 秒仍未完成{at}，已停止导入："
-                              "表格的内容异常或过大。文件没有被改动")
+            raise XlsxRefused(Code.XLSX_TIMEOUT, name=self.name, seconds=self.seconds, at=at)
 
 
 def sheet_rows(ws: Any, deadline: Deadline | None = None, max_col: int | None = None):
@@ -437,16 +434,15 @@ def refusal(name: str, exc: BaseException, sheet: str | None = None) -> XlsxRefu
     chain = [exc, exc.__cause__, exc.__context__]
     kinds = " ".join(e.__class__.__name__ for e in chain if e is not None)
     if any(k in kinds for k in _ENTITY_KINDS):
-        return XlsxRefused(f"{name}{where}含有 XML 实体定义，疑似“实体炸弹”，不予读取")
+        return XlsxRefused(Code.XLSX_ENTITIES, name=name, where=where)
     if isinstance(exc, RecursionError):
-        return XlsxRefused(f"{name}{where}的内容嵌套过深，已损坏或被恶意改动，无法读取")
+        return XlsxRefused(Code.XLSX_TOO_DEEP, name=name, where=where)
     if isinstance(exc, MemoryError):
-        return XlsxRefused(f"{name}{where}的内容过大，内存不足，无法读取")
+        return XlsxRefused(Code.XLSX_OUT_OF_MEMORY, name=name, where=where)
     line, col = _xml_position(exc)
     if line:
-        return XlsxRefused(f"{name}{where}已损坏：XML 格式错误（内部文件第 {line} 行第 {col} 列），"
-                           "可能被其他程序改坏，无法读取")
-    return XlsxRefused(f"{name}{where}已损坏，无法读取（{exc.__class__.__name__}）")
+        return XlsxRefused(Code.XLSX_BAD_XML, name=name, where=where, line=line, col=col)
+    return XlsxRefused(Code.XLSX_BROKEN, name=name, where=where, kind=exc.__class__.__name__)
 
 
 def _xml_position(exc: BaseException) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.defkeys import Key
-from desktop.core.errors import DefinitionError, JixiaoError, did_you_mean, message
+from desktop.core.errors import Code, DefinitionError, JixiaoError, did_you_mean, message
 from desktop.forms import sheets as S
 
 MAX_ROWS = 20000  # rows read from one sheet
@@ -44,9 +44,8 @@ class WorkbookProblems(JixiaoError):
     """The workbook does not make a definition; ``problems`` lists every reason."""
 
     def __init__(self, file: str, problems: list[Problem]):
-        lines = [message("wb_file", file=file, problem=message("wb_problems", count=len(problems)))]
-        lines += [f"  {p}" for p in problems]
-        super().__init__("\n".join(lines))
+        listed = "".join(f"\n  {p}" for p in problems)
+        super().__init__(Code.WB_FILE, file=file, problem=message("wb_problems", count=len(problems)) + listed)
         self.file = file
         self.problems = problems
 

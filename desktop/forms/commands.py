@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.core.errors import DefinitionError, JixiaoError, message
+from desktop.core.errors import Code, DefinitionError, JixiaoError, message
 from desktop.forms.build import WorkbookProblems
 
 
@@ -20,7 +20,7 @@ def _write_text(path: str, text: str) -> None:
     from desktop.export.filenames import write_file_atomically
 
     write_file_atomically(path, text.encode("utf-8"),
-                          lambda why: JixiaoError(message("form_write_failed", path=path, why=why)))
+                          lambda why: JixiaoError(Code.FORM_WRITE_FAILED, path=path, why=why))
 
 
 def cmd_build(args: argparse.Namespace) -> int:

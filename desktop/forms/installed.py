@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.core import catalog
-from desktop.core.errors import JixiaoError, message
+from desktop.core.errors import Code, JixiaoError, message, os_why
 from desktop.core.interchange import version_key
 
 ORIGINS = "origins.json"
@@ -57,7 +57,7 @@ def _write_json(path: Path, data: dict) -> None:
     from desktop.export.filenames import write_file_atomically
 
     def fail(reason: str) -> Exception:
-        return InstallError(message("form_write_failed", path=path, why=reason))
+        return InstallError(Code.FORM_WRITE_FAILED, path=path, why=reason)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file_atomically(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), fail)
@@ -81,13 +81,13 @@ def check_upgrade(definition: dict) -> str:
     fid, version = str(definition["id"]), str(definition["version"])
     for value in (fid, version):
         if not _SAFE.match(value) or value.strip(".") != value:
-            raise InstallError(message("form_bad_name", value=value))
+            raise InstallError(Code.FORM_BAD_NAME, value=value)
     there = catalog.newest(fid)
     if there is None:
         return ""
     if version_key(version) <= version_key(there.version):
-        key = "form_same_version" if version_key(version) == version_key(there.version) else "form_older_version"
-        raise InstallError(message(key, title=there.title, id=fid, version=version, there=there.version))
+        code = Code.FORM_SAME_VERSION if version_key(version) == version_key(there.version) else Code.FORM_OLDER_VERSION
+        raise InstallError(code, title=there.title, id=fid, version=version, there=there.version)
     return there.version
 
 
@@ -98,7 +98,7 @@ def install(source: str | Path, definition: dict | None = None) -> Installed:
 
     path = Path(source)
     if not path.is_file():
-        raise InstallError(message("doc_unreadable", path=path, why="文件不存在"))
+        raise InstallError(Code.DOC_UNREADABLE, path=path, why="文件不存在")
     if definition is None:
         definition = read_source(path)
     previous = check_upgrade(definition)
@@ -110,7 +110,7 @@ def install(source: str | Path, definition: dict | None = None) -> Installed:
         origins.setdefault(fid, {})[version] = {"source": path.name, "date": date.today().isoformat()}
         _save_origins(origins)
     except OSError as exc:
-        raise InstallError(message("form_write_failed", path=target, why=exc.strerror or exc)) from None
+        raise InstallError(Code.FORM_WRITE_FAILED, path=target, why=os_why(exc)) from None
     catalog.refresh()
     return Installed(fid, version, str(definition.get("title", "")), target, previous)
 
@@ -120,13 +120,13 @@ def remove(form_id: str) -> list[str]:
     files = [f for f in catalog.versions(form_id) if f.origin == catalog.INSTALLED]
     if not files:
         if catalog.versions(form_id):
-            raise InstallError(message("form_shipped", id=form_id))
-        raise InstallError(message("doc_unknown_form", form=form_id))
+            raise InstallError(Code.FORM_SHIPPED, id=form_id)
+        raise InstallError(Code.DOC_UNKNOWN_FORM, form=form_id)
     folder = files[0].path.parent
     try:
         shutil.rmtree(folder)
     except OSError as exc:
-        raise InstallError(message("form_write_failed", path=folder, why=exc.strerror or exc)) from None
+        raise InstallError(Code.FORM_WRITE_FAILED, path=folder, why=os_why(exc)) from None
     origins = _origins()
     if origins.pop(form_id, None) is not None:
         _save_origins(origins)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.definition import PLACEHOLDER, check_field, parse_definition
-from desktop.core.errors import DefinitionError, DocumentError, ExprError, did_you_mean, message
+from desktop.core.errors import Code, DefinitionError, DocumentError, ExprError, did_you_mean, message
 from desktop.core.expr import Scope, TableScope, compile_expr
 from desktop.forms import sheets as S
 from desktop.forms.build import Reader, Row, build_workbook, definition_error_text, key_in
@@ -187,5 +187,5 @@ def read_source(source: str | Path) -> dict:
 
     found = form_path(str(source))
     if found is None:
-        raise DocumentError(message("form_source", source=source))
+        raise DocumentError(Code.FORM_SOURCE, source=source)
     return json.loads(found.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.defkeys import Key
-from desktop.core.errors import JixiaoError, message
+from desktop.core.errors import Code, JixiaoError
 from desktop.forms import sheets as S
 from desktop.forms.canonical import canonical
 
@@ -173,4 +173,4 @@ def write_workbook(definition: dict, path: str | Path) -> None:
     from desktop.export.filenames import write_file_atomically
 
     write_file_atomically(path, workbook_bytes(definition),
-                          lambda why: JixiaoError(message("form_write_failed", path=path, why=why)))
+                          lambda why: JixiaoError(Code.FORM_WRITE_FAILED, path=path, why=why))

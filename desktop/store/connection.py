@@ -48,6 +48,10 @@ def make_engine(path: Path | str, *, readonly: bool = False, connection: sqlite3
                            poolclass=StaticPool if connection is not None else NullPool)
     begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
 
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, record):  # noqa: ANN001 - SQLAlchemy event signature
+        record.info["path"] = path  # Connection.info["path"]: the draft a message names
+
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001 - SQLAlchemy event signature
         conn.exec_driver_sql(begin)

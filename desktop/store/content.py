@@ -18,7 +18,8 @@ from sqlalchemy.dialects.sqlite import insert
 
 from desktop.core.document import Document, Part, Row, split_addr
 from desktop.store import schema as T
-from desktop.store.errors import DraftError
+from desktop.core.errors import Code
+from desktop.store.errors import draft_error
 from desktop.store.meta import meta_spec, search_meta
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ def refresh_search(conn: Connection, form_id: str) -> None:
 # ---------------------------------------------------------------------------------- edits
 def _need_part(conn: Connection, pid: str) -> None:
     if conn.execute(S().part_exists, {"pid": pid}).first() is None:
-        raise DraftError(f"草稿中没有这个项目（{pid}）", "no_part")
+        raise draft_error(Code.NO_PART, conn.info.get("path"), part=pid)
 
 
 def set_value(conn: Connection, form_id: str, pid: str, addr: str, raw: str, first: bool | None = None) -> None:
@@ -290,7 +291,7 @@ def move_row(conn: Connection, pid: str, tbl: str, rid: str, index: int) -> None
     _need_part(conn, pid)
     old = _row_ids(conn, pid, tbl)
     if rid not in old:
-        raise DraftError(f"草稿的“{tbl}”中没有这一行（{rid}）", "no_row")
+        raise draft_error(Code.NO_ROW, conn.info.get("path"), table=tbl, row=rid)
     new = [x for x in old if x != rid]
     new.insert(max(0, min(index, len(new))), rid)
     _renumber_rows(conn, pid, tbl, old, new)

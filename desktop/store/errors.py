@@ -43,13 +43,10 @@ def message(key: str, **values: object) -> str:
 class DraftError(JixiaoError):
     """A draft cannot be opened, read or written; ``text`` says why, in Chinese; ``key`` is ``code.value``."""
 
-    def __init__(self, text: str, key: str = "", path: Path | None = None, data: dict | None = None):
-        super().__init__(text)
-        self.key = key
-        self.code = Code(key) if key in CATALOGUE else None
-        self.data = dict(data or {})
+    def __init__(self, code: "Code | str", path: Path | None = None, /, **data: object):
+        super().__init__(Code(code), **data)
+        self.key = self.code.value
         self.path = path
-        self.detail = ""  # technical detail (SQLite's words), for logs
 
     @property
     def exit_code(self) -> int:  # type: ignore[override]
@@ -57,12 +54,10 @@ class DraftError(JixiaoError):
 
 
 def draft_error(key: "str | Code", path: Path | str | None = None, **values: object) -> DraftError:
-    key = Code(key).value
     p = Path(path) if path is not None else None
-    if p is not None:
-        values.setdefault("name", p.name)
-        values.setdefault("path", str(p))
-    return DraftError(message(key, **values), key, p, values)
+    values.setdefault("name", p.name if p is not None else "")
+    values.setdefault("path", str(p or ""))
+    return DraftError(key, p, **values)
 
 
 @dataclass(frozen=True)
@@ -82,5 +77,5 @@ class DraftLocked(DraftError):
         key = "locked_here" if here else "locked"
         data = dict(name=path.name, computer=holder.computer or "（未知）", user=holder.user or "（未知用户）",
                     since=holder.since or "（未知时间）")
-        super().__init__(message(key, **data), key, path, data)
+        super().__init__(key, path, **data)
         self.holder = holder
