@@ -11,7 +11,7 @@ of the line down over them.  Where each form address went is recorded in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from openpyxl.utils import get_column_letter
@@ -42,10 +42,12 @@ class XCell:
     indented: bool = False  # the text's paragraphs carry the first-line indent (taken off on import)
     underline: bool = False  # a line to write on: only the bottom border
     top: bool = False  # aligned to the top (a line cut into several rows: its cells start on the first)
+    merge_up: bool = False  # the same group as the cell above (merged with it on each page)
+    cont: str | None = None  # printed in this cell's place when its line continues on the next page
 
 
 SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "sub": 10.5, "note": 9.0}
-BOLD = {"doc_title", "title", "heading", "sub", "total"}
+BOLD = {"doc_title", "title", "heading", "sub"}
 
 
 @dataclass
@@ -125,11 +127,11 @@ class SheetWriter:
     def end_table(self) -> None:
         self.tables[-1][1] = self.row - 1
 
-    def _room(self, h: float, labels: bool = True) -> None:
+    def _room(self, h: float) -> None:
         """Room on the page for a row ``h`` points tall at ``self.row``: when it does not fit, a page
         starts before it, or before the rows kept with it (a heading, a table's column labels, the
         row above a table's last row or the signatures); a page that starts inside a table starts
-        with the table's column labels (unless ``labels`` is false: a row continuing a cut line)."""
+        with the table's column labels (also inside a line cut into several rows)."""
         if not self.paging or self.used + h <= self.page or self.row == self.first:
             self.used += h
             return
@@ -141,7 +143,7 @@ class SheetWriter:
             start, kept = self.row, 0.0
         self.breaks.append(start)
         self.first, self.used = start, kept + h
-        table = next((t for t in self.tables if t[0] < start <= t[1]), None) if labels else None
+        table = next((t for t in self.tables if t[0] < start <= t[1]), None)
         if table is not None:
             self.used += self._insert(start, table[2])
 
@@ -215,20 +217,15 @@ class SheetWriter:
 
     def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
         """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
-        as the line after it."""
+        as the line after it.  A line cut over a page break goes on under the table's column labels,
+        its other cells printed again as their ``cont`` text."""
         measured, heights = self._measure(cells, min_pt)
         room = self.page - self.used
         if self.paging and heights[0] > room >= FILL_MIN * self.page and self.row > self.first:
             # a long text that would leave a gap at the page foot: its first sentences fill the page
             measured, heights = self._measure(cells, min_pt, room)
+        rows, pages = self._place(heights)
         chunks = len(heights)
-        self._room(heights[0])
-        r0 = self.row
-        for i, h in enumerate(heights):
-            self.row = r0 + i
-            if i:
-                self._room(h, labels=False)
-            self.heights[r0 + i] = h
         out: list[Placed] = []
         for c, pieces in measured:
             c.top = c.top or chunks > 1
@@ -236,20 +233,38 @@ class SheetWriter:
             c1, c2 = c.col + 1, c.col + c.span
             for i, (piece, _n, join) in enumerate(pieces):
                 last = i == len(pieces) - 1
-                region = Region(r0 + i, c1, r0 + (chunks - 1 if last else i), c2)
+                segments = _per_page(rows, pages, i, chunks - 1 if last else i)
+                (a, b), more = segments[0], segments[1:]
+                region = Region(a, c1, b, c2)
                 p.regions.append(region)
                 if not last:
                     p.joins.append(join)
                 self._write(region, c, piece)
+                for a, b in more:  # the same cell on the next page: its label again, or empty and bordered
+                    again = replace(c, text=c.cont or "", number=None, addr=None)
+                    self._write(Region(a, c1, b, c2), again, again.text)
             p.written = c.number if c.number is not None else c.text
             if c.addr and c.number is None and len(c.text) > xt.MAX_CELL_CHARS:
                 self.long.append((c.addr, len(c.text), len(p.regions)))
             out.append(p)
         if keep_next:
-            self.keep_next.update(range(r0, r0 + chunks))
-        self.row = r0 + chunks
+            self.keep_next.update(rows)
+        self.row = rows[-1] + 1
         self.placed.extend(out)
         return out
+
+    def _place(self, heights: list[float]) -> tuple[list[int], list[int]]:
+        """The rows of a line's chunks, placed on pages: (sheet row, page) of each."""
+        rows: list[int] = []
+        pages: list[int] = []
+        for h in heights:
+            if rows:
+                self.row = rows[-1] + 1
+            self._room(h)  # may start a page (and put a table's column labels on top of it)
+            rows.append(self.row)
+            pages.append(len(self.breaks))
+            self.heights[self.row] = h
+        return rows, pages
 
     def _write(self, region: Region, c: XCell, text: str) -> None:
         """Kept until :meth:`finish`, which knows the pages and which grid columns are ever a border."""
@@ -281,8 +296,8 @@ class SheetWriter:
 
     # ------------------------------------------------------------------ merging equal cells down
     def merge_down(self, placed: list[Placed]) -> None:
-        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell on each
-        page they print on (cut at page ends by :meth:`finish`)."""
+        """A column's cells of one group (``merge_up``: the 类别 of a table) become one merged cell on
+        each page they print on (cut at page ends by :meth:`finish`)."""
         run: list[Placed] = []
 
         def flush() -> None:
@@ -291,8 +306,7 @@ class SheetWriter:
             run.clear()
 
         for p in placed:
-            if run and p.cell.text and p.cell.text == run[-1].cell.text and len(run[-1].regions) == 1 \
-                    and len(p.regions) == 1:
+            if run and p.cell.merge_up and len(p.regions) == 1:
                 run.append(p)
             else:
                 flush()
@@ -376,7 +390,7 @@ class SheetWriter:
         """Printed labels and where they are: if they moved, rows or columns were inserted in Excel."""
         out = []
         for p in self.placed:
-            if p.cell.addr is None and p.cell.style in ("label", "total") and p.cell.text and len(p.regions) == 1:
+            if p.cell.addr is None and p.cell.style == "label" and p.cell.text and len(p.regions) == 1:
                 out.append([p.regions[0].ref, p.cell.text])
         return out
 
@@ -399,4 +413,15 @@ def spans(weights: list[float], total: int) -> list[int]:
     while sum(out) < total:
         out[order[k % n]] += 1
         k += 1
+    return out
+
+
+def _per_page(rows: list[int], pages: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """(first row, last row) on each page of chunks ``first``…``last`` of a line."""
+    out: list[tuple[int, int]] = []
+    for k in range(first, last + 1):
+        if out and pages[k] == pages[k - 1]:
+            out[-1] = (out[-1][0], rows[k])
+        else:
+            out.append((rows[k], rows[k]))
     return out
