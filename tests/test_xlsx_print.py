@@ -204,3 +204,44 @@ def test_cell_styles_are_shared_and_merged_ranges_not_formatted_cell_by_cell(exp
     with zipfile.ZipFile(path) as z:
         written = sum(z.read(n).count(b"<c ") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     assert written < 3000  # 6,029 before: every cell of the 36/48-column grid inside merged ranges
+
+
+def page_height(ws) -> float:
+    """Row points one printed page holds (the writer's own plan, at the sheet's fit-to-width scale)."""
+    from desktop.export.xlsx_pages import body_height, page_scale
+
+    widths = [d.width for d in ws.column_dimensions.values()]
+    return body_height(ws.page_setup.orientation, page_scale(widths, ws.page_setup.orientation))
+
+
+def test_a_table_row_longer_than_a_page_continues_under_the_labels_with_its_name(exported):
+    """A 3,000-character 偏差原因 splits its row over pages: every page it prints on starts with the
+    table's column labels, the row's name is printed again with （续）, text is cut at sentence ends
+    only, no page is taller than a page and no merged cell crosses a page break."""
+    state = sixty_rows()
+    rid = state.parts[0].data_rows("indicators")[3]
+    name = state.parts[0].raw(f"indicators/{rid}/name")
+    state.parts[0].set_value(f"indicators/{rid}/reason", SENTENCE * 70)
+    wb, smap, path = exported(state)
+    ws = wb.worksheets[0]
+    rows = texts(ws)
+    refs = smap[0]["cells"][f"indicators/{rid}/reason"]["c"]
+    assert len(refs) > 1
+    pieces = [ws[r].value for r in refs]
+    assert all(p.endswith("。") for p in pieces)  # cut at sentence ends only
+    spans = pages(ws)
+    on = sorted({k for k, (a, b) in enumerate(spans) for r in refs if a <= ws[r].row <= b})
+    assert len(on) >= 2  # the text is longer than a page
+    for k in on[1:]:
+        first, last = spans[k]
+        top = next(r for r in range(first, last + 1) if r in rows)
+        assert "三级指标" in rows[top] and "一级指标" in rows[top], rows[top]  # the column labels first
+        below = [v for r in range(top + 1, last + 1) for v in rows.get(r, [])]
+        assert f"{name}（续）" in below  # the row's name again
+    limit = page_height(ws)
+    for first, last in spans:
+        assert sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1)) <= limit + 0.5
+    for m in ws.merged_cells.ranges:
+        assert len({k for k, (a, b) in enumerate(spans) if a <= m.min_row <= b or a <= m.max_row <= b}) == 1, m
+    back = read_xlsx(path)
+    assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()
