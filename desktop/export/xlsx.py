@@ -200,10 +200,10 @@ class SheetBuilder:
 
     # ------------------------------------------------------------------ cells
     def cell(self, c: PrintedCell, bounds: list[int], *, border: bool = True, style: str = "",
-             value: bool = False, cont: str | None = None) -> XCell:
+             value: bool = False, cont: str | None = None, text: str | None = None) -> XCell:
         """A printed cell on the grid; ``value``: a cell the clerk fills even if printed as a label
-        (a table's 类别), so that it is read back."""
-        text = xt.clean(c.text)
+        (a table's 类别), so that it is read back; ``text``: ``c.text`` already cleaned."""
+        text = xt.clean(c.text) if text is None else text
         label = c.kind in ("title", "header", "label")
         x = XCell(bounds[c.col], bounds[c.col + c.span] - bounds[c.col], text,
                   style=style or ("label" if label else "value"), align=c.align, border=border,
@@ -224,7 +224,7 @@ class SheetBuilder:
                 cont = f"{text}（续）"
             elif c.col == s.group_col or c.kind == "label":
                 cont = text
-            out.append(self.cell(c, bounds, value=r.kind == "data" and c.col == s.group_col, cont=cont))
+            out.append(self.cell(c, bounds, value=r.kind == "data" and c.col == s.group_col, cont=cont, text=text))
         return out
 
     # ------------------------------------------------------------------ sections

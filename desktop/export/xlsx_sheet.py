@@ -86,6 +86,7 @@ class SheetWriter:
         self.cut: list[str] = []
         self.runs: list[list[Placed]] = []  # equal cells of a column, merged down page by page
         self._capacity: dict[tuple, float] = {}
+        self._looks: dict[tuple, CellLook] = {}
         self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # written by finish()
         self.page = page  # row points a printed page holds
         self.breaks: list[int] = []  # the first row of every page after the first
@@ -274,10 +275,9 @@ class SheetWriter:
 
     def _cell(self, region: Region, c: XCell, text: str) -> None:
         cell = self.ws.cell(row=region.r1, column=region.c1)
-        self.book.apply(cell, self.book.name(self._look(c)))
+        self.book.apply(cell, self._look(c))
         if c.number is not None:
-            cell.value = c.number
-            cell.number_format = c.fmt
+            cell.value = c.number  # its format is part of the look
         elif text:
             if len(text) > xt.MAX_CELL_CHARS:  # Excel would refuse the file: cut, say so in the cell and the notice
                 text = text[: xt.MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
@@ -289,10 +289,15 @@ class SheetWriter:
                 cell.quotePrefix = True
 
     def _look(self, c: XCell) -> CellLook:
-        vertical = "top" if c.top or c.style in ("body", "note") else "center"
-        # numbers keep a little room from the right border (the next cell's text starts at its left)
-        indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
-        return CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent, c.border, c.underline)
+        key = (c.style, c.align, c.top, c.indent, c.border, c.underline, c.fmt if c.number is not None else "")
+        got = self._looks.get(key)
+        if got is None:
+            vertical = "top" if c.top or c.style in ("body", "note") else "center"
+            # numbers keep a little room from the right border (the next cell's text starts at its left)
+            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+            got = self._looks[key] = CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent,
+                                              c.border, c.underline, c.fmt if c.number is not None else "General")
+        return got
 
     # ------------------------------------------------------------------ merging equal cells down
     def merge_down(self, placed: list[Placed]) -> None:
@@ -344,17 +349,18 @@ class SheetWriter:
         ws = self.ws
         for region, c, text in self.writes.values():
             self._cell(region, c, text)
+        # a "merge" of one real cell (its grid columns collapsed into one) is no merge
+        merges = [(reg, b) for reg, b in self.merges.values() if reg.r2 > reg.r1 or reg.c2 > reg.c1]
         # the ranges never overlap: added to the set directly (MultiCellRange.add compares each with all)
         ws.merged_cells.ranges.update(CellRange(min_row=reg.r1, min_col=reg.c1, max_row=reg.r2, max_col=reg.c2)
-                                      for reg, _b in self.merges.values())
-        for reg, bordered in self.merges.values():
+                                      for reg, _b in merges)
+        for reg, bordered in merges:
             if bordered:  # the cells along the edge carry the border; the inside is never drawn
-                edge = self.book.edge()
                 for r in range(reg.r1, reg.r2 + 1):
                     cols = range(reg.c1, reg.c2 + 1) if r in (reg.r1, reg.r2) else (reg.c1, reg.c2)
                     for col in cols:
                         if (r, col) != (reg.r1, reg.c1):
-                            self.book.apply(ws.cell(row=r, column=col), edge)
+                            self.book.edge(ws.cell(row=r, column=col))
         for r, h in self.heights.items():
             ws.row_dimensions[r].height = round(h, 1)
         for i, w in enumerate(widths):
