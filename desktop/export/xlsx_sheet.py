@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.dimensions import RowDimension
 
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
@@ -26,7 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CUT_MARK = "……（Excel 单元格最多 32767 字，以下从略；完整内容在草稿和本文件的隐藏数据中）"
 
 
-@dataclass
+@dataclass(slots=True)
 class XCell:
     col: int  # first grid column, 0-based
     span: int
@@ -50,7 +51,7 @@ SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "s
 BOLD = {"doc_title", "title", "heading", "sub"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     r1: int
     c1: int
@@ -62,7 +63,7 @@ class Region:
         return f"{get_column_letter(self.c1)}{self.r1}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     cell: XCell
     regions: list[Region] = field(default_factory=list)  # one per chunk
@@ -361,8 +362,8 @@ class SheetWriter:
                     for col in cols:
                         if (r, col) != (reg.r1, reg.c1):
                             self.book.edge(ws.cell(row=r, column=col))
-        for r, h in self.heights.items():
-            ws.row_dimensions[r].height = round(h, 1)
+        for r, h in self.heights.items():  # made whole (one descriptor pass instead of one per attribute)
+            ws.row_dimensions[r] = RowDimension(ws, index=r, ht=round(h, 1), customHeight=True)
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
         return self.breaks
