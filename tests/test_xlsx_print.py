@@ -245,3 +245,47 @@ def test_a_table_row_longer_than_a_page_continues_under_the_labels_with_its_name
         assert len({k for k, (a, b) in enumerate(spans) if a <= m.min_row <= b or a <= m.max_row <= b}) == 1, m
     back = read_xlsx(path)
     assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()
+
+
+def row_texts(ws) -> list[str]:
+    """Each row's cell values joined, left to right (numbers as Python prints them)."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                out.setdefault(c.row, []).append((c.column, str(c.value)))
+    return ["".join(v for _c, v in sorted(vs)) for _r, vs in sorted(out.items())]
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_the_workbook_prints_the_lines_of_the_printed_model(exported, form_id):
+    """Header lines and a report's numbered lines read as the PDF prints them: label, then value."""
+    from desktop.export.printed_model import printed_document
+
+    state = DocumentState(load_form(form_id), load_sample(form_id))
+    wb, _m, _d = exported(state)
+    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    model = printed_document(state)
+    for ws, part in zip(sheets, model.parts):
+        rows = row_texts(ws)
+        assert part.title in rows
+        lines = list(zip(part.header_lines, part.header_values))
+        lines += [(line, v) for s in part.sections for line, v in zip(s.lines, s.values)]
+        for line, value in lines:
+            if not value.numeric:
+                assert xt.clean(line) in rows, line
+
+
+def test_explanations_without_a_reason_column_are_printed_as_a_numbered_list(exported):
+    state = DocumentState(load_form(DEPT), load_sample(DEPT))
+    ps = state.parts[0]
+    rid = ps.data_rows("budget")[0]
+    ps.set_value(f"budget/{rid}/actual", "999")
+    (p,) = [p for p in ps.warnings if p.check == "actual_le_adjusted"]
+    ps.set_explanation(p.key, "年中追加预算未及时调整")
+    wb, _m, path = exported(state)
+    rows = row_texts(wb.worksheets[0])
+    k = rows.index("说明：")
+    assert rows[k + 1].startswith("1. ") and "年中追加预算未及时调整" in rows[k + 1] and "第1行" in rows[k + 1]
+    back = read_xlsx(path)
+    assert back.changed == []

@@ -169,7 +169,7 @@ class SheetBuilder:
         lab = self.G // 4
         for line, value in zip(part.header_lines, part.header_values):  # label and value in cells of their own
             w.line([XCell(0, lab, xt.clean(_label_of(line, value)), style="plain", border=False),
-                    self.cell(value, [0, lab, self.G], border=False)])
+                    self.cell(value, [lab, self.G], border=False)])
         w.gap(6)
         prev_grid = False
         for k, s in enumerate(part.sections):
@@ -238,7 +238,7 @@ class SheetBuilder:
             lab = self.G // 3
             for line, value in zip(s.lines, s.values):
                 w.line([XCell(0, lab, xt.clean(_label_of(line, value)), style="heading", border=False),
-                        self.cell(value, [0, lab, self.G], border=False, style="heading")])
+                        self.cell(value, [lab, self.G], border=False, style="heading")])
         else:
             self.text_section(s)
         if s.note:

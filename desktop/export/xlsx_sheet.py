@@ -23,6 +23,7 @@ from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
 
 FONT_NAME = "宋体"
 FILL_MIN = 0.15  # a page with at least this much room left is filled with a text's first sentences
+LABELS_PT = 60.0  # kept free on a page for a table's column labels when a long text is cut for pages
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CUT_MARK = "……（Excel 单元格最多 32767 字，以下从略；完整内容在草稿和本文件的隐藏数据中）"
 
@@ -108,6 +109,13 @@ class SheetWriter:
             got = self._capacity[key] = got - (2 * xt.char_units("中", key[3]) if c.indent else 0)
         return got
 
+    def piece_lines(self, size: float) -> int:
+        """Lines of one row of a long text cut into rows: as many as fit a row, and so many that whole
+        rows fill a page under a table's column labels (a page holds one 400-pt row, not two)."""
+        room = self.page - LABELS_PT
+        rows = -(-room // xt.MAX_ROW_PT)
+        return max(1, min(xt.max_lines_per_row(size), int((room / rows - xt.ROW_PAD_PT) // xt.line_height(size))))
+
     def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
         self._room(pt)
         self.heights[self.row] = pt
@@ -186,7 +194,7 @@ class SheetWriter:
             if c.number is not None:
                 pieces = [(c.text, 1, "")]
             else:
-                limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
+                limit = min(c.max_lines or 10**6, self.piece_lines(size))
                 cap = self.capacity(c)
                 first = int((room - xt.ROW_PAD_PT) // xt.line_height(size)) if room else 0
                 if 0 < first < limit:
