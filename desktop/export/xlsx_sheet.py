@@ -112,9 +112,10 @@ class SheetWriter:
     def piece_lines(self, size: float) -> int:
         """Lines of one row of a long text cut into rows: as many as fit a row, and so many that whole
         rows fill a page under a table's column labels (a page holds one 400-pt row, not two)."""
-        room = self.page - LABELS_PT
-        rows = -(-room // xt.MAX_ROW_PT)
-        return max(1, min(xt.max_lines_per_row(size), int((room / rows - xt.ROW_PAD_PT) // xt.line_height(size))))
+        page = int((self.page - LABELS_PT) // xt.line_height(size))  # lines a page holds
+        most = xt.max_lines_per_row(size)
+        rows = max(1, -(-page // most))
+        return max(1, min(most, page // rows - 1))  # a line's worth of each row is its padding
 
     def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
         self._room(pt)
