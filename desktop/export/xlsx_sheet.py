@@ -5,9 +5,11 @@ laid out as *lines*; each cell of a line covers some of the grid's columns and
 is merged across them.  :meth:`SheetWriter.line` measures every cell, writes
 the row height, and when a cell's text is longer than one row can hold
 (Excel's 409 pt limit, or a shorter limit for body text so that pages break
-between paragraphs) cuts that text into several rows, merging the other cells
-of the line down over them.  Where each form address went is recorded in
-``cellmap`` so that the file reads back exactly.
+between paragraphs) cuts that text into several rows at sentence ends, merging
+the other cells of the line down over the rows on the same page.  A line cut
+over a page break goes on under the table's column labels, with its label
+cells printed again (the row's name with （续）).  Where each form address went
+is recorded in ``cellmap`` so that the file reads back exactly.
 """
 from __future__ import annotations
 
