@@ -204,3 +204,88 @@ def test_cell_styles_are_shared_and_merged_ranges_not_formatted_cell_by_cell(exp
     with zipfile.ZipFile(path) as z:
         written = sum(z.read(n).count(b"<c ") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     assert written < 3000  # 6,029 before: every cell of the 36/48-column grid inside merged ranges
+
+
+def page_height(ws) -> float:
+    """Row points one printed page holds (the writer's own plan, at the sheet's fit-to-width scale)."""
+    from desktop.export.xlsx_pages import body_height, page_scale
+
+    widths = [d.width for d in ws.column_dimensions.values()]
+    return body_height(ws.page_setup.orientation, page_scale(widths, ws.page_setup.orientation))
+
+
+def test_a_table_row_longer_than_a_page_continues_under_the_labels_with_its_name(exported):
+    """A 3,000-character 偏差原因 splits its row over pages: every page it prints on starts with the
+    table's column labels, the row's name is printed again with （续）, text is cut at sentence ends
+    only, no page is taller than a page and no merged cell crosses a page break."""
+    state = sixty_rows()
+    rid = state.parts[0].data_rows("indicators")[3]
+    name = state.parts[0].raw(f"indicators/{rid}/name")
+    state.parts[0].set_value(f"indicators/{rid}/reason", SENTENCE * 70)
+    wb, smap, path = exported(state)
+    ws = wb.worksheets[0]
+    rows = texts(ws)
+    refs = smap[0]["cells"][f"indicators/{rid}/reason"]["c"]
+    assert len(refs) > 1
+    pieces = [ws[r].value for r in refs]
+    assert all(p.endswith("。") for p in pieces)  # cut at sentence ends only
+    spans = pages(ws)
+    on = sorted({k for k, (a, b) in enumerate(spans) for r in refs if a <= ws[r].row <= b})
+    assert len(on) >= 2  # the text is longer than a page
+    for k in on[1:]:
+        first, last = spans[k]
+        top = next(r for r in range(first, last + 1) if r in rows)
+        assert "三级指标" in rows[top] and "一级指标" in rows[top], rows[top]  # the column labels first
+        below = [v for r in range(top + 1, last + 1) for v in rows.get(r, [])]
+        assert f"{name}（续）" in below  # the row's name again
+    limit = page_height(ws)
+    for first, last in spans:
+        assert sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1)) <= limit + 0.5
+    for m in ws.merged_cells.ranges:
+        assert len({k for k, (a, b) in enumerate(spans) if a <= m.min_row <= b or a <= m.max_row <= b}) == 1, m
+    back = read_xlsx(path)
+    assert back.changed == [] and back.document.to_dict() == state.doc.to_dict()
+
+
+def row_texts(ws) -> list[str]:
+    """Each row's cell values joined, left to right (numbers as Python prints them)."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                out.setdefault(c.row, []).append((c.column, str(c.value)))
+    return ["".join(v for _c, v in sorted(vs)) for _r, vs in sorted(out.items())]
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_the_workbook_prints_the_lines_of_the_printed_model(exported, form_id):
+    """Header lines and a report's numbered lines read as the PDF prints them: label, then value."""
+    from desktop.export.printed_model import printed_document
+
+    state = DocumentState(load_form(form_id), load_sample(form_id))
+    wb, _m, _d = exported(state)
+    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    model = printed_document(state)
+    for ws, part in zip(sheets, model.parts):
+        rows = row_texts(ws)
+        assert part.title in rows
+        lines = list(zip(part.header_lines, part.header_values))
+        lines += [(line, v) for s in part.sections for line, v in zip(s.lines, s.values)]
+        for line, value in lines:
+            if not value.numeric:
+                assert xt.clean(line) in rows, line
+
+
+def test_explanations_without_a_reason_column_are_printed_as_a_numbered_list(exported):
+    state = DocumentState(load_form(DEPT), load_sample(DEPT))
+    ps = state.parts[0]
+    rid = ps.data_rows("budget")[0]
+    ps.set_value(f"budget/{rid}/actual", "999")
+    (p,) = [p for p in ps.warnings if p.check == "actual_le_adjusted"]
+    ps.set_explanation(p.key, "年中追加预算未及时调整")
+    wb, _m, path = exported(state)
+    rows = row_texts(wb.worksheets[0])
+    k = rows.index("说明：")
+    assert rows[k + 1].startswith("1. ") and "年中追加预算未及时调整" in rows[k + 1] and "第1行" in rows[k + 1]
+    back = read_xlsx(path)
+    assert back.changed == []

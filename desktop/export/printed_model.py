@@ -23,6 +23,9 @@ Reading the model (for an exporter):
   printed as a 说明 list after the section.
 * ``PrintedPart.running_head`` — the label for a continuation page of that part
   (``项目：上海体育公共服务经费（续）``).
+* What only the workbook uses: ``PrintedCell.numeric`` (stored as a number), ``PrintedPart.header_values``
+  and ``PrintedSection.values`` (the value cell, with its address, of each header line, report line
+  and paragraph), ``PrintedSection.label_col`` (the row's name, printed again on a continued row).
 * ``PrintedDocument.texts`` — every printed string with where it comes from (a string, or a callable
   giving one), for checking that the font has every character before anything is drawn.
 """
@@ -35,6 +38,7 @@ from typing import Any
 from desktop.core.definition import Field, FormDef, Section, Table
 from desktop.core.document import cell_addr, split_addr
 from desktop.core.engine import DocumentState, PartState, Problem
+from desktop.core.expr import BAD
 from desktop.export.printed import SignatureLines, header_fields, printed_value, signature_lines
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
@@ -59,6 +63,7 @@ class PrintedCell:
     kind: str = "input"
     addr: str = ""  # the engine address of the value printed ('' for titles and headers)
     merge_up: bool = False
+    numeric: bool = False  # a number-typed field holding a number (the workbook stores it as a number)
 
     @property
     def label(self) -> bool:
@@ -88,6 +93,8 @@ class PrintedSection:
     note: str = ""  # printed small under the section
     page_break: bool = False  # starts on a new page
     explanations: list[str] = field(default_factory=list)  # numbered 说明, printed after the section
+    values: list[PrintedCell] = field(default_factory=list)  # 'lines'/'text': each line's or paragraph's value
+    label_col: int | None = None  # a table's label column (the row's name, repeated on a continued row)
 
 
 @dataclass
@@ -105,6 +112,7 @@ class PrintedPart:
     unit_in_full: str = ""  # a unit name too long for the seal line, printed in full above the seal block
     signature: SignatureLines | None = None  # only on the last part: one seal block per document
     running_head: str = ""  # on every continuation page of the part
+    header_values: list[PrintedCell] = field(default_factory=list)  # the value of each header line, in order
 
 
 @dataclass
@@ -156,6 +164,7 @@ class _Builder:
             subtitle=self.note(ps.fill(form.subtitle), where + "副标题（年度）") if form.subtitle else "",
             header_lines=[self.note(f"{f.label}：{ps.text(f.id)}", lambda fid=f.id: ps.describe(fid))
                           for f in header_fields(form)],
+            header_values=[_cell(ps, f, f.id, 0, 1, ps.text(f.id)) for f in header_fields(form)],
             sections=sections, notes=self.note(form.notes, "填表说明"), notes_at=notes_at,
             footnote=self.note(form.footnote, "表单脚注"),
             running_head=f"{title}　项目：{name}（续）" if name else f"{title}（续）",
@@ -190,8 +199,10 @@ class _Builder:
         elif s.kind == "text":
             out = self.text_section(ps, s)
         elif s.fields and all(NUMBERED.match(f.label) for f in s.fields if f.print):
-            out = PrintedSection("lines", s.id, lines=[f"{self.note(f.label, '标题')}：{self.value_text(ps, f, f.id)}"
-                                                      for f in s.fields if f.print])
+            printed = [f for f in s.fields if f.print]
+            values = [self._value_cell(ps, f, f.id, 0, 1) for f in printed]
+            out = PrintedSection("lines", s.id, lines=[f"{self.note(f.label, '标题')}：{v.text}"
+                                                      for f, v in zip(printed, values)], values=values)
         else:
             out = self.fields_grid(ps, s)
         if out is None:
@@ -253,9 +264,7 @@ class _Builder:
         return PrintedSection("grid", s.id, widths=widths, header=header, rows=rows)
 
     def _value_cell(self, ps: PartState, f: Field, addr: str, col: int, span: int) -> PrintedCell:
-        how = ps.how(addr)
-        return PrintedCell(col, self.value_text(ps, f, addr), span=span, align=f.type.align,
-                           kind=how if how in ("input", "computed", "none", "label") else "input", addr=addr)
+        return _cell(ps, f, addr, col, span, self.value_text(ps, f, addr))
 
     def table(self, ps: PartState, t: Table, explained: list[tuple[Problem, str]]) -> PrintedSection:
         cols = [c for c in t.columns if c.print]
@@ -279,7 +288,8 @@ class _Builder:
         if not rows:
             rows.append(PrintedRow([PrintedCell(i, "", kind="input") for i in range(len(cols))]))
         return PrintedSection("table", t.id, title=heading, widths=[c.width or 1.0 for c in cols], header=header,
-                              rows=rows, group_col=gi)
+                              rows=rows, group_col=gi,
+                              label_col=next((i for i, c in enumerate(cols) if c.id == t.label_column), None))
 
     def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str, same: dict[str, str] | None,
              reasons: dict[str, str]) -> PrintedRow:
@@ -300,15 +310,32 @@ class _Builder:
                 align = "left"
             else:
                 align = c.type.align
-            cells.append(PrintedCell(i, text, align=align, kind=how, addr=addr))
+            cells.append(PrintedCell(i, text, align=align, kind=how, addr=addr, numeric=_numeric(ps, c, addr, how)))
         return PrintedRow(cells, kind="data" if same is not None else "fixed", row_id=rid)
 
     def text_section(self, ps: PartState, s: Section) -> PrintedSection:
         out = PrintedSection("text", s.id, title=self.note(s.title, "标题"))
         for f in s.fields:
             if f.print:
-                out.paragraphs.append((self.note(f.label, "标题"), self.value_text(ps, f, f.id)))
+                value = self._value_cell(ps, f, f.id, 0, 1)
+                out.paragraphs.append((self.note(f.label, "标题"), value.text))
+                out.values.append(value)
         return out
+
+
+def _cell(ps: PartState, f: Field, addr: str, col: int, span: int, text: str) -> PrintedCell:
+    """A field's value as a cell of its own."""
+    how = ps.how(addr)
+    kind = how if how in ("input", "computed", "none", "label") else "input"
+    return PrintedCell(col, text, span=span, align=f.type.align, kind=kind, addr=addr,
+                       numeric=_numeric(ps, f, addr, kind))
+
+
+def _numeric(ps: PartState, f: Field, addr: str, how: str) -> bool:
+    if not f.type.numeric or how not in ("input", "computed"):
+        return False
+    value = ps.value(addr)
+    return value is not BAD and value is not None
 
 
 def _group(rows: list[PrintedRow], gi: int) -> None:

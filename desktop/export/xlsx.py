@@ -4,13 +4,16 @@ Public API::
 
     export_xlsx(state, path) -> XlsxResult
 
-One sheet per part (project); each sheet has the titles, the label/value
-grids, the tables (类别 merged down), the report texts, 填表说明 and the
-signature lines, with borders, wrapped text, column widths and the row
-heights written (LibreOffice does not fit rows itself).  Numbers are stored
-as numbers with a format that shows exactly the printed digits; text is
-always stored as text, never as a formula.  The cells show what the PDF
-prints (:meth:`PartState.text`, computed values included).
+One sheet per part (project).  Each sheet lays out the same printed model the
+PDF draws (:func:`desktop.export.printed_model.printed_document`): titles,
+header lines, the label/value grids, the tables (类别 merged down, continued
+rows labelled again), the report texts, 说明, 填表说明 and the signature lines,
+with borders, wrapped text, column widths and the row heights written
+(LibreOffice does not fit rows itself).  What only the workbook has: numbers
+are stored as numbers with a format that shows exactly the printed digits
+(text is always stored as text, never as a formula), the pages are planned
+by :class:`~desktop.export.xlsx_sheet.SheetWriter`, and each cell's engine
+address (``PrintedCell.addr``) is recorded for reading the file back.
 
 A very hidden sheet ``_jixiao`` holds the document as typed and where every
 address was written, so that :func:`desktop.export.xlsx_import.read_xlsx`
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +30,11 @@ from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from desktop.core.definition import Field, Section, Table
-from desktop.core.document import cell_addr
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import Code, JixiaoError
-from desktop.core.expr import BAD
 from desktop.export.filenames import Destination, write_file_atomically
-from desktop.export.printed import header_fields, printed_value, signature_lines
+from desktop.export.printed import SignatureLines
+from desktop.export.printed_model import PrintedCell, PrintedPart, PrintedRow, PrintedSection, printed_document
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
 from desktop.export.xlsx_sheet import FONT_NAME, SheetWriter, XCell, spans
@@ -51,7 +51,6 @@ COL_WIDTH = {"portrait": 2.5, "landscape": 2.85}
 BODY_LINES = 16  # a report's paragraph longer than this is cut at sentence ends, a row per piece
 SEAL_GAP_PT = 24.0  # above the signature lines
 SEAL_LINE_PT = 40.0  # each signature line: the seal (⌀ 42 mm) covers the unit line and the date
-_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 class XlsxWriteError(JixiaoError):
@@ -75,17 +74,19 @@ def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
     names: list[str] = []
     total = 0
     warnings: list[str] = []
-    for i, ps in enumerate(state.parts):
+    model = printed_document(state)
+    draft = f"草稿：表中有 {sum(len(x.errors) for x in state.parts)} 个错误，不作正式文件" if state.has_errors else ""
+    for i, (ps, part) in enumerate(zip(state.parts, model.parts)):
         if form.multi:
-            wanted = f"{form.part_label}{i + 1}" + (f" {ps.name()}" if ps.name() else "")
+            wanted = f"{form.part_label}{i + 1}" + (f" {part.name}" if part.name else "")
         else:
             wanted = form.title
         name = xt.sheet_name(wanted, taken)
         taken.add(name)
         names.append(name)
         ws = wb.create_sheet(name)
-        builder = SheetBuilder(state, i, ws, book)
-        builder.build(last=i == len(state.parts) - 1)
+        builder = SheetBuilder(part, model.landscape, ws, book)
+        builder.build(draft)
         cmap = builder.w.cellmap()
         total += len(cmap)
         maps.append({"sheet": name, "part": ps.part.id, "cells": cmap, "anchors": builder.w.anchors()})
@@ -139,221 +140,151 @@ def _write(target: Destination, data: bytes) -> None:
 
 
 class SheetBuilder:
-    """One part of the document on one sheet, in the order the paper prints it."""
+    """One printed part on one sheet, laid out from the same :class:`PrintedPart` the PDF draws."""
 
-    def __init__(self, state: DocumentState, index: int, ws: Any, book: StyleBook):
-        self.state = state
-        self.form = state.form
-        self.ps: PartState = state.parts[index]
-        self.index = index
+    def __init__(self, part: PrintedPart, landscape: bool, ws: Any, book: StyleBook):
+        self.part = part
         self.ws = ws
-        orient = self.form.orientation
-        self.G = GRID[orient]
-        self.size = 10.0 if orient == "landscape" else 10.5
-        widths = [COL_WIDTH[orient]] * self.G
+        self.orient = "landscape" if landscape else "portrait"
+        self.G = GRID[self.orient]
+        widths = [COL_WIDTH[self.orient]] * self.G
         # every sheet has this grid, so the same fit-to-width scale: pages are planned at it
-        self.w = SheetWriter(ws, widths, self.size, book, body_height(orient, page_scale(widths, orient)))
+        self.w = SheetWriter(ws, widths, 10.0 if landscape else 10.5, book,
+                             body_height(self.orient, page_scale(widths, self.orient)))
 
-    def build(self, last: bool) -> None:
-        form, ps, w = self.form, self.ps, self.w
-        if form.document_title:
-            w.line([XCell(0, self.G, form.document_title, style="doc_title", align="center", border=False)])
-        w.line([XCell(0, self.G, ps.fill(form.title), style="title", align="center", border=False)])
-        if form.subtitle:
-            w.line([XCell(0, self.G, ps.fill(form.subtitle), style="subtitle", align="center", border=False)])
-        self.header_lines()
+    def full(self, text: str, style: str, **kw: Any) -> XCell:
+        """A line of text across the page, without a border."""
+        return XCell(0, self.G, xt.clean(text), style=style, border=False, **kw)
+
+    def build(self, draft: str) -> None:
+        part, w = self.part, self.w
+        if part.doc_title:
+            w.line([self.full(part.doc_title, "doc_title", align="center")])
+        w.line([self.full(part.title, "title", align="center")])
+        if part.subtitle:
+            w.line([self.full(part.subtitle, "subtitle", align="center")])
+        lab = self.G // 4
+        for line, value in zip(part.header_lines, part.header_values):  # label and value in cells of their own
+            w.line([XCell(0, lab, xt.clean(_label_of(line, value)), style="plain", border=False),
+                    self.cell(value, [lab, self.G], border=False)])
         w.gap(6)
-        texts_from = _trailing_text_start(form.sections)
         prev_grid = False
-        for k, s in enumerate(form.sections):
-            if k == texts_from and form.notes:
-                self.notes()
+        for k, s in enumerate(part.sections):
+            if k == part.notes_at and part.notes:
+                self.notes(part.notes)
                 prev_grid = False
-            is_grid = s.kind != "text"
+            is_grid = s.kind in ("grid", "table")
             if (not is_grid or not prev_grid) and k:
                 w.gap(6)
             if s.page_break:
                 w.page_break()
             self.section(s)
-            prev_grid = is_grid
-        if texts_from >= len(form.sections) and form.notes:
-            self.notes()
-        if form.footnote:
-            w.line([XCell(0, self.G, form.footnote, style="note", border=False)])
-        if last:
-            self.signatures()
-        self.page_setup(w.finish())
+            prev_grid = is_grid and not s.explanations and not s.note
+        if part.notes_at >= len(part.sections) and part.notes:
+            self.notes(part.notes)
+        if part.unit_in_full:
+            w.line([self.full(part.unit_in_full, "plain")])
+        if part.footnote:
+            w.line([self.full(part.footnote, "note")])
+        if part.signature is not None:
+            self.signatures(part.signature)
+        self.page_setup(w.finish(), draft)
 
-    # ------------------------------------------------------------------ head
-    def header_lines(self) -> None:
-        """Fields printed above the body (申报单位名称：…), label and value in cells of their own."""
-        lab = self.G // 4
-        for f in header_fields(self.form):
-            self.w.line([XCell(0, lab, f"{f.label}：", style="plain", align="left", border=False),
-                         self.value_cell(f, f.id, lab, self.G - lab, border=False)])
-
-    def notes(self) -> None:
-        for p in xt.clean(self.form.notes).split("\n"):
+    def notes(self, text: str) -> None:
+        for p in xt.clean(text).split("\n"):
             if p.strip():
-                self.w.line([XCell(0, self.G, p.strip(), style="note", border=False, max_lines=10)])
+                self.w.line([self.full(p.strip(), "note", max_lines=10)])
 
     # ------------------------------------------------------------------ cells
-    def value_text(self, f: Field, addr: str) -> str:
-        return xt.clean(printed_value(self.ps, f, addr))
-
-    def value_cell(self, f: Field, addr: str, col: int, span: int, *, border: bool = True,
-                   align: str | None = None, style: str = "value") -> XCell:
-        ps = self.ps
-        text = self.value_text(f, addr)
-        how = ps.how(addr)
-        cell = XCell(col, span, text, style=style, align=align or f.type.align, border=border, addr=addr)
-        if how == "none":
-            cell.align = "center"
-            cell.addr = None
-        elif how == "label":
-            cell.addr = None
-        elif f.type.numeric and ps.value(addr) is not BAD and ps.value(addr) is not None:
-            got = xt.number_cell(text)
+    def cell(self, c: PrintedCell, bounds: list[int], *, border: bool = True, style: str = "",
+             value: bool = False, cont: str | None = None, text: str | None = None) -> XCell:
+        """A printed cell on the grid; ``value``: a cell the clerk fills even if printed as a label
+        (a table's 类别), so that it is read back; ``text``: ``c.text`` already cleaned."""
+        text = xt.clean(c.text) if text is None else text
+        label = c.kind in ("title", "header", "label")
+        x = XCell(bounds[c.col], bounds[c.col + c.span] - bounds[c.col], text,
+                  style=style or ("label" if label else "value"), align=c.align, border=border,
+                  merge_up=c.merge_up, cont=cont)
+        if c.addr and (c.kind in ("input", "computed") or (value and c.kind != "none")):
+            x.addr = c.addr
+            got = xt.number_cell(text) if c.numeric else None
             if got is not None:
-                cell.number, cell.fmt = got
-        return cell
+                x.number, x.fmt = got
+        return x
+
+    def row(self, r: PrintedRow, s: PrintedSection, bounds: list[int]) -> list[XCell]:
+        out = []
+        for c in r.cells:
+            cont = None  # what a row continued on the next page prints in this column
+            text = xt.clean(c.text)
+            if text and (c.col == s.label_col or (s.kind == "grid" and c.kind == "label")):
+                cont = f"{text}（续）"
+            elif c.col == s.group_col or c.kind == "label":
+                cont = text
+            out.append(self.cell(c, bounds, value=r.kind == "data" and c.col == s.group_col, cont=cont, text=text))
+        return out
 
     # ------------------------------------------------------------------ sections
-    def section(self, s: Section) -> None:
-        if s.kind == "table" and s.table is not None:
-            numbered = bool(_NUMBERED.match(s.table.title))
-            if numbered:
-                self.w.line([XCell(0, self.G, s.table.title, style="heading", border=False)], keep_next=True)
-            self.table(s.table, title_row=not numbered)
-        elif s.kind == "text":
-            self.text_section(s)
-        elif s.fields and all(_NUMBERED.match(f.label) for f in s.fields if f.print):
-            self.report_lines(s)
+    def section(self, s: PrintedSection) -> None:
+        w = self.w
+        if s.kind in ("grid", "table"):
+            if s.title:  # a report's numbered heading, above its table
+                w.line([self.full(s.title, "heading")], keep_next=True)
+            self.grid(s)
+        elif s.kind == "lines":  # a report's numbered items: 一、预算部门名称 | value
+            lab = self.G // 3
+            for line, value in zip(s.lines, s.values):
+                w.line([XCell(0, lab, xt.clean(_label_of(line, value)), style="heading", border=False),
+                        self.cell(value, [lab, self.G], border=False, style="heading")])
         else:
-            self.fields_grid(s)
+            self.text_section(s)
         if s.note:
-            self.w.line([XCell(0, self.G, s.note, style="note", border=False)])
+            w.line([self.full(s.note, "note")])
+        if s.explanations:
+            w.line([self.full("说明：", "note")], keep_next=True)
+            for i, text in enumerate(s.explanations, 1):
+                w.line([self.full(f"{i}. {text}", "note", max_lines=10)])
 
-    def title_row(self, title: str, unit: str = "") -> None:
-        if unit and unit not in title:
-            title = f"{title}（单位：{unit}）"
-        self.w.line([XCell(0, self.G, title, style="label", align="center")], keep_next=True)
+    def grid(self, s: PrintedSection) -> None:
+        w = self.w
+        bounds = _bounds(spans(s.widths, self.G))
+        labels = [r for r in s.header if r.kind == "header"]
+        for r in s.header:
+            if r.kind != "header":  # the table's title row, printed once
+                w.line([self.cell(c, bounds) for c in r.cells], keep_next=True)
 
-    def fields_grid(self, s: Section) -> None:
-        fields = [f for f in s.fields if f.print]
-        if not fields:
-            return
-        n = max(1, s.columns)
-        if s.title:
-            self.title_row(s.title)
-        if s.stacked:  # a row of labels above a row of values
-            bounds = _bounds(spans([1.0] * n, self.G))
-            for start in range(0, len(fields), n):
-                chunk = fields[start:start + n]
-                sp = [1] * len(chunk)
-                sp[-1] += n - len(chunk)
-                cols = [sum(sp[:i]) for i in range(len(chunk))]
-                self.w.line([XCell(bounds[c], bounds[c + k] - bounds[c], f.label, style="label", align="center")
-                             for c, k, f in zip(cols, sp, chunk)])
-                self.w.line([self.value_cell(f, f.id, bounds[c], bounds[c + k] - bounds[c])
-                             for c, k, f in zip(cols, sp, chunk)])
-            return
-        widths = [1.0, 4.0] if n == 1 else [1.0, 1.6] * n
-        bounds = _bounds(spans(widths, self.G))
-        line: list[tuple[int, int, Field]] = []  # (logical column, span, field)
-        pos = 0
-
-        def flush() -> None:
-            cells: list[XCell] = []
-            for i, (lc, sp, f) in enumerate(line):
-                if i == len(line) - 1:
-                    sp += 2 * (n - pos)
-                cells.append(XCell(bounds[lc], bounds[lc + 1] - bounds[lc], f.label, style="label", align="center"))
-                cells.append(self.value_cell(f, f.id, bounds[lc + 1], bounds[lc + 1 + sp] - bounds[lc + 1]))
-            self.w.line(cells)
-
-        for f in fields:
-            span = min(max(f.span, 1), n)
-            if pos + span > n and line:
-                flush()
-                line, pos = [], 0
-            line.append((2 * pos, 2 * span - 1, f))
-            pos += span
-        if line:
-            flush()
-
-    def report_lines(self, s: Section) -> None:
-        """A report's numbered items: 一、预算部门名称 | value."""
-        lab = self.G // 3
-        for f in s.fields:
-            if f.print:
-                self.w.line([XCell(0, lab, f.label + "：", style="heading", border=False),
-                             self.value_cell(f, f.id, lab, self.G - lab, border=False, style="heading")])
-
-    def table(self, t: Table, title_row: bool = True) -> None:
-        ps = self.ps
-        cols = [c for c in t.columns if c.print]
-        bounds = _bounds(spans([c.width or 1.0 for c in cols], self.G))
-        if title_row and t.title and t.title not in [c.label for c in cols]:
-            unit = "" if any(t.unit and t.unit in c.label for c in cols) else ps.fill(t.unit)
-            self.title_row(ps.fill(t.title), unit)
         def header() -> None:  # the column labels, again on top of each page the table continues on
-            self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], ps.fill(c.label), style="label", align="center")
-                         for i, c in enumerate(cols)], keep_next=True)
+            for r in labels:
+                w.line([self.cell(c, bounds) for c in r.cells], keep_next=True)
 
         header()
-        gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
-        group: list = []
-        rows = ps.display_rows(t.id)
-        self.w.begin_table(header)
-        for k, rid in enumerate(rows):
-            if k and k == len(rows) - 1:
-                self.w.keep_next.add(self.w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
-            placed = self.w.line(self.table_line(t, cols, bounds, gi, rid))
-            if gi is not None:
-                group.append(placed[gi])
-        if not rows:
-            self.w.line([XCell(bounds[i], bounds[i + 1] - bounds[i], "") for i in range(len(cols))])
-        self.w.end_table()
+        table = s.kind == "table"
+        if table:
+            w.begin_table(header)
+        group = []
+        for k, r in enumerate(s.rows):
+            if table and k and k == len(s.rows) - 1:
+                w.keep_next.add(w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
+            placed = w.line(self.row(r, s, bounds))
+            group += [p for p, c in zip(placed, r.cells) if c.col == s.group_col]
+        if table:
+            w.end_table()
         if group:
-            self.w.merge_down(group)
+            w.merge_down(group)
 
-    def table_line(self, t: Table, cols: list, bounds: list[int], gi: int | None, rid: str) -> list[XCell]:
-        ps = self.ps
-        fixed = rid in t.fixed_ids
-        total = fixed and t.fixed(rid).total
-        cells = []
-        for i, c in enumerate(cols):
-            addr = cell_addr(t.id, rid, c.id)
-            how = ps.how(addr)
-            align = "center" if how == "none" else ("left" if how == "label" or c.id == t.label_column
-                                                      else c.type.align)
-            if i == gi:
-                align = "center"
-            style = "total" if total and how == "label" else ("label" if i == gi else "value")
-            cells.append(self.value_cell(c, addr, bounds[i], bounds[i + 1] - bounds[i], align=align, style=style))
-        return cells
-
-    def text_section(self, s: Section) -> None:
+    def text_section(self, s: PrintedSection) -> None:
         if s.title:
-            self.w.line([XCell(0, self.G, s.title, style="heading", border=False)], keep_next=True)
-        for f in s.fields:
-            if not f.print:
-                continue
-            self.w.line([XCell(0, self.G, f.label, style="sub" if s.title else "heading", border=False)],
-                        keep_next=True)
-            cell = self.value_cell(f, f.id, 0, self.G, border=False, style="body")
+            self.w.line([self.full(s.title, "heading")], keep_next=True)
+        for (label, _text), value in zip(s.paragraphs, s.values):
+            self.w.line([self.full(label, "sub" if s.title else "heading")], keep_next=True)
+            cell = self.cell(value, [0, self.G], border=False, style="body")
             if cell.addr is not None and cell.number is None:
                 cell.text, cell.indented = xt.indent_paragraphs(cell.text), True  # first lines indented
             cell.max_lines = BODY_LINES  # a row per paragraph: pages break between them
             self.w.line([cell])
 
     # ------------------------------------------------------------------ signatures
-    def signatures(self) -> None:
-        sig = self.form.signatures
-        if not sig.lines and not sig.unit_label and not sig.unit_field:
-            return
-        lines = signature_lines(self.state, self.ps)
+    def signatures(self, lines: SignatureLines) -> None:
         left = [f"{line}：" for line in lines.others]
         right = [lines.unit_line, lines.date_line]
         self.w.keep_next.add(self.w.row - 1)  # never alone on a page: the last line above comes along
@@ -366,7 +297,7 @@ class SheetBuilder:
             cells = [XCell(0, half, a, style="plain", border=False)]
             label, sep, unit = b.partition("：")
             if k == 0 and sep and not unit.strip():  # no unit name: a line to write it on, under the seal
-                lab = min(self.G - half - 4, int(xt.text_units(b) / COL_WIDTH[self.form.orientation]) + 1)
+                lab = min(self.G - half - 4, int(xt.text_units(b) / COL_WIDTH[self.orient]) + 1)
                 cells += [XCell(half, lab, b, style="plain", border=False),
                           XCell(half + lab, self.G - half - lab, "", style="plain", border=False, underline=True)]
             else:
@@ -374,10 +305,10 @@ class SheetBuilder:
             self.w.line(cells, min_pt=SEAL_LINE_PT, keep_next=k < n - 1)
 
     # ------------------------------------------------------------------ printing
-    def page_setup(self, starts: list[int]) -> None:
+    def page_setup(self, starts: list[int], draft: str) -> None:
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = self.form.orientation
+        ws.page_setup.orientation = self.orient
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0  # as many pages as the manual breaks make
@@ -388,14 +319,33 @@ class SheetBuilder:
         m.header, m.footer = MARGINS_MM["header"] / inch, MARGINS_MM["footer"] / inch
         for row in starts:
             ws.row_breaks.append(Break(id=row - 1))
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-        ws.oddFooter.center.size = 9
-        ws.oddFooter.center.font = "宋体"
-        if self.state.has_errors:  # as the PDF: a document with 错误 is only ever a draft copy
-            ws.oddHeader.right.text = f"草稿：表中有 {sum(len(x.errors) for x in self.state.parts)} 个错误，不作正式文件"
-            ws.oddHeader.right.size = 9
-            ws.oddHeader.right.font = "宋体,Bold"
+        ws.HeaderFooter.differentFirst = True  # the running head on continuation pages only, as the PDF
+        for footer in (ws.oddFooter, ws.firstFooter):
+            footer.center.text = "第 &P 页 共 &N 页"
+            footer.center.size = 9
+            footer.center.font = "宋体"
+        ws.oddHeader.left.text = _header_text(self.part.running_head)
+        ws.oddHeader.left.size = 9
+        ws.oddHeader.left.font = "宋体"
+        if draft:  # as the PDF: a document with 错误 is only ever a draft copy
+            for header in (ws.oddHeader, ws.firstHeader):
+                header.right.text = draft
+                header.right.size = 9
+                header.right.font = "宋体,Bold"
         ws.sheet_view.showGridLines = False
+
+
+def _label_of(line: str, value: PrintedCell) -> str:
+    """The label part of a printed ``label：value`` line."""
+    return line[: len(line) - len(value.text)]
+
+
+def _header_text(text: str, limit: int = 80) -> str:
+    """Text for a page header: ``&`` is Excel's code character; headers hold 255 characters in all."""
+    text = xt.clean(text).replace("\n", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&&")
 
 
 def _bounds(sp: list[int]) -> list[int]:
@@ -403,10 +353,3 @@ def _bounds(sp: list[int]) -> list[int]:
     for s in sp:
         out.append(out[-1] + s)
     return out
-
-
-def _trailing_text_start(sections: list[Section]) -> int:
-    k = len(sections)
-    while k > 0 and sections[k - 1].kind == "text":
-        k -= 1
-    return k if k < len(sections) else len(sections)

@@ -1,7 +1,7 @@
 """Printing the workbook like the paper: shared cell styles, the page size and scale, and page breaks.
 
-* :class:`StyleBook` creates every cell style of a workbook once, as a named style, and cells are
-  given its name: openpyxl otherwise creates and hashes Font/Border/Alignment objects per cell.
+* :class:`StyleBook` makes every cell look of a workbook once and gives each later cell a copy of its
+  style indices: openpyxl otherwise creates and hashes Font/Border/Alignment objects per cell.
 * :func:`page_scale` is the print scale at which the grid fills the width between the binding margin
   (left, as on the PDF) and the right margin; every sheet of a workbook has the same grid, so the
   same fit-to-width scale.  The renderer computes its own (LibreOffice's columns are a little wider
@@ -14,11 +14,11 @@
 """
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 
 from desktop.export import xlsx_text as xt
 
@@ -38,51 +38,44 @@ class CellLook:
     indent: int
     border: bool
     underline: bool = False
+    number_format: str = "General"
 
 
 class StyleBook:
-    """The workbook's cell styles, each created once and shared by name."""
-
-    EDGE = "jx-edge"  # only the thin border: the cells along the edge of a merged, bordered range
+    """The workbook's cell looks, each made once and shared: the first cell of a look gets its font,
+    alignment and border; every later cell a copy of that cell's style indices."""
 
     def __init__(self, wb, font_name: str):
         self.wb = wb
         self.font_name = font_name
-        self.names: dict[CellLook, str] = {}
-        self.arrays: dict[str, Any] = {}  # name -> the style's index array, copied into each cell
+        self.arrays: dict[CellLook | str, StyleArray] = {}  # look -> the style's index array
         self.thin = Side(style="thin", color="000000")
         self.border = Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin)
-        self._edge_added = False
 
-    def name(self, look: CellLook) -> str:
-        got = self.names.get(look)
-        if got is None:
-            got = f"jx-{len(self.names) + 1}"
-            style = NamedStyle(name=got)
-            style.font = Font(name=self.font_name, size=look.size, bold=look.bold)
-            style.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=True,
-                                        indent=look.indent)
-            if look.border:
-                style.border = self.border
-            elif look.underline:
-                style.border = Border(bottom=self.thin)
-            self.wb.add_named_style(style)
-            self.names[look] = got
-            self.arrays[got] = style.as_tuple()
-        return got
+    def apply(self, cell: Any, look: CellLook) -> None:
+        got = self.arrays.get(look)
+        if got is not None:
+            cell._style = StyleArray(got)
+            return
+        cell.font = Font(name=self.font_name, size=look.size, bold=look.bold)
+        cell.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=True,
+                                   indent=look.indent)
+        if look.border:
+            cell.border = self.border
+        elif look.underline:
+            cell.border = Border(bottom=self.thin)
+        if look.number_format != "General":
+            cell.number_format = look.number_format
+        self.arrays[look] = StyleArray(cell._style)
 
-    def apply(self, cell: Any, name: str) -> None:
-        """``cell.style = name`` without looking the name up among all named styles each time."""
-        cell._style = copy(self.arrays[name])
-
-    def edge(self) -> str:
-        if not self._edge_added:
-            style = NamedStyle(name=self.EDGE)
-            style.border = self.border
-            self.wb.add_named_style(style)
-            self.arrays[self.EDGE] = style.as_tuple()
-            self._edge_added = True
-        return self.EDGE
+    def edge(self, cell: Any) -> None:
+        """Only the thin border: the cells along the edge of a merged, bordered range."""
+        got = self.arrays.get("edge")
+        if got is not None:
+            cell._style = StyleArray(got)
+            return
+        cell.border = self.border
+        self.arrays["edge"] = StyleArray(cell._style)
 
 
 def page_size(orientation: str) -> tuple[float, float]:

@@ -5,28 +5,32 @@ laid out as *lines*; each cell of a line covers some of the grid's columns and
 is merged across them.  :meth:`SheetWriter.line` measures every cell, writes
 the row height, and when a cell's text is longer than one row can hold
 (Excel's 409 pt limit, or a shorter limit for body text so that pages break
-between paragraphs) cuts that text into several rows, merging the other cells
-of the line down over them.  Where each form address went is recorded in
-``cellmap`` so that the file reads back exactly.
+between paragraphs) cuts that text into several rows at sentence ends, merging
+the other cells of the line down over the rows on the same page.  A line cut
+over a page break goes on under the table's column labels, with its label
+cells printed again (the row's name with （续）).  Where each form address went
+is recorded in ``cellmap`` so that the file reads back exactly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.dimensions import RowDimension
 
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
 
 FONT_NAME = "宋体"
 FILL_MIN = 0.15  # a page with at least this much room left is filled with a text's first sentences
+LABELS_PT = 60.0  # kept free on a page for a table's column labels when a long text is cut for pages
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CUT_MARK = "……（Excel 单元格最多 32767 字，以下从略；完整内容在草稿和本文件的隐藏数据中）"
 
 
-@dataclass
+@dataclass(slots=True)
 class XCell:
     col: int  # first grid column, 0-based
     span: int
@@ -42,13 +46,15 @@ class XCell:
     indented: bool = False  # the text's paragraphs carry the first-line indent (taken off on import)
     underline: bool = False  # a line to write on: only the bottom border
     top: bool = False  # aligned to the top (a line cut into several rows: its cells start on the first)
+    merge_up: bool = False  # the same group as the cell above (merged with it on each page)
+    cont: str | None = None  # printed in this cell's place when its line continues on the next page
 
 
 SIZES = {"doc_title": 16.0, "title": 15.0, "subtitle": 11.0, "heading": 11.5, "sub": 10.5, "note": 9.0}
-BOLD = {"doc_title", "title", "heading", "sub", "total"}
+BOLD = {"doc_title", "title", "heading", "sub"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     r1: int
     c1: int
@@ -60,7 +66,7 @@ class Region:
         return f"{get_column_letter(self.c1)}{self.r1}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     cell: XCell
     regions: list[Region] = field(default_factory=list)  # one per chunk
@@ -84,6 +90,7 @@ class SheetWriter:
         self.cut: list[str] = []
         self.runs: list[list[Placed]] = []  # equal cells of a column, merged down page by page
         self._capacity: dict[tuple, float] = {}
+        self._looks: dict[tuple, CellLook] = {}
         self.writes: dict[tuple[int, int], tuple[Region, XCell, str]] = {}  # written by finish()
         self.page = page  # row points a printed page holds
         self.breaks: list[int] = []  # the first row of every page after the first
@@ -103,6 +110,14 @@ class SheetWriter:
             got = xt.span_capacity(self.widths[c.col:c.col + c.span])
             got = self._capacity[key] = got - (2 * xt.char_units("中", key[3]) if c.indent else 0)
         return got
+
+    def piece_lines(self, size: float) -> int:
+        """Lines of one row of a long text cut into rows: as many as fit a row, and so many that whole
+        rows fill a page under a table's column labels (a page holds one 400-pt row, not two)."""
+        page = int((self.page - LABELS_PT) // xt.line_height(size))  # lines a page holds
+        most = xt.max_lines_per_row(size)
+        rows = max(1, -(-page // most))
+        return max(1, min(most, page // rows - 1))  # a line's worth of each row is its padding
 
     def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
         self._room(pt)
@@ -125,11 +140,11 @@ class SheetWriter:
     def end_table(self) -> None:
         self.tables[-1][1] = self.row - 1
 
-    def _room(self, h: float, labels: bool = True) -> None:
+    def _room(self, h: float) -> None:
         """Room on the page for a row ``h`` points tall at ``self.row``: when it does not fit, a page
         starts before it, or before the rows kept with it (a heading, a table's column labels, the
         row above a table's last row or the signatures); a page that starts inside a table starts
-        with the table's column labels (unless ``labels`` is false: a row continuing a cut line)."""
+        with the table's column labels (also inside a line cut into several rows)."""
         if not self.paging or self.used + h <= self.page or self.row == self.first:
             self.used += h
             return
@@ -141,7 +156,7 @@ class SheetWriter:
             start, kept = self.row, 0.0
         self.breaks.append(start)
         self.first, self.used = start, kept + h
-        table = next((t for t in self.tables if t[0] < start <= t[1]), None) if labels else None
+        table = next((t for t in self.tables if t[0] < start <= t[1]), None)
         if table is not None:
             self.used += self._insert(start, table[2])
 
@@ -182,7 +197,7 @@ class SheetWriter:
             if c.number is not None:
                 pieces = [(c.text, 1, "")]
             else:
-                limit = min(c.max_lines or 10**6, xt.max_lines_per_row(size))
+                limit = min(c.max_lines or 10**6, self.piece_lines(size))
                 cap = self.capacity(c)
                 first = int((room - xt.ROW_PAD_PT) // xt.line_height(size)) if room else 0
                 if 0 < first < limit:
@@ -215,20 +230,15 @@ class SheetWriter:
 
     def line(self, cells: list[XCell], min_pt: float = 0.0, keep_next: bool = False) -> list[Placed]:
         """One printed line (several rows when a text is cut); ``keep_next``: printed on the same page
-        as the line after it."""
+        as the line after it.  A line cut over a page break goes on under the table's column labels,
+        its other cells printed again as their ``cont`` text."""
         measured, heights = self._measure(cells, min_pt)
         room = self.page - self.used
         if self.paging and heights[0] > room >= FILL_MIN * self.page and self.row > self.first:
             # a long text that would leave a gap at the page foot: its first sentences fill the page
             measured, heights = self._measure(cells, min_pt, room)
+        rows, pages = self._place(heights)
         chunks = len(heights)
-        self._room(heights[0])
-        r0 = self.row
-        for i, h in enumerate(heights):
-            self.row = r0 + i
-            if i:
-                self._room(h, labels=False)
-            self.heights[r0 + i] = h
         out: list[Placed] = []
         for c, pieces in measured:
             c.top = c.top or chunks > 1
@@ -236,20 +246,38 @@ class SheetWriter:
             c1, c2 = c.col + 1, c.col + c.span
             for i, (piece, _n, join) in enumerate(pieces):
                 last = i == len(pieces) - 1
-                region = Region(r0 + i, c1, r0 + (chunks - 1 if last else i), c2)
+                segments = _per_page(rows, pages, i, chunks - 1 if last else i)
+                (a, b), more = segments[0], segments[1:]
+                region = Region(a, c1, b, c2)
                 p.regions.append(region)
                 if not last:
                     p.joins.append(join)
                 self._write(region, c, piece)
+                for a, b in more:  # the same cell on the next page: its label again, or empty and bordered
+                    again = replace(c, text=c.cont or "", number=None, addr=None)
+                    self._write(Region(a, c1, b, c2), again, again.text)
             p.written = c.number if c.number is not None else c.text
             if c.addr and c.number is None and len(c.text) > xt.MAX_CELL_CHARS:
                 self.long.append((c.addr, len(c.text), len(p.regions)))
             out.append(p)
         if keep_next:
-            self.keep_next.update(range(r0, r0 + chunks))
-        self.row = r0 + chunks
+            self.keep_next.update(rows)
+        self.row = rows[-1] + 1
         self.placed.extend(out)
         return out
+
+    def _place(self, heights: list[float]) -> tuple[list[int], list[int]]:
+        """The rows of a line's chunks, placed on pages: (sheet row, page) of each."""
+        rows: list[int] = []
+        pages: list[int] = []
+        for h in heights:
+            if rows:
+                self.row = rows[-1] + 1
+            self._room(h)  # may start a page (and put a table's column labels on top of it)
+            rows.append(self.row)
+            pages.append(len(self.breaks))
+            self.heights[self.row] = h
+        return rows, pages
 
     def _write(self, region: Region, c: XCell, text: str) -> None:
         """Kept until :meth:`finish`, which knows the pages and which grid columns are ever a border."""
@@ -259,10 +287,9 @@ class SheetWriter:
 
     def _cell(self, region: Region, c: XCell, text: str) -> None:
         cell = self.ws.cell(row=region.r1, column=region.c1)
-        self.book.apply(cell, self.book.name(self._look(c)))
+        self.book.apply(cell, self._look(c))
         if c.number is not None:
-            cell.value = c.number
-            cell.number_format = c.fmt
+            cell.value = c.number  # its format is part of the look
         elif text:
             if len(text) > xt.MAX_CELL_CHARS:  # Excel would refuse the file: cut, say so in the cell and the notice
                 text = text[: xt.MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
@@ -274,15 +301,20 @@ class SheetWriter:
                 cell.quotePrefix = True
 
     def _look(self, c: XCell) -> CellLook:
-        vertical = "top" if c.top or c.style in ("body", "note") else "center"
-        # numbers keep a little room from the right border (the next cell's text starts at its left)
-        indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
-        return CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent, c.border, c.underline)
+        key = (c.style, c.align, c.top, c.indent, c.border, c.underline, c.fmt if c.number is not None else "")
+        got = self._looks.get(key)
+        if got is None:
+            vertical = "top" if c.top or c.style in ("body", "note") else "center"
+            # numbers keep a little room from the right border (the next cell's text starts at its left)
+            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+            got = self._looks[key] = CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent,
+                                              c.border, c.underline, c.fmt if c.number is not None else "General")
+        return got
 
     # ------------------------------------------------------------------ merging equal cells down
     def merge_down(self, placed: list[Placed]) -> None:
-        """Equal consecutive cells of a column (the 类别 of a table) become one merged cell on each
-        page they print on (cut at page ends by :meth:`finish`)."""
+        """A column's cells of one group (``merge_up``: the 类别 of a table) become one merged cell on
+        each page they print on (cut at page ends by :meth:`finish`)."""
         run: list[Placed] = []
 
         def flush() -> None:
@@ -291,8 +323,7 @@ class SheetWriter:
             run.clear()
 
         for p in placed:
-            if run and p.cell.text and p.cell.text == run[-1].cell.text and len(run[-1].regions) == 1 \
-                    and len(p.regions) == 1:
+            if run and p.cell.merge_up and len(p.regions) == 1:
                 run.append(p)
             else:
                 flush()
@@ -330,19 +361,20 @@ class SheetWriter:
         ws = self.ws
         for region, c, text in self.writes.values():
             self._cell(region, c, text)
+        # a "merge" of one real cell (its grid columns collapsed into one) is no merge
+        merges = [(reg, b) for reg, b in self.merges.values() if reg.r2 > reg.r1 or reg.c2 > reg.c1]
         # the ranges never overlap: added to the set directly (MultiCellRange.add compares each with all)
         ws.merged_cells.ranges.update(CellRange(min_row=reg.r1, min_col=reg.c1, max_row=reg.r2, max_col=reg.c2)
-                                      for reg, _b in self.merges.values())
-        for reg, bordered in self.merges.values():
+                                      for reg, _b in merges)
+        for reg, bordered in merges:
             if bordered:  # the cells along the edge carry the border; the inside is never drawn
-                edge = self.book.edge()
                 for r in range(reg.r1, reg.r2 + 1):
                     cols = range(reg.c1, reg.c2 + 1) if r in (reg.r1, reg.r2) else (reg.c1, reg.c2)
                     for col in cols:
                         if (r, col) != (reg.r1, reg.c1):
-                            self.book.apply(ws.cell(row=r, column=col), edge)
-        for r, h in self.heights.items():
-            ws.row_dimensions[r].height = round(h, 1)
+                            self.book.edge(ws.cell(row=r, column=col))
+        for r, h in self.heights.items():  # made whole (one descriptor pass instead of one per attribute)
+            ws.row_dimensions[r] = RowDimension(ws, index=r, ht=round(h, 1), customHeight=True)
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
         return self.breaks
@@ -376,7 +408,7 @@ class SheetWriter:
         """Printed labels and where they are: if they moved, rows or columns were inserted in Excel."""
         out = []
         for p in self.placed:
-            if p.cell.addr is None and p.cell.style in ("label", "total") and p.cell.text and len(p.regions) == 1:
+            if p.cell.addr is None and p.cell.style == "label" and p.cell.text and len(p.regions) == 1:
                 out.append([p.regions[0].ref, p.cell.text])
         return out
 
@@ -399,4 +431,15 @@ def spans(weights: list[float], total: int) -> list[int]:
     while sum(out) < total:
         out[order[k % n]] += 1
         k += 1
+    return out
+
+
+def _per_page(rows: list[int], pages: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """(first row, last row) on each page of chunks ``first``…``last`` of a line."""
+    out: list[tuple[int, int]] = []
+    for k in range(first, last + 1):
+        if out and pages[k] == pages[k - 1]:
+            out[-1] = (out[-1][0], rows[k])
+        else:
+            out.append((rows[k], rows[k]))
     return out

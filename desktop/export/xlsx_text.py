@@ -210,6 +210,7 @@ def row_height(lines: int, size: float = BASE_SIZE) -> float:
     return min(MAX_ROW_PT, max(1, lines) * line_height(size) + ROW_PAD_PT)
 
 
+@lru_cache(maxsize=64)
 def max_lines_per_row(size: float = BASE_SIZE) -> int:
     return max(1, int((MAX_ROW_PT - ROW_PAD_PT) // line_height(size)) - 1)
 
