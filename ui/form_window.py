@@ -345,7 +345,8 @@ class FormWindow(QMainWindow):
         view_menu = mb.addMenu("视图(&V)")
         view_menu.addAction(self.problems_dock.toggleViewAction())
         check = self._add(view_menu, "全部检查（未填的必填项也算错误）", self.check_everything, "F7")
-        check.setToolTip("新草稿里还没填的必填项先显示为“未填”；全部检查或导出时都算作错误")
+        check.setToolTip("新草稿里还没填的必填项、还没有数据可查的校验（如空表的权重合计）先显示为“未填”；\n"
+                         "全部检查或导出时照常算作错误或提示")
         bar.addSeparator()
         bar.addAction(self._add(None, "全部检查", self.check_everything))
         bar.addAction(self._add(None, "打印预览", lambda: exports.print_preview(self)))

@@ -533,6 +533,10 @@ class PartState:
             self._check_deps[id(chk)] = cached
         return cached
 
+    def check_reads(self, chk: Check) -> tuple[frozenset, frozenset]:
+        """What a check reads directly: ((table, column) within its row, every other graph key)."""
+        return self._deps_of(chk)
+
     def _run_checks(self, glob: set | None, rowev: dict | None) -> None:
         for t in self.form.tables.values():
             if t.repeat and t.min_rows and (glob is None or ("N", t.id) in glob):
