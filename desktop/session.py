@@ -23,6 +23,7 @@ from desktop.core import edits
 from desktop.core.change import Change
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
+from desktop.core.glyphs import MissingFn
 from desktop.core.quiet import QuietChecks, keys_of
 from desktop.core import limits
 from desktop.core.errors import Code, JixiaoError, message, os_why
@@ -81,24 +82,27 @@ class FormSession:
         self._quiet = QuietChecks(self.form)
 
     # -------------------------------------------------------------- opening
+    # ``missing_glyphs``: which typed characters the print font lacks (a 提示); default the bundled font
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False, autoflush: bool = True) -> "FormSession":
+    def open(cls, path: str | Path, readonly: bool = False, autoflush: bool = True,
+             missing_glyphs: MissingFn | None = None) -> "FormSession":
         from desktop.store import Draft
 
-        return cls._on(Draft.open(path, readonly=readonly), autoflush)
+        return cls._on(Draft.open(path, readonly=readonly), autoflush, missing_glyphs)
 
     @classmethod
-    def create(cls, path: str | Path, doc: Any, autoflush: bool = True) -> "FormSession":
+    def create(cls, path: str | Path, doc: Any, autoflush: bool = True,
+               missing_glyphs: MissingFn | None = None) -> "FormSession":
         """A new draft file holding ``doc`` (a Document), opened for filling."""
         from desktop.store import Draft
 
-        return cls._on(Draft.create(path, doc), autoflush)
+        return cls._on(Draft.create(path, doc), autoflush, missing_glyphs)
 
     @classmethod
-    def _on(cls, draft: Any, autoflush: bool) -> "FormSession":
+    def _on(cls, draft: Any, autoflush: bool, missing_glyphs: MissingFn | None = None) -> "FormSession":
         """A session on an open ``draft``; the draft is closed again when its content cannot be read."""
         try:
-            state = draft.state()
+            state = draft.state(missing_glyphs=missing_glyphs)
         except BaseException:
             draft.close()
             raise
@@ -119,6 +123,22 @@ class FormSession:
         if self.status == "readonly" and self.draft is not None and self.draft.notice:
             return f"只读：{self.draft.notice}"
         return STATUS_TEXT.get(self.status, self.status)
+
+    def use_glyphs(self, missing: MissingFn) -> bool:
+        """Check typed characters against another print font (its setting changed): every part is evaluated
+        again and the listeners told.  Not an edit (nothing is saved, nothing to undo); False when unchanged."""
+        if missing is self.state.missing_glyphs:
+            return False
+        self.state.missing_glyphs = missing
+        change = Change(everything=True)
+        for part, ps in zip(self.state.doc.parts, self.state.parts):
+            ps.missing_glyphs = missing
+            change.update(ps.recompute_all())
+        self.revision += 1
+        self._quiet.forget()
+        for cb in list(self.listeners):
+            cb(change)
+        return True
 
     # -------------------------------------------------------------- lookup
     def part_index(self, part_id: str) -> int:

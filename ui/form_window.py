@@ -29,6 +29,7 @@ class FormWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         session.autoflush = False
+        session.use_glyphs(user_settings.print_font_check())  # a session made elsewhere (a desk, a continuation)
         self.form = session.form
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, PartView] = {}
@@ -93,6 +94,11 @@ class FormWindow(QMainWindow):
         self.resize(w, h)
         self.move(avail.x() + (avail.width() - w - FRAME_PX[0]) // 2,
                   avail.y() + max(0, (avail.height() - h - FRAME_PX[1]) // 2))
+
+    def follow_print_font(self) -> None:
+        """The print font setting changed: the 提示 for characters it lacks follow it (the form is evaluated
+        again; the problems list and the marks refresh through the session's listeners)."""
+        self.session.use_glyphs(user_settings.print_font_check())
 
     def check_everything(self) -> None:
         """全部检查: every 必须填写 counts as an 错误 from now on (also before any export)."""
