@@ -23,6 +23,8 @@ from desktop.core import edits
 from desktop.core.change import Change
 from desktop.core.document import Part, cell_addr, new_row_id, split_addr
 from desktop.core.engine import DocumentState, PartState
+from desktop.core.glyphs import MissingFn
+from desktop.core.quiet import QuietChecks, keys_of
 from desktop.core import limits
 from desktop.core.errors import Code, JixiaoError, os_why
 from desktop.session_commands import (AddPart, Batch, Command, History, InsertRows, MovePart, MoveRow, RemovePart,
@@ -71,29 +73,36 @@ class FormSession:
         self.status_listeners: list[Callable[[str, str], None]] = []
         self.history = History(self)
         self._change: Change | None = None  # what the command being applied changed so far
-        # 必须填写 that nobody has typed into yet is 未填 (quiet) until an export or 全部检查
+        # 必须填写 that nobody has typed into yet, and checks of inputs nobody has filled yet (desktop.core.quiet),
+        # are 未填 (quiet) until an export or 全部检查
         self.check_all = False
         self.touched: set[tuple[str, str]] = set()  # (part id, address) typed into in this session
+        self._touched_keys: set[tuple[str, Any]] = set()  # (part id, graph key) edited in this session
+        self._new_keys: dict[str, set[Any]] = {}  # part id -> keys first edited by the command being applied
+        self._quiet = QuietChecks(self.form)
 
     # -------------------------------------------------------------- opening
+    # ``missing_glyphs``: which typed characters the print font lacks (a 提示); default the bundled font
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False, autoflush: bool = True) -> "FormSession":
+    def open(cls, path: str | Path, readonly: bool = False, autoflush: bool = True,
+             missing_glyphs: MissingFn | None = None) -> "FormSession":
         from desktop.store import Draft
 
-        return cls._on(Draft.open(path, readonly=readonly), autoflush)
+        return cls._on(Draft.open(path, readonly=readonly), autoflush, missing_glyphs)
 
     @classmethod
-    def create(cls, path: str | Path, doc: Any, autoflush: bool = True) -> "FormSession":
+    def create(cls, path: str | Path, doc: Any, autoflush: bool = True,
+               missing_glyphs: MissingFn | None = None) -> "FormSession":
         """A new draft file holding ``doc`` (a Document), opened for filling."""
         from desktop.store import Draft
 
-        return cls._on(Draft.create(path, doc), autoflush)
+        return cls._on(Draft.create(path, doc), autoflush, missing_glyphs)
 
     @classmethod
-    def _on(cls, draft: Any, autoflush: bool) -> "FormSession":
+    def _on(cls, draft: Any, autoflush: bool, missing_glyphs: MissingFn | None = None) -> "FormSession":
         """A session on an open ``draft``; the draft is closed again when its content cannot be read."""
         try:
-            state = draft.state()
+            state = draft.state(missing_glyphs=missing_glyphs)
         except BaseException:
             draft.close()
             raise
@@ -114,6 +123,22 @@ class FormSession:
         if self.status == "readonly" and self.draft is not None and self.draft.notice:
             return f"只读：{self.draft.notice}"
         return STATUS_TEXT.get(self.status, self.status)
+
+    def use_glyphs(self, missing: MissingFn) -> bool:
+        """Check typed characters against another print font (its setting changed): every part is evaluated
+        again and the listeners told.  Not an edit (nothing is saved, nothing to undo); False when unchanged."""
+        if missing is self.state.missing_glyphs:
+            return False
+        self.state.missing_glyphs = missing
+        change = Change(everything=True)
+        for part, ps in zip(self.state.doc.parts, self.state.parts):
+            ps.missing_glyphs = missing
+            change.update(ps.recompute_all())
+        self.revision += 1
+        self._quiet.forget()
+        for cb in list(self.listeners):
+            cb(change)
+        return True
 
     # -------------------------------------------------------------- lookup
     def part_index(self, part_id: str) -> int:
@@ -236,6 +261,8 @@ class FormSession:
             fn(self)
         finally:
             self._change = None
+            self._quiet.forget()
+        self._mark_woken(change)
         self._queued()
         for cb in list(self.listeners):
             cb(change)
@@ -250,13 +277,38 @@ class FormSession:
         return self._change.update(change)
 
     def unfilled(self, part_id: str, problem: Any) -> bool:
-        """A 必须填写 of a cell nobody has typed into yet (shown quietly as 未填), before 全部检查."""
-        return problem.check == "required" and not self.check_all and (part_id, problem.addr) not in self.touched
+        """Shown quietly as 未填, before 全部检查: a 必须填写 of a cell nobody has typed into yet, or a check
+        whose inputs are all untouched and still as a new draft has them (a 权重合计 of an empty table)."""
+        if self.check_all:
+            return False
+        if problem.check == "required":
+            return (part_id, problem.addr) not in self.touched
+        return self._quiet.quiet(self.part(part_id), problem, lambda key: (part_id, key) in self._touched_keys)
+
+    def _touch(self, part_id: str, keys: set[Any]) -> None:
+        """The clerk edited these inputs: checks reading them show normally from now on."""
+        new = {k for k in keys if (part_id, k) not in self._touched_keys}
+        if new:
+            self._touched_keys |= {(part_id, k) for k in new}
+            self._new_keys.setdefault(part_id, set()).update(new)
+
+    def _mark_woken(self, change: Change) -> None:
+        """Problems of checks whose inputs were first touched by this command are drawn again (未填 no more)."""
+        woken, self._new_keys = self._new_keys, {}
+        if self.check_all or not woken:
+            return
+        for part, ps in zip(self.state.doc.parts, self.state.parts):
+            keys = woken.get(part.id)
+            for p in ps.problems.values() if keys else ():
+                if p.check != "required" and self._quiet.reads_any(ps, p, keys):
+                    change.marks.add(p.addr)
+                    change.part_ids.add(part.id)
 
     def set_cell(self, part_id: str, addr: str, raw: str | None, override: bool) -> None:
         """Type ``raw`` into an input, or (``override``) over a computed value; ``None`` = back to computed."""
         ps = self.part(part_id)
         self.touched.add((part_id, addr))
+        self._touch(part_id, keys_of(self.form, ps, addr))
         if override:
             change = self._note(ps.set_override(addr, raw))
             self._queue(edits.SetOverrideOp(part_id, addr, raw))
@@ -279,6 +331,8 @@ class FormSession:
         """Insert rows (in the order given, each at its index) with one recalculation."""
         ps = self.part(part_id)
         self._note(ps.insert_rows(table, [(it.index, dict(it.cells), it.row_id) for it in items]))
+        self._touch(part_id, {("N", table)} | {k for it in items for col, raw in {**it.cells, **it.overrides}.items()
+                                               if raw for k in keys_of(self.form, ps, cell_addr(table, it.row_id, col))})
         for it in items:
             self._queue(edits.InsertRowOp(part_id, table, it.row_id, it.index, dict(it.cells)))
         for it in items:
@@ -299,11 +353,13 @@ class FormSession:
     def remove_rows(self, part_id: str, table: str, row_ids: list[str]) -> None:
         """Remove rows with one recalculation."""
         self._note(self.part(part_id).remove_rows(table, row_ids))
+        self._touch(part_id, {("N", table)})
         for row_id in row_ids:
             self._queue(edits.RemoveRowOp(part_id, table, row_id))
 
     def move_row(self, part_id: str, table: str, row_id: str, index: int) -> None:
         self._note(self.part(part_id).move_row(table, row_id, index))
+        self._touch(part_id, {("N", table)})
         self._queue(edits.MoveRowOp(part_id, table, row_id, index))
 
     def add_part(self, index: int, part: Part) -> None:

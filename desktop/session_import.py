@@ -110,11 +110,13 @@ class ImportBatch(Batch):
 
 
 def plan_table_import(form: Any, part: Part, rows: Any, table_id: str, mapping: dict[str, str], mode: str = "merge",
-                      row_numbers: list[int] | None = None) -> tuple[PartState, Any]:
-    """The part ``part`` (a copy: it is changed) after importing ``rows``: ``(its state, MappingResult)``."""
+                      row_numbers: list[int] | None = None, missing_glyphs: Any = None) -> tuple[PartState, Any]:
+    """The part ``part`` (a copy: it is changed) after importing ``rows``: ``(its state, MappingResult)``;
+    ``missing_glyphs``: the session's print-font check (default the bundled font)."""
     from desktop.export.xlsx_mapping import apply_mapping
 
-    copy = DocumentState(form, Document(form.id, form.version, [part], {}))
+    extra = {} if missing_glyphs is None else {"missing_glyphs": missing_glyphs}
+    copy = DocumentState(form, Document(form.id, form.version, [part], {}), **extra)
     result = apply_mapping(copy.parts[0], table_id, mapping, rows, row_numbers=row_numbers, mode=mode)
     return copy.parts[0], result
 

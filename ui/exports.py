@@ -69,7 +69,8 @@ def _busy(fn: Any) -> Any:
 
 
 def _check_all(win: Any) -> None:
-    """What leaves the window is checked in full: every 未填 required cell is an 错误 from now on."""
+    """What leaves the window is checked in full: every 未填 (a required cell, a check of untouched inputs)
+    shows as the 错误 or 提示 it is from now on."""
     check = getattr(win, "check_everything", None)
     if check is not None:
         check()

@@ -29,6 +29,7 @@ class FormWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         session.autoflush = False
+        session.use_glyphs(user_settings.print_font_check())  # a session made elsewhere (a desk, a continuation)
         self.form = session.form
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, PartView] = {}
@@ -93,6 +94,11 @@ class FormWindow(QMainWindow):
         self.resize(w, h)
         self.move(avail.x() + (avail.width() - w - FRAME_PX[0]) // 2,
                   avail.y() + max(0, (avail.height() - h - FRAME_PX[1]) // 2))
+
+    def follow_print_font(self) -> None:
+        """The print font setting changed: the 提示 for characters it lacks follow it (the form is evaluated
+        again; the problems list and the marks refresh through the session's listeners)."""
+        self.session.use_glyphs(user_settings.print_font_check())
 
     def check_everything(self) -> None:
         """全部检查: every 必须填写 counts as an 错误 from now on (also before any export)."""
@@ -345,7 +351,8 @@ class FormWindow(QMainWindow):
         view_menu = mb.addMenu("视图(&V)")
         view_menu.addAction(self.problems_dock.toggleViewAction())
         check = self._add(view_menu, "全部检查（未填的必填项也算错误）", self.check_everything, "F7")
-        check.setToolTip("新草稿里还没填的必填项先显示为“未填”；全部检查或导出时都算作错误")
+        check.setToolTip("新草稿里还没填的必填项、还没有数据可查的校验（如空表的权重合计）先显示为“未填”；\n"
+                         "全部检查或导出时照常算作错误或提示")
         bar.addSeparator()
         bar.addAction(self._add(None, "全部检查", self.check_everything))
         bar.addAction(self._add(None, "打印预览", lambda: exports.print_preview(self)))

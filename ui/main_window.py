@@ -414,7 +414,14 @@ class MainWindow(QMainWindow):
     def settings_dialog(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self).exec()
+        if SettingsDialog(self).exec():
+            from PySide6.QtWidgets import QApplication
+
+            from ui.form_window import FormWindow
+
+            for w in QApplication.topLevelWidgets():  # the draft windows, also those opened from 汇总与审核
+                if isinstance(w, FormWindow):
+                    w.follow_print_font()
 
     def event(self, e: Any) -> bool:
         result = super().event(e)

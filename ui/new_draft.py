@@ -47,19 +47,25 @@ def create_session(parent: QWidget, form: Any) -> Any:
     if p.suffix.lower() != ".jxd":
         p = p.with_name(p.name + ".jxd")
     try:
-        return FormSession.create(p, new_document(form))
+        return FormSession.create(p, new_document(form), missing_glyphs=user_settings.print_font_check())
     except JixiaoError as exc:
         QMessageBox.warning(parent, "无法新建草稿", exc.text)
         return None
 
 
+def _open(path: str | Path, readonly: bool = False) -> Any:
+    """The draft's session, checking typed characters against the print font of the settings."""
+    from desktop.session import FormSession
+
+    return FormSession.open(path, readonly=readonly, missing_glyphs=user_settings.print_font_check())
+
+
 def open_session(parent: QWidget, path: str | Path) -> Any:
     """Open a draft; when it is open elsewhere, offer read-only."""
-    from desktop.session import FormSession
     from desktop.store import DraftLocked
 
     try:
-        return FormSession.open(path)
+        return _open(path)
     except DraftLocked as exc:
         box = QMessageBox(QMessageBox.Icon.Question, "草稿已被打开", exc.text, parent=parent)
         readonly = box.addButton("只读打开", QMessageBox.ButtonRole.AcceptRole)
@@ -78,10 +84,10 @@ def open_session(parent: QWidget, path: str | Path) -> Any:
                 from desktop.store import break_lock
 
                 break_lock(Path(path))
-                return FormSession.open(path)
+                return _open(path)
             if clicked is not readonly:
                 return None
-            return FormSession.open(path, readonly=True)
+            return _open(path, readonly=True)
         except JixiaoError as exc2:
             QMessageBox.warning(parent, "无法打开草稿", exc2.text)
             return None
@@ -97,7 +103,6 @@ READ_ONLY_OFFERED = ("bad_journal", "readonly_recover")
 
 
 def _offer_read_only(parent: QWidget, path: str | Path, text: str) -> Any:
-    from desktop.session import FormSession
 
     box = QMessageBox(QMessageBox.Icon.Warning, "无法以可编辑方式打开草稿", text, parent=parent)
     readonly = box.addButton("只读打开", QMessageBox.ButtonRole.AcceptRole)
@@ -106,7 +111,7 @@ def _offer_read_only(parent: QWidget, path: str | Path, text: str) -> Any:
     if box.clickedButton() is not readonly:
         return None
     try:
-        return FormSession.open(path, readonly=True)
+        return _open(path, readonly=True)
     except JixiaoError as exc:
         QMessageBox.warning(parent, "无法打开草稿", exc.text)
         return None

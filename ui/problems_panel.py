@@ -66,7 +66,7 @@ class ProblemsPanel(QWidget):
             self.summary.setText("没有发现问题")
         else:
             extra = f"（已说明 {explained} 个）" if explained else ""
-            rest = f"；未填 {unfilled} 项（导出或“全部检查”时算作错误）" if unfilled else ""
+            rest = f"；未填 {unfilled} 项（导出或“全部检查”时照常算作错误或提示）" if unfilled else ""
             self.summary.setText(f"错误 {errors} 个，提示 {warnings} 个{extra}{rest}")
         self.summary.setWordWrap(True)
         current = self.list.currentItem()
@@ -141,7 +141,8 @@ class ProblemsPanel(QWidget):
 def problem_lines(state: Any, limit: int, unfilled: Callable[[str, Any], bool] = lambda pid, p: False
                   ) -> list[tuple[int, Any, str, bool]]:
     """(part index, problem, text, 未填) of every problem: 错误 first, then 提示, then 未填 (a required
-    cell nobody has typed into yet, per ``unfilled(part id, problem)``), each in the form's order.
+    cell nobody has typed into yet, or a check of inputs nobody has filled yet, per ``unfilled(part id,
+    problem)``), each in the form's order.
     The text is worked out only for the first ``limit`` (describing a cell looks up its row number;
     thousands of problems would cost a frame)."""
     found: list[tuple[int, int, Any, bool]] = []

@@ -89,6 +89,14 @@ def export_folder() -> Path:
     return Path(folder) if folder and Path(folder).is_dir() else draft_folder()
 
 
+def print_font_check() -> Any:
+    """Which typed characters the print font of the settings lacks (the font a PDF would embed): the windows'
+    提示 as the clerk types."""
+    from desktop.export.pdf_font import glyph_check
+
+    return glyph_check(get("print_font") or None)
+
+
 def _int(text: str, default: int, low: int, high: int) -> int:
     try:
         return min(max(int(str(text).strip()), low), high)

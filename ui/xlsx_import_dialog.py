@@ -169,11 +169,12 @@ def apply_dialog(win: Any, dialog: "MappingDialog") -> str | None:
     part_id = dialog.part_id
     session = win.session
     snapshot, revision = session.part(part_id).part.copy(), session.revision
-    form = win.form
+    form, glyphs = win.form, session.state.missing_glyphs
 
     def plan(token: CancelToken) -> Any:
         before = snapshot.to_dict()
-        new_ps, result = plan_table_import(form, snapshot, data.rows, table_id, mapping, mode, data.row_numbers)
+        new_ps, result = plan_table_import(form, snapshot, data.rows, table_id, mapping, mode, data.row_numbers,
+                                           missing_glyphs=glyphs)
         return new_ps, result, new_ps.part.to_dict() != before
 
     ok, planned = _background(win, dialog.path, plan, f"正在导入 {len(data.rows)} 行…")

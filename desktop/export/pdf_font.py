@@ -12,10 +12,12 @@ import hashlib
 import os
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import Code, JixiaoError
+from desktop.core.glyphs import MissingFn, font_missing
 from desktop.fonts import font_path, missing_chars, register_reportlab_font
 
 # names a clerk may give -> font file names (Windows' Fonts folder or the user's own)
@@ -127,6 +129,22 @@ def resolve_font(font: str | Path | None) -> FontChoice:
     if not path.is_file():
         raise FontError(Code.FONT_NOT_FOUND, font=text)
     return FontChoice(path, f"{path.name}（{path}）")
+
+
+def glyph_check(font: str | Path | None) -> MissingFn:
+    """The engine's check for characters the PDF would lose: the font the setting ``font`` stands for (the
+    same one :func:`choose_font` embeds), one check per font file.  A setting that names no usable font is
+    checked against the bundled font; exporting then says what is wrong with the setting."""
+    try:
+        path = resolve_font(font).path
+    except FontError:
+        path = None
+    return _glyph_check(path)
+
+
+@lru_cache(maxsize=8)
+def _glyph_check(path: Path | None) -> MissingFn:
+    return font_missing(path)
 
 
 def choose_font(font: str | Path | None = None) -> PdfFont:

@@ -190,14 +190,16 @@ class Draft:
         """The document as it is in the file now."""
         return self._read(self._content.read_document)
 
-    def state(self, form: Any = None):
-        """A DocumentState over ``self.document``; what the engine adds to a new document
-        (initial table rows, default values) is written to the draft at once."""
+    def state(self, form: Any = None, missing_glyphs: Any = None):
+        """A DocumentState over ``self.document`` (``missing_glyphs``: the print font's check, default the
+        bundled font); what the engine adds to a new document (initial table rows, default values) is
+        written to the draft at once."""
         from desktop.core.catalog import form_for
         from desktop.core.engine import DocumentState
 
         before = self.document.to_dict()
-        state = DocumentState(form or form_for(self.document), self.document)
+        extra = {} if missing_glyphs is None else {"missing_glyphs": missing_glyphs}
+        state = DocumentState(form or form_for(self.document), self.document, **extra)
         if not self.readonly and self.document.to_dict() != before:
             self.replace_document(self.document)
         return state

@@ -33,6 +33,10 @@ class ChecksMixin:
             self._check_deps[id(check)] = cached
         return cached
 
+    def check_reads(self, chk: Check) -> tuple[frozenset, frozenset]:
+        """What a check reads directly: ((table, column) within its row, every other graph key)."""
+        return self._deps_of(chk)
+
     def _run_checks(self, wave: Wave | None) -> None:
         """Run the checks that read something ``wave`` changed (every check when it is None)."""
         changed_keys = wave.changed_keys if wave is not None else None
