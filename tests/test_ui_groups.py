@@ -1,0 +1,41 @@
+"""The window merges nested group cells as the printed form does: a 二级指标 cell spans the rows of its
+run only within its 一级 group (offscreen, pytest-qt)."""
+from __future__ import annotations
+
+import pytest
+from conftest import require
+
+require("pytest-qt", module="pytestqt")
+
+from test_ui_tables import open_form  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+def col_spans(tv, col):
+    out, r = [], 0
+    while r < tv.model().rowCount():
+        n = tv.rowSpan(r, col)
+        if n > 1:
+            out.append((r, n))
+        r += max(1, n)
+    return out
+
+
+def test_level2_cells_merge_within_their_level1_group(app, qtbot, tmp_path):
+    win, view = open_form(qtbot, tmp_path, "national-project-selfeval")
+    tv = view.tables["indicators"]
+    model = tv.model()
+    level1, level2 = model.col_index["level1"], model.col_index["level2"]
+    assert model.group_cols() == [level1, level2]
+    assert col_spans(tv, level1)[:2] == [(0, 5), (5, 3)]  # 产出指标 ×5, 效益指标 ×3
+    assert col_spans(tv, level2) == [(0, 2), (5, 2)]  # 数量指标 ×2, 社会效益指标 ×2
+    assert model.index(1, level2).data() == "数量指标"
+
+    # the same 二级 under another 一级 is a group of its own
+    model.setData(model.index(1, level1), "效益指标")
+    assert (0, 2) not in col_spans(tv, level2)
+    win.undo_stack.undo()
+    assert col_spans(tv, level2) == [(0, 2), (5, 2)]
+    tv.setCurrentIndex(model.index(1, level2))  # the cursor rests on the merged cell's top
+    assert tv.span_top(model.index(1, level2)).row() == 0
