@@ -39,3 +39,27 @@ def test_level2_cells_merge_within_their_level1_group(app, qtbot, tmp_path):
     assert col_spans(tv, level2) == [(0, 2), (5, 2)]
     tv.setCurrentIndex(model.index(1, level2))  # the cursor rests on the merged cell's top
     assert tv.span_top(model.index(1, level2)).row() == 0
+
+
+def test_e_totals_are_the_indicator_tables_bottom_row(app, qtbot, tmp_path):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel
+
+    from ui.column_totals import ColumnTotals
+
+    win, view = open_form(qtbot, tmp_path, "suzhou-project-selfeval-2023")
+    tv = view.tables["indicators"]
+    qtbot.wait(50)  # the layout settles
+    header = tv.horizontalHeader()
+    (strip,) = view.findChildren(ColumnTotals)
+    assert not [w for w in view.findChildren(QLabel) if w.text() == "权重合计" and w.isVisible()]
+    for fid, cid in (("weight_total", "weight"), ("total_score", "score")):
+        editor = view.editors[fid]
+        assert editor.isVisible() and editor.text() == "80.00"
+        col = tv.model().col_index[cid]
+        left = tv.viewport().mapTo(view.page, QPoint(header.sectionViewportPosition(col), 0)).x()
+        x = editor.mapTo(view.page, QPoint(editor.width() // 2, 0)).x()
+        assert left < x < left + header.sectionSize(col), (fid, left, x)
+        y = editor.mapTo(view.page, QPoint(0, 0)).y()
+        assert 0 <= y - tv.mapTo(view.page, QPoint(0, tv.height())).y() < 10  # right below the table
+    assert [c.text() for c in strip.findChildren(QLabel) if c.text()] == ["合计"]
