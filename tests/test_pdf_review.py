@@ -174,3 +174,14 @@ def test_typed_percents_of_a_column_print_with_the_same_decimals():
     data, _ = export_bytes(state)
     printed = {i.text for p in range(len(reader(data).pages)) for i in text_items(data, p)}
     assert {"0.00%", "-0.36%", "5.00%", "3.125%", "99.50%"} <= printed
+
+
+def test_only_sections_that_wholly_sum_printed_columns_become_total_rows():
+    from desktop.core.catalog import form_ids, load_form
+    from desktop.export.printed_model import column_totals
+
+    found = {fid: column_totals(load_form(fid)) for fid in form_ids()}
+    e = found.pop("suzhou-project-selfeval-2023")
+    assert {t: (sid, [(f.id, c) for f, c in sums]) for t, (sid, sums) in e.items()} == {
+        "indicators": ("score_total", [("weight_total", "weight"), ("total_score", "score")])}
+    assert not any(found.values()), found  # F's hidden 分值合计 etc., D's 年度 …: printed as they are

@@ -316,7 +316,7 @@ class _Builder:
             f = under.get(col)
             cells.append(self._value_cell(ps, f, f.id, col, 1) if f is not None
                          else PrintedCell(col, "", kind="label"))
-        return PrintedRow(cells, kind="total", row_id=TOTAL_LABEL)
+        return PrintedRow(cells, kind="total")
 
     def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str, same: dict[str, str] | None,
              reasons: dict[str, str]) -> PrintedRow:
@@ -367,19 +367,20 @@ def _group(rows: list[PrintedRow], gis: list[int]) -> None:
 
 
 def column_totals(form: FormDef) -> dict[str, tuple[str, list[tuple[Field, str]]]]:
-    """Sections of fields that each sum one column of one table (``sum(indicators.weight)``), by that
-    table's id: (the section's id, [(field, summed column)]).  Printed as the table's last row."""
+    """Sections of fields that each sum one printed column of one table (``sum(indicators.weight)``),
+    by that table's id: (the section's id, [(field, summed column)]).  Printed as the table's last row."""
     out: dict[str, tuple[str, list[tuple[Field, str]]]] = {}
     for s in form.sections:
-        fields = [f for f in s.fields if f.print]
-        if s.kind != "fields" or not fields:
-            continue
+        fields = s.fields
+        if s.kind != "fields" or not fields or not all(f.print and not f.hidden for f in fields):
+            continue  # a section with anything else in it prints as it is
         sums = [_summed_column(f) for f in fields]
         tables = {ref[0] for ref in sums if ref is not None}
         if len(tables) != 1 or any(ref is None for ref in sums) or len(sums) != len(set(sums)):
             continue
         tid = tables.pop()
-        if tid in form.tables and tid not in out:
+        printed = {c.id for c in form.tables[tid].columns if c.print} if tid in form.tables else set()
+        if tid not in out and all(ref is not None and ref[1] in printed for ref in sums):  # none lost
             out[tid] = (s.id, [(f, ref[1]) for f, ref in zip(fields, sums) if ref is not None])
     return out
 
