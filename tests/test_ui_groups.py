@@ -49,17 +49,23 @@ def test_e_totals_are_the_indicator_tables_bottom_row(app, qtbot, tmp_path):
 
     win, view = open_form(qtbot, tmp_path, "suzhou-project-selfeval-2023")
     tv = view.tables["indicators"]
-    qtbot.wait(50)  # the layout settles
     header = tv.horizontalHeader()
     (strip,) = view.findChildren(ColumnTotals)
     assert not [w for w in view.findChildren(QLabel) if w.text() == "权重合计" and w.isVisible()]
-    for fid, cid in (("weight_total", "weight"), ("total_score", "score")):
-        editor = view.editors[fid]
-        assert editor.isVisible() and editor.text() == "80.00"
-        col = tv.model().col_index[cid]
-        left = tv.viewport().mapTo(view.page, QPoint(header.sectionViewportPosition(col), 0)).x()
-        x = editor.mapTo(view.page, QPoint(editor.width() // 2, 0)).x()
-        assert left < x < left + header.sectionSize(col), (fid, left, x)
-        y = editor.mapTo(view.page, QPoint(0, 0)).y()
-        assert 0 <= y - tv.mapTo(view.page, QPoint(0, tv.height())).y() < 10  # right below the table
+
+    def misplaced():  # (field, why) of a total not right below the table, under its column
+        out = []
+        for fid, cid in (("weight_total", "weight"), ("total_score", "score")):
+            editor = view.editors[fid]
+            col = tv.model().col_index[cid]
+            left = tv.viewport().mapTo(view.page, QPoint(header.sectionViewportPosition(col), 0)).x()
+            x = editor.mapTo(view.page, QPoint(editor.width() // 2, 0)).x()
+            below = editor.mapTo(view.page, QPoint(0, 0)).y() - tv.mapTo(view.page, QPoint(0, tv.height())).y()
+            if not (editor.isVisible() and editor.text() == "80.00" and left < x < left + header.sectionSize(col)
+                    and 0 <= below < 10):
+                out.append((fid, editor.text(), left, x, below))
+        return out
+
+    qtbot.waitUntil(lambda: not misplaced(), timeout=5000)  # the layout settles
+    assert not misplaced()
     assert [c.text() for c in strip.findChildren(QLabel) if c.text()] == ["合计"]
