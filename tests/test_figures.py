@@ -143,7 +143,8 @@ def test_the_command_line_check_lists_missing_characters(tmp_path, capsys):
 
 
 # -------------------------------------------------------------------------------------- percents
-@pytest.mark.parametrize("typed, shown", [("- .36", "-0.36%"), ("-0", "0%"), ("９９．５％", "99.5%"), (".5", "0.5%")])
+@pytest.mark.parametrize("typed, shown", [("- .36", "-0.36%"), ("-0", "0.00%"), ("９９．５％", "99.50%"), (".5", "0.50%"),
+                                           ("3.125", "3.125%")])
 def test_percent_inputs_print_normalised(typed, shown):
     ps = state("suzhou-dept-selfeval-2022").parts[0]
     rid = ps.data_rows("selfeval")[0]

@@ -138,12 +138,12 @@ def test_every_continuation_page_names_its_project():
     state = sample_state("shanghai-project-goals-2020")
     data, _ = export_bytes(state)
     texts = [squeeze(t) for t in page_texts(data)]
-    names = [ps.name() for ps in state.parts]
+    names = [(ps.raw("unit_name").strip(), ps.name()) for ps in state.parts]
     continued = 0
     for page, text in enumerate(texts):
         if text.startswith("财政项目支出绩效目标表（2020年度）"):  # a project's first page
             continue
-        heads = [n for n in names if f"财政项目支出绩效目标表项目：{n}（续）" in text]  # document and project
+        heads = [n for u, n in names if f"财政项目支出绩效目标表{u}·项目：{n}（续）" in text]  # document, unit, project
         assert heads, (page, text[-120:])
         continued += 1
     assert continued >= 3

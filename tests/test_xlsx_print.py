@@ -289,3 +289,27 @@ def test_explanations_without_a_reason_column_are_printed_as_a_numbered_list(exp
     assert rows[k + 1].startswith("1. ") and "年中追加预算未及时调整" in rows[k + 1] and "第1行" in rows[k + 1]
     back = read_xlsx(path)
     assert back.changed == []
+
+
+def _merged_over(ws, text: str) -> list[int]:
+    """Row counts of the merged ranges whose top-left cell prints ``text``."""
+    return [r.max_row - r.min_row + 1 for r in ws.merged_cells.ranges if ws.cell(r.min_row, r.min_col).value == text]
+
+
+def test_the_second_level_group_is_merged_within_the_first_as_in_the_pdf(exported):
+    form = load_form("national-project-selfeval")
+    wb, _, _ = exported(DocumentState(form, load_sample(form.id)))
+    ws = wb.worksheets[0]
+    assert any(n >= 2 for n in _merged_over(ws, "数量指标")), "二级 数量指标 spans its two rows in one cell"
+    assert any(n >= 2 for n in _merged_over(ws, "社会效益指标"))
+
+
+def test_column_totals_close_their_table_under_their_own_columns(exported):
+    form = load_form("suzhou-project-selfeval-2023")
+    wb, _, _ = exported(DocumentState(form, load_sample(form.id)))
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "权重" for c in r))
+    weight_col = next(c.column for c in header if c.value == "权重")
+    total = next(r for r in ws.iter_rows(min_row=header[0].row) if any(c.value == "合计" for c in r))
+    assert ws.cell(total[0].row, weight_col).value == 80
+    assert not any(c.value == "权重合计" for r in ws.iter_rows() for c in r), "no loose 权重合计 grid below"

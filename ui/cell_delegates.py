@@ -5,8 +5,9 @@
 * :class:`CellTextEdit` — the editor of a ``longtext`` cell: several lines, word-wrapped, growing
   downwards with its text.  As in Excel, Enter commits and goes down, Alt+Enter (or Ctrl+Enter,
   Shift+Enter) breaks the line, Tab commits and goes right.
-* :func:`group_runs` — runs of equal consecutive 类别 cells, shown as one merged cell (the same
-  rule the PDF uses: equal, non-empty printed text, data rows only).
+* :func:`group_runs` — runs of equal consecutive group cells (类别; nested 一级/二级指标), each shown
+  as one merged cell (the same rule the PDF uses: equal, non-empty printed text, data rows only; a
+  二级 cell merges only within its 一级 group).
 """
 from __future__ import annotations
 
@@ -81,21 +82,22 @@ def is_line_break(event: QEvent) -> bool:
             and bool(event.modifiers() & LINE_BREAK_MODIFIERS))  # type: ignore[attr-defined]
 
 
-def group_runs(ps: Any, table: Any, rows: list[str], fixed: set[str]) -> list[tuple[int, int]]:
-    """(first row, length) of each run of two or more data rows with the same non-empty 类别."""
-    g = table.group_column
-    if not g:
-        return []
-    runs: list[tuple[int, int]] = []
-    start, prev = 0, None
-    for i, rid in enumerate(rows + [None]):  # type: ignore[operator]
-        text = None
-        if rid is not None and rid not in fixed:
-            text = ps.text(cell_addr(table.id, rid, g)).strip() or None
-        if text is None or text != prev:
-            if prev is not None and i - start > 1:
-                runs.append((start, i - start))
-            start, prev = i, text
+def group_runs(ps: Any, table: Any, rows: list[str], fixed: set[str]) -> list[tuple[str, int, int]]:
+    """(group column, first row, length) of each run of two or more data rows with the same non-empty
+    group cell — and, for a nested group column, the same cells in every group column before it."""
+    runs: list[tuple[str, int, int]] = []
+    groups = table.groups
+    for k, g in enumerate(groups):
+        start, prev = 0, None
+        for i, rid in enumerate(rows + [None]):  # type: ignore[operator]
+            key = None
+            if rid is not None and rid not in fixed:
+                texts = tuple(ps.text(cell_addr(table.id, rid, c)).strip() for c in groups[:k + 1])
+                key = texts if all(texts) else None
+            if key is None or key != prev:
+                if prev is not None and i - start > 1:
+                    runs.append((g, start, i - start))
+                start, prev = i, key
     return runs
 
 

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBu
 
 from desktop.core.definition import Section
 from desktop.core.document import split_addr
+from desktop.export.printed_model import column_totals
 from desktop.session import Change, FormSession
+from ui.column_totals import ColumnTotals
 from ui.field_widgets import Ctx, make_editor
 from ui.table_model import TableModel
 from ui.table_view import FormTableView
@@ -122,6 +124,7 @@ class PartView(QScrollArea):
         self.tables: dict[str, FormTableView] = {}
         self.filled: list[tuple[QLabel, str, str]] = []  # headings naming a field, refreshed on change
         self.add_buttons: dict[str, QPushButton] = {}
+        self.totals = column_totals(session.form)  # fields summing a table's columns: its bottom row
         self.setObjectName("pageScroll")
         self.setWidgetResizable(True)
         outer = QWidget()
@@ -186,6 +189,8 @@ class PartView(QScrollArea):
     def _section(self, s: Section) -> None:
         if s.kind != "table" and s.fields and all(f.hidden and f.computed for f in s.fields):
             return  # working values (F's 分值合计, 不适用指标分值 …): never typed, never printed, not shown
+        if any(sid == s.id for sid, _ in self.totals.values()):
+            return  # shown as its table's bottom row
         if s.kind == "table" and s.table is not None:
             t = s.table
             head = QWidget()
@@ -208,7 +213,7 @@ class PartView(QScrollArea):
             view = FormTableView(model, self.ctx.push, self)
             view.setObjectName(f"table_{t.id}")
             self.tables[t.id] = view
-            self.lay.addWidget(view)
+            self.lay.addWidget(self._with_totals(view, t.id))
             if t.repeat:  # a table with no rows yet: a button to start it (the context menu is hard to find)
                 add = QPushButton("增加一行")
                 add.setObjectName(f"add_{t.id}")
@@ -235,6 +240,18 @@ class PartView(QScrollArea):
                 self.lay.addWidget(GridSection(self.ctx, s, self.editors, fields))
         if s.note:
             self._label(s.note, "unitNote")
+
+    def _with_totals(self, view: FormTableView, tid: str) -> QWidget:
+        """The table, with the fields summing its columns as its bottom row (E's 权重合计 / 合计)."""
+        if tid not in self.totals:
+            return view
+        box = QWidget()
+        vl = QVBoxLayout(box)
+        vl.setContentsMargins(0, 0, 0, 0)
+        vl.setSpacing(0)
+        vl.addWidget(view)
+        vl.addWidget(ColumnTotals(self.ctx, view, self.totals[tid][1], self.editors))
+        return box
 
     def _above(self, fields: list) -> QWidget:
         """Inputs the paper prints in a title or not at all (年度), on a line of their own."""

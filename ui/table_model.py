@@ -140,7 +140,7 @@ class TableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             f = self.columns[col]
-            if ps.how(addr) == "label" or ps.how(addr) == "none" or col == self.group_col():
+            if ps.how(addr) == "label" or ps.how(addr) == "none" or col in self.group_cols():
                 return int(Qt.AlignmentFlag.AlignCenter)  # a 类别 is centred in its merged cell, as printed
             h = Qt.AlignmentFlag.AlignRight if f.type.align == "right" else Qt.AlignmentFlag.AlignLeft
             return int(h | Qt.AlignmentFlag.AlignVCenter)
@@ -160,6 +160,10 @@ class TableModel(QAbstractTableModel):
         g = self.table.group_column
         return self.col_index[g] if g else -1
 
+    def group_cols(self) -> list[int]:
+        """Every group column (一级, 二级指标), outermost first."""
+        return [self.col_index[g] for g in self.table.groups]
+
     def tooltip(self, addr: str) -> str:
         ps = self.ps
         lines = []
@@ -175,7 +179,7 @@ class TableModel(QAbstractTableModel):
             lines.append("计算值，随其他格自动更新" + ("；可右键“手工改写…”" if ps.overridable(addr) else ""))
         if f.help:
             lines.append(f.help)
-        if f.id == self.table.group_column and how == "input":
+        if f.id in self.table.groups and how == "input":
             lines.append(GROUP_TIP.format(label=f.label))
         return "\n".join(lines)
 

@@ -49,7 +49,7 @@ class FormTableView(QTableView):
         model.rowsRemoved.connect(self._fit)
         model.modelReset.connect(self._fit)
         model.dataChanged.connect(self._maybe_resize_rows)
-        self._runs: list[tuple[int, int]] | None = None
+        self._runs: list[tuple[int, int, int]] | None = None  # (column, first row, length) of merged cells
         if model.group_col() >= 0:
             for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged,
                            model.dataChanged):
@@ -162,34 +162,35 @@ class FormTableView(QTableView):
 
     # ------------------------------------------------------------------ merged 类别 cells
     def update_spans(self, *args: Any) -> None:
-        """Equal consecutive 类别 cells as one merged cell, as on paper (recomputed after every change)."""
+        """Equal consecutive group cells (类别; 一级, and 二级 within it) as one merged cell, as on paper
+        (recomputed after every change)."""
         model = self.model()
-        g = model.group_col()
-        if g < 0:
+        cols = model.group_cols()
+        if not cols:
             return
-        if len(args) >= 2 and isinstance(args[1], QModelIndex) and not args[0].column() <= g <= args[1].column():
+        if len(args) >= 2 and isinstance(args[1], QModelIndex) and \
+                not any(args[0].column() <= g <= args[1].column() for g in cols):
             return  # an edit elsewhere cannot change the groups
-        runs = group_runs(model.ps, model.table, model.rows, model.fixed) if model.alive() else []
+        found = group_runs(model.ps, model.table, model.rows, model.fixed) if model.alive() else []
+        runs = [(model.col_index[g], start, length) for g, start, length in found]
         if runs == self._runs:
             return
         self._runs = runs
         self.clearSpans()
-        for start, length in runs:
-            self.setSpan(start, g, length, 1)
+        for col, start, length in runs:
+            self.setSpan(start, col, length, 1)
         cur = self.currentIndex()  # the cursor never rests inside a merged cell
-        if cur.isValid() and cur.column() == g:
-            for start, length in runs:
-                if start < cur.row() < start + length and self.state() != QAbstractItemView.State.EditingState:
-                    self.setCurrentIndex(model.index(start, g))
-                    break
+        if cur.isValid() and self.state() != QAbstractItemView.State.EditingState:
+            top = self.span_top(cur)
+            if top.row() != cur.row():
+                self.setCurrentIndex(top)
 
     def span_top(self, index: QModelIndex) -> QModelIndex:
-        """The merged 类别 cell that covers ``index`` (or ``index`` itself)."""
-        g = self.model().group_col()
-        if index.isValid() and index.column() == g:
-            for start, length in self._runs or []:
-                if start < index.row() < start + length:
-                    return self.model().index(start, g)
+        """The merged group cell that covers ``index`` (or ``index`` itself)."""
+        if index.isValid():
+            for col, start, length in self._runs or []:
+                if col == index.column() and start < index.row() < start + length:
+                    return self.model().index(start, col)
         return index
 
     def seal(self) -> None:

@@ -137,7 +137,8 @@ class Table:
     max_rows: int = 10000
     initial_rows: list[dict[str, str]] = field(default_factory=list)
     label_column: str | None = None
-    group_column: str | None = None
+    group_column: str | None = None  # the outermost group column (the paper's 类别 / 一级指标)
+    group_columns: list[str] = field(default_factory=list)  # nested group columns, outermost first
     reason_column: str | None = None  # the row's own 原因 column: explanations of 提示 print there
     sum_columns: list[str] | None = None
     row_checks: list[Check] = field(default_factory=list)
@@ -149,6 +150,12 @@ class Table:
             if c.id == cid:
                 return c
         raise KeyError(cid)
+
+    @property
+    def groups(self) -> list[str]:
+        """The group columns, outermost first (一级指标, 二级指标): a cell merges with the one above when
+        it and every group cell left of it in the list are equal."""
+        return list(self.group_columns) or ([self.group_column] if self.group_column else [])
 
     @property
     def column_ids(self) -> list[str]:
@@ -384,14 +391,16 @@ class _Loader:
             id=tid, title=str(data.get("title", "")), columns=columns, fixed_rows=rows,
             repeat=bool(data.get("repeat", False)), min_rows=int(data.get("min_rows", 0)),
             max_rows=int(data.get("max_rows", 10000)), initial_rows=list(data.get("initial_rows", [])),
-            label_column=data.get("label_column"), group_column=data.get("group_column"),
+            label_column=data.get("label_column"), group_column=self.group_column(data, where),
+            group_columns=list(data.get("group_columns") or []),
             reason_column=data.get("reason_column"), sum_columns=data.get("sum_columns"), unit=str(data.get("unit", "")), header=data.get("header"),
             row_checks=[self.check(c, f"{where} 行校验{i + 1}") for i, c in enumerate(data.get("row_checks", []))],
         )
         for key in ("label_column", "group_column", "reason_column"):
             self.ref(getattr(table, key), seen, "列", key, where)
-        for cid in table.sum_columns or []:
-            self.ref(cid, seen, "列", "sum_columns", where)
+        for key in ("sum_columns", "group_columns"):
+            for cid in getattr(table, key) or []:
+                self.ref(cid, seen, "列", key, where)
         for rid_list in (r.sum_rows for r in rows if isinstance(r.sum_rows, list)):
             for rid in rid_list:
                 self.ref(rid, table.fixed_ids, "固定行", "sum_rows", where)
@@ -402,6 +411,13 @@ class _Loader:
             for cid in init:
                 self.ref(cid, seen, "列", "initial_rows", f"{where} initial_rows 第{i + 1}行")
         return table
+
+    def group_column(self, data: dict, where: str) -> str | None:
+        """``group_column``, or the first of ``group_columns`` (both given: they must agree)."""
+        one, nested = data.get("group_column"), data.get("group_columns") or []
+        if nested and one is not None and one != nested[0]:
+            raise self.fail(Code.DEF_GROUP_COLUMNS, where, value=nested, first=one)
+        return one if one is not None else (nested[0] if nested else None)
 
     def section(self, data: Any, where: str) -> Section:
         if not isinstance(data, dict):

@@ -133,6 +133,7 @@ TABLE = {
     "initial_rows": Key("list", default=[]),
     "label_column": Key("ref", "名称列"),
     "group_column": Key("ref", "分组列"),
+    "group_columns": Key("refs", "嵌套分组列"),  # nested groups, outermost first: 一级指标, 二级指标
     "reason_column": Key("ref", "原因列"),  # where a 提示's explanation prints in this table
     "sum_columns": Key("refs", "合计的列"),
     "row_checks": Key("list", default=[]),

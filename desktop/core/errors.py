@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "def_not_json": "不是有效的 JSON（第 {line} 行第 {col} 列：{msg}）",
     "def_missing": "缺少“{key}”",
     "def_bad_value": "“{key}”的值 {value!r} 无效：{why}",
+    "def_group_columns": "“group_columns”的值 {value!r} 无效：第一个分组列应为 group_column “{first}”",
     "def_unknown_key": "不认识的键“{key}”{hint}",
     "def_bad_type": "{block}的“{key}”的值 {value!r} 无效：应为{expected}",
     "def_did_you_mean": "，您是不是想写“{guess}”？",

@@ -216,7 +216,9 @@ class Percent(Number):
         return text + "%" if self.sign else text
 
     def print_input(self, raw: str, value: Any) -> str:
-        """The percentage as typed, normalised: ``- .36`` prints ``-0.36%``, ``-0`` prints ``0%``."""
+        """The percentage as typed, normalised, with at least ``decimals`` decimals so that a column of
+        percents lines up (as amounts do): ``- .36`` prints ``-0.36%``, ``-0`` prints ``0.00%``, ``5``
+        prints ``5.00%``, ``3.125`` prints ``3.125%`` (more decimals only where typed)."""
         try:
             number = reading.percent_number(raw)
         except ReadError:
@@ -225,6 +227,9 @@ class Percent(Number):
             text = reading.normalize(raw).replace("百分比", "%").rstrip("%")
         else:
             text = f"{abs(number) if not number else number:f}"
+            exponent = number.as_tuple().exponent
+            if self.decimals is not None and isinstance(exponent, int) and -exponent < self.decimals:
+                text = f"{round_half_up(number, self.decimals):f}"  # only adds zeros: nothing is rounded
         return text + "%" if self.sign else text
 
 

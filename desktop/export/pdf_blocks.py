@@ -154,7 +154,7 @@ class StoryBuilder:
         header = [_grow(r) for r in s.header]
         rows = [_grow(r) for r in s.rows]
         where = f"“{s.header[0].cells[0].text}”" if s.header and s.header[0].cells else "表格"
-        return self._tag(Grid(s.widths, rows, header, font=self.font, size=self.size, group_col=s.group_col), where)
+        return self._tag(Grid(s.widths, rows, header, font=self.font, size=self.size, group_cols=s.group_cols), where)
 
 
 def _grow(row: PrintedRow) -> GRow:

@@ -5,7 +5,7 @@ page end, which makes a 2000-row table slow, and it cannot split a row whose
 long text is taller than a page.  :class:`Grid` measures each row once (cell
 text broken into lines by :mod:`desktop.export.pdf_text`), splits between rows
 in linear time, repeats its header rows on every page, merges equal
-consecutive cells of a group column (the paper's 类别), and splits a tall row
+consecutive cells of its group columns (the paper's 类别; 一级/二级指标 nested), and splits a tall row
 between lines — never leaving fewer than :data:`MIN_LINES` lines on either
 side, so no row is cut into an unreadable sliver.  Label columns are widened (from the other
 columns) where a label would otherwise wrap leaving one or two characters alone (“单/位”, “（万/元）”).
@@ -54,9 +54,11 @@ class Grid(Flowable):
 
     def __init__(self, widths: list[float], rows: list[GRow], header: list[GRow] | None = None,
                  font: str = "NotoSerifSC", size: float = 9.5, leading: float | None = None,
-                 header_size: float | None = None, group_col: int | None = None):
+                 header_size: float | None = None, group_col: int | None = None,
+                 group_cols: list[int] | None = None):
         super().__init__()
-        self.group_col = group_col
+        # nested group columns, outermost first (``group_col``: a single one)
+        self.group_cols = list(group_cols) if group_cols is not None else ([] if group_col is None else [group_col])
         self.weights = widths
         self.rows = rows
         self.header = header or []
@@ -146,7 +148,7 @@ class Grid(Flowable):
 
     def _copy(self, rows: list[GRow]) -> "Grid":
         g = Grid(self.weights, rows, self.header, self.font, self.size, self.leading, self.header_size,
-                 self.group_col)
+                 group_cols=self.group_cols)
         g._laid_out_width = self._laid_out_width
         g.col_x = self.col_x
         g._header_h = self._header_h
@@ -184,7 +186,7 @@ class Grid(Flowable):
         for c in row.cells:
             a_cells.append(replace(c, lines=c.lines[:fit]))
             rest = c.lines[fit:]
-            in_group = c.col == self.group_col and bool(c.text) and not rest  # the rest is of the same group
+            in_group = c.col in self.group_cols and bool(c.text) and not rest  # the rest is of the same group
             b_cells.append(replace(c, lines=rest or ([""] if not c.merge_up else []),
                                    text="" if not rest else c.text, merge_up=c.merge_up or in_group))
         a = GRow(a_cells, fit * self.leading + 2 * PAD_Y, row.continued)
@@ -192,25 +194,28 @@ class Grid(Flowable):
         return a, b
 
     def _continue_groups(self, rows: list[GRow], before: list[GRow]) -> list[GRow]:
-        """On a new page the group cell (the paper's 类别) prints its text again — only over a row of
-        that group (merged with the row above it), never over a 合计 or 总分 row, which has none."""
-        if not rows or self.group_col is None:
+        """On a new page each group cell (the paper's 类别, 一级/二级指标) prints its text again — only
+        over a row of that group (merged with the row above it), never over a 合计 or 总分 row, which
+        has none."""
+        if not rows or not self.group_cols:
             return rows
         first = rows[0]
-        label = self._group_text(before)
         cells = []
+        height = first.height
         for c in first.cells:
-            if c.col == self.group_col and c.merge_up:
+            if c.col in self.group_cols and c.merge_up:
+                label = self._group_text(before, c.col)
                 cells.append(replace(c, merge_up=False, lines=label or [""]))
+                height = max(height, len(label) * self.leading + 2 * PAD_Y)
             else:
                 cells.append(c)
-        height = max(first.height, len(label) * self.leading + 2 * PAD_Y)
         return [GRow(cells, height, first.continued)] + rows[1:]
 
-    def _group_text(self, before: list[GRow]) -> list[str]:
+    @staticmethod
+    def _group_text(before: list[GRow], col: int) -> list[str]:
         for row in reversed(before):
             for c in row.cells:
-                if c.col == self.group_col and not c.merge_up and any(c.lines):
+                if c.col == col and not c.merge_up and any(c.lines):
                     return list(c.lines)
         return []
 

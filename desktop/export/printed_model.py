@@ -17,12 +17,18 @@ Reading the model (for an exporter):
   paragraphs (``paragraphs``).  ``notes_before`` is True on the section the 填表说明 print before.
 * A :class:`PrintedCell` is placed on the section's relative column ``widths`` at ``col`` spanning
   ``span`` columns.  ``merge_up`` means “same group as the cell above”: no border between, text
-  printed once.  A row's ``group`` is the group label it belongs to (``None`` for rows outside any
-  group, 合计/总分): on a new page the group label is printed again only over rows of that group.
+  printed once.  ``group_cols`` are the section's group columns, outermost first (一级指标, 二级指标):
+  a group cell merges up when it and every group cell left of it equal the row above's.  A row's
+  ``group`` is the outermost group label it belongs to (``None`` for rows outside any group, 合计/总分):
+  on a new page each group label is printed again only over rows of that group.
+* A definition's fields that each sum one column of a table (``sum(indicators.weight)``: E's 权重合计
+  and 合计) print as that table's last row (``kind`` ``total``), each under its own column, 合计 over
+  the columns before the first; their section is not printed on its own.
 * ``explanations`` — the clerk's explanations of 提示 that have no 原因 cell of their own, numbered,
   printed as a 说明 list after the section.
 * ``PrintedPart.running_head`` — the label for a continuation page of that part
-  (``项目：上海体育公共服务经费（续）``).
+  (``上海市体育局 · 项目：上海体育公共服务经费（续）`` after the document's title: the unit and
+  the project, each cut with “…” so that the head stays one line).
 * What only the workbook uses: ``PrintedCell.numeric`` (stored as a number), ``PrintedPart.header_values``
   and ``PrintedSection.values`` (the value cell, with its address, of each header line, report line
   and paragraph), ``PrintedSection.label_col`` (the row's name, printed again on a continued row).
@@ -38,11 +44,13 @@ from typing import Any
 from desktop.core.definition import Field, FormDef, Section, Table
 from desktop.core.document import cell_addr, split_addr
 from desktop.core.engine import DocumentState, PartState, Problem
-from desktop.core.expr import BAD
+from desktop.core.expr import BAD, Call, Ref, parse
 from desktop.export.printed import SignatureLines, header_fields, printed_value, signature_lines
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
 UNIT_NAME_ON_SEAL_LINE = 200  # a longer unit name is printed in full above the seal block (the block fits a page)
+HEAD_EMS = {False: 54, True: 82}  # a running head's line in ems (by landscape): the PDF's at 8.5 pt
+TOTAL_LABEL = "合计"
 
 Where = Any  # str, or a callable giving one (describing a cell only when a character is missing)
 
@@ -75,6 +83,7 @@ class PrintedCell:
 class PrintedRow:
     cells: list[PrintedCell]
     kind: str = "data"  # 'title' | 'header' | 'data' | 'fixed' (a form's own row: 合计, 年度资金总额)
+    # | 'total' (the column totals of fields summing the table's columns: E's 权重合计 / 合计)
     row_id: str = ""
     group: str | None = None  # the group (类别) label this row belongs to; None outside any group
 
@@ -87,7 +96,8 @@ class PrintedSection:
     widths: list[float] = field(default_factory=list)
     header: list[PrintedRow] = field(default_factory=list)
     rows: list[PrintedRow] = field(default_factory=list)
-    group_col: int | None = None
+    group_col: int | None = None  # the outermost group column (group_cols[0])
+    group_cols: list[int] = field(default_factory=list)  # nested group columns, outermost first
     lines: list[str] = field(default_factory=list)  # 'lines': 一、预算部门名称：……
     paragraphs: list[tuple[str, str]] = field(default_factory=list)  # 'text': (label, text)
     note: str = ""  # printed small under the section
@@ -138,6 +148,8 @@ class _Builder:
         self.state = state
         self.form: FormDef = state.form
         self.texts: list[tuple[str, Where]] = []
+        self.totals = column_totals(self.form)
+        self.total_sections = {sid for sid, _ in self.totals.values()}
 
     def note(self, text: str, where: Where) -> str:
         if text:
@@ -167,7 +179,7 @@ class _Builder:
             header_values=[_cell(ps, f, f.id, 0, 1, ps.text(f.id)) for f in header_fields(form)],
             sections=sections, notes=self.note(form.notes, "填表说明"), notes_at=notes_at,
             footnote=self.note(form.footnote, "表单脚注"),
-            running_head=f"{title}　项目：{name}（续）" if name else f"{title}（续）",
+            running_head=running_head(title, self._unit(ps), name, form.orientation == "landscape"),
         )
         for s in sections:
             for text in s.explanations:
@@ -175,6 +187,12 @@ class _Builder:
         if last:
             part.signature, part.unit_in_full = self.signature(ps)
         return part
+
+    def _unit(self, ps: PartState) -> str:
+        """The part's unit (部门/单位) as the definition's meta names it, else the document's."""
+        fid = self.form.meta.get("unit")
+        own = ps.raw(fid).strip() if fid and fid in self.form.fields else ""
+        return own or self.state.meta().get("unit", "")
 
     def signature(self, ps: PartState) -> tuple[SignatureLines | None, str]:
         sig = self.form.signatures
@@ -194,6 +212,8 @@ class _Builder:
     # ------------------------------------------------------------------ sections
     def section(self, ps: PartState, s: Section, explained: list[tuple[Problem, str]]) -> PrintedSection | None:
         out: PrintedSection | None
+        if s.id in self.total_sections:  # printed as its table's last row
+            return None
         if s.kind == "table" and s.table is not None:
             out = self.table(ps, s.table, explained)
         elif s.kind == "text":
@@ -210,6 +230,8 @@ class _Builder:
         out.page_break = s.page_break
         out.note = self.note(s.note, f"“{s.title}”的说明") if s.note else ""
         ids = {f.id for f in s.fields} | ({s.table.id} if s.table is not None else set())
+        if s.table is not None and s.table.id in self.totals:
+            ids |= {f.id for f, _ in self.totals[s.table.id][1]}
         mine = [(p, t) for p, t in explained if split_addr(p.addr)[0] in ids]
         out.explanations = [self._explanation(ps, p, t) for p, t in mine]
         for item in mine:
@@ -278,18 +300,32 @@ class _Builder:
         header.append(PrintedRow([PrintedCell(i, self.note(ps.fill(c.label), "表头"), align="center", kind="header")
                                   for i, c in enumerate(cols)], kind="header"))
         reasons = _reason_explanations(ps, t, explained)
-        gi = next((i for i, c in enumerate(cols) if c.id == t.group_column), None)
+        index = {c.id: i for i, c in enumerate(cols)}
+        gis = [index[g] for g in t.groups if g in index]
         fixed = set(t.fixed_ids)
         same: dict[str, str] = {}  # a data row's cell kind per column, where it cannot vary by row
         rows = [self._row(ps, t, cols, rid, None if rid in fixed else same, reasons)
                 for rid in ps.display_rows(t.id)]
-        if gi is not None:
-            _group(rows, gi)
+        if gis:
+            _group(rows, gis)
         if not rows:
             rows.append(PrintedRow([PrintedCell(i, "", kind="input") for i in range(len(cols))]))
+        if t.id in self.totals:
+            rows.append(self._total_row(ps, self.totals[t.id][1], index))
         return PrintedSection("table", t.id, title=heading, widths=[c.width or 1.0 for c in cols], header=header,
-                              rows=rows, group_col=gi,
+                              rows=rows, group_col=gis[0] if gis else None, group_cols=gis,
                               label_col=next((i for i, c in enumerate(cols) if c.id == t.label_column), None))
+
+    def _total_row(self, ps: PartState, sums: list[tuple[Field, str]], index: dict[str, int]) -> PrintedRow:
+        """The fields summing the table's columns as its last row: each under its column, 合计 before."""
+        under = {index[cid]: f for f, cid in sums if cid in index}
+        first = min(under, default=len(index))
+        cells = [PrintedCell(0, self.note(TOTAL_LABEL, "表头"), span=first, align="center", kind="label")] if first else []
+        for col in range(first, len(index)):
+            f = under.get(col)
+            cells.append(self._value_cell(ps, f, f.id, col, 1) if f is not None
+                         else PrintedCell(col, "", kind="label"))
+        return PrintedRow(cells, kind="total")
 
     def _row(self, ps: PartState, t: Table, cols: list[Field], rid: str, same: dict[str, str] | None,
              reasons: dict[str, str]) -> PrintedRow:
@@ -338,17 +374,80 @@ def _numeric(ps: PartState, f: Field, addr: str, how: str) -> bool:
     return value is not BAD and value is not None
 
 
-def _group(rows: list[PrintedRow], gi: int) -> None:
-    """Equal consecutive group cells (the paper's 类别) merge; a row without a group label (合计, 总分)
+def _group(rows: list[PrintedRow], gis: list[int]) -> None:
+    """Equal consecutive group cells (the paper's 类别, 一级指标) merge; a nested group cell (二级指标)
+    merges only where every group cell left of it does too; a row without a group label (合计, 总分)
     belongs to no group."""
-    prev: str | None = None
+    prev: list[str | None] = [None] * len(gis)
     for row in rows:
-        g = row.cells[gi]
-        g.align = "center"
-        g.kind = "label" if g.kind != "none" else g.kind
-        g.merge_up = bool(prev) and g.text == prev
-        row.group = g.text or None
-        prev = g.text or None
+        same = True
+        for k, gi in enumerate(gis):
+            g = row.cells[gi]
+            g.align = "center"
+            g.kind = "label" if g.kind != "none" else g.kind
+            text = g.text or None
+            same = same and text is not None and text == prev[k]
+            g.merge_up = same
+            prev[k] = text
+        row.group = row.cells[gis[0]].text or None
+
+
+def column_totals(form: FormDef) -> dict[str, tuple[str, list[tuple[Field, str]]]]:
+    """Sections of fields that each sum one printed column of one table (``sum(indicators.weight)``),
+    by that table's id: (the section's id, [(field, summed column)]).  Printed as the table's last row."""
+    out: dict[str, tuple[str, list[tuple[Field, str]]]] = {}
+    for s in form.sections:
+        fields = s.fields
+        if s.kind != "fields" or not fields or not all(f.print and not f.hidden for f in fields):
+            continue  # a section with anything else in it prints as it is
+        sums = [_summed_column(f) for f in fields]
+        tables = {ref[0] for ref in sums if ref is not None}
+        if len(tables) != 1 or any(ref is None for ref in sums) or len(sums) != len(set(sums)):
+            continue
+        tid = tables.pop()
+        printed = {c.id for c in form.tables[tid].columns if c.print} if tid in form.tables else set()
+        if tid not in out and all(ref is not None and ref[1] in printed for ref in sums):  # none lost
+            out[tid] = (s.id, [(f, ref[1]) for f, ref in zip(fields, sums) if ref is not None])
+    return out
+
+
+def _summed_column(f: Field) -> tuple[str, str] | None:
+    """(table, column) of a field whose formula is ``sum(table.column)``, else None."""
+    if not f.formula:
+        return None
+    node = parse(f.formula)  # parsed once already when the definition loaded
+    if isinstance(node, Call) and node.name == "sum" and len(node.args) == 1:
+        ref = node.args[0]
+        if isinstance(ref, Ref) and ref.row is None and ref.col is not None:
+            return ref.name, ref.col
+    return None
+
+
+def running_head(title: str, unit: str, project: str, landscape: bool) -> str:
+    """A continuation page's head: the document, its unit and its project, one line — the longer of the
+    two names cut with “…” first."""
+    fixed = _ems(f"{title}　（续）") + (_ems(" · ") if unit and project else 0) + (_ems("项目：") if project else 0)
+    room = max(8, int(HEAD_EMS[landscape] - fixed))
+    if _ems(unit) + _ems(project) > room:
+        short = min(_ems(unit), _ems(project), room // 2)
+        unit, project = (_clip(unit, room - short), _clip(project, short)) if _ems(unit) > _ems(project) \
+            else (_clip(unit, short), _clip(project, room - short))
+    who = " · ".join(x for x in (unit, f"项目：{project}" if project else "") if x)
+    return f"{title}　{who}（续）" if who else f"{title}（续）"
+
+
+def _ems(text: str) -> float:
+    """Printed width in ems: a Chinese character 1, a Latin letter or digit about half."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text)
+
+
+def _clip(text: str, ems: float) -> str:
+    """*text* cut with “…” to at most *ems* wide."""
+    if _ems(text) <= ems:
+        return text
+    while text and _ems(text) + 1 > ems:
+        text = text[:-1]
+    return text + "…"
 
 
 def _explained_warnings(ps: PartState) -> list[tuple[Problem, str]]:

@@ -219,9 +219,9 @@ class SheetBuilder:
             text = xt.clean(c.text)
             if text and (c.col == s.label_col or (s.kind == "grid" and c.kind == "label")):
                 cont = f"{text}（续）"
-            elif c.col == s.group_col or c.kind == "label":
+            elif c.col in s.group_cols or c.kind == "label":
                 cont = text
-            out.append(self.cell(c, bounds, value=r.kind == "data" and c.col == s.group_col, cont=cont, text=text))
+            out.append(self.cell(c, bounds, value=r.kind == "data" and c.col in s.group_cols, cont=cont, text=text))
         return out
 
     # ------------------------------------------------------------------ sections
@@ -261,16 +261,19 @@ class SheetBuilder:
         table = s.kind == "table"
         if table:
             w.begin_table(header)
-        group = []
+        groups: dict[int, list] = {col: [] for col in s.group_cols}  # 一级, 二级: each merged down on its own
         for k, r in enumerate(s.rows):
             if table and k and k == len(s.rows) - 1:
                 w.keep_next.add(w.row - 1)  # the last row (a 总分, a 合计) never alone on a page
             placed = w.line(self.row(r, s, bounds))
-            group += [p for p, c in zip(placed, r.cells) if c.col == s.group_col]
+            for p, c in zip(placed, r.cells):
+                if c.col in groups:
+                    groups[c.col].append(p)
         if table:
             w.end_table()
-        if group:
-            w.merge_down(group)
+        for group in groups.values():
+            if group:
+                w.merge_down(group)
 
     def text_section(self, s: PrintedSection) -> None:
         if s.title:

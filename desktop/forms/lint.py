@@ -55,8 +55,9 @@ class _Checker:
             cells |= {f"{t['id']}/{r}/{c}" for r in rows for c in cols}
             for key in ("label_column", "group_column"):
                 self.ref(t, key, t.get(key), cols, "列")
-            for cid in t.get("sum_columns") or []:
-                self.ref(t, "sum_columns", cid, cols, "列")
+            for key in ("sum_columns", "group_columns"):
+                for cid in t.get(key) or []:
+                    self.ref(t, key, cid, cols, "列")
             for r in t.get("rows", []):
                 for rid in r.get("sum_rows") if isinstance(r.get("sum_rows"), list) else []:
                     self.ref(r, "sum_rows", rid, rows, "固定行")
