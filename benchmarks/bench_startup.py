@@ -28,8 +28,6 @@ RUNS = int(os.environ.get("JIXIAO_BENCH_RUNS", "5"))
 # installed on the QApplication; says "painted <maxrss KiB>" after the first top-level window's first paint
 PAINTED = r"""
 import sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
 
 def _maxrss():
     # KiB.  Linux: the process's own high-water mark (ru_maxrss is not: after vfork+exec it starts at the
@@ -51,25 +49,33 @@ def _maxrss():
         return psutil.Process().memory_info().peak_wset // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-def _report():
-    print("painted", _maxrss(), flush=True)
-    for w in QApplication.topLevelWidgets():
-        w.close()
-    QApplication.instance().exit(0)
+def _install(app):
+    # Qt is imported here, not before the app imports it: PySide6 reads the source of every module
+    # imported after it until the app's make_app() tells it not to (desktop.app.keep_no_module_sources)
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
-class _Painted(QObject):
-    def eventFilter(self, obj, e):
-        if e.type() == QEvent.Type.UpdateRequest and isinstance(obj, QMainWindow) and obj.isVisible():
-            QApplication.instance().removeEventFilter(self)
-            QTimer.singleShot(0, _report)
-        return False
+    def report():
+        print("painted", _maxrss(), flush=True)
+        for w in QApplication.topLevelWidgets():
+            w.close()
+        app.exit(0)
 
-_painted = _Painted()
+    class Painted(QObject):
+        def eventFilter(self, obj, e):
+            if e.type() == QEvent.Type.UpdateRequest and isinstance(obj, QMainWindow) and obj.isVisible():
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, report)
+            return False
+
+    app._painted = Painted()
+    app.installEventFilter(app._painted)
 """
 
 BARE = PAINTED + r"""
+from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
-app.installEventFilter(_painted)
+_install(app)
 w = QMainWindow(); w.setWindowTitle("bare")
 avail = app.primaryScreen().availableGeometry()   # the form window's size: ui.form_window.fit_to_screen
 w.resize(min(1200, avail.width() - 16), min(860, avail.height() - 48)); w.show()
@@ -82,7 +88,7 @@ import desktop.app as _app
 _make = _app.make_app
 def _make_app(argv=None):
     app = _make(argv)
-    app.installEventFilter(_painted)
+    _install(app)
     return app
 _app.make_app = _make_app
 sys.argv = ["jixiao", *sys.argv[1:]]
