@@ -2,8 +2,8 @@
 
 Creates the QApplication, loads the bundled Chinese font (so the windows render
 on a machine without Chinese fonts) and shows the main window, or a draft's
-form window.  Only Qt and the core are imported at start; ReportLab, openpyxl
-and SQLAlchemy load when a draft is opened or something is exported.
+form window.  Only Qt and the core are imported at start; SQLAlchemy loads when a
+draft is first written, ReportLab and openpyxl when something is exported.
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@
 from Noto Serif CJK SC (SIL OFL 1.1).  ReportLab silently drops characters the
 font lacks, so callers can check text with :func:`missing_chars` first.
 
-No Qt import at module level and no fontTools at all: the cmap is read with
-ReportLab's own TrueType parser, which is a runtime dependency anyway.
+No Qt import at module level and no fontTools at all: the cmap is read by
+``desktop.font_cmap`` (ReportLab's own TrueType parser for what that cannot read).
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Container
 
+from desktop.font_cmap import read_charset
 from desktop.resources import resource_path
 
 FONT_FILE = "NotoSerifSC-Regular.ttf"
@@ -38,12 +40,18 @@ def _resolve(path: str | Path | None) -> Path:
 
 
 @lru_cache(maxsize=16)
-def _charset_of(font_file: str | None) -> frozenset[int]:
+def _charset_of(font_file: str | None) -> Container[int]:
     """The character map of the font named (None: the bundled one), read and its path resolved once: the
-    engine asks for every value typed, and resolving the path each time cost more than evaluating the form."""
+    engine asks for every value typed, and resolving the path each time cost more than evaluating the form.
+    Read from the font's cmap table alone (ReportLab is not imported for the check: 20 MB in the window);
+    ReportLab's own reader for what that cannot tell."""
+    path = str(_resolve(font_file))
+    charset = read_charset(path)
+    if charset is not None:
+        return charset
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    return frozenset(TTFontFile(str(_resolve(font_file))).charToGlyph)
+    return frozenset(TTFontFile(path).charToGlyph)
 
 
 def _ignorable(ch: str) -> bool:

@@ -12,7 +12,6 @@ Templates may end in ``{suggestion}``: :func:`suggest` fills it with
 """
 from __future__ import annotations
 
-import difflib
 import enum
 import errno
 from typing import Iterable, TypeVar
@@ -327,6 +326,8 @@ def did_you_mean(word: object, candidates: "Iterable[str]") -> str:
     if not isinstance(word, str) or not word:
         return ""
     cutoff = 0.5 if len(word) <= 4 else 0.6  # 提式 → 提示: one character of two differs
+    import difflib  # only for a near miss: not at start-up
+
     candidates = {c for c in candidates if isinstance(c, str)}
     scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c[:1] == word[:1], c) for c in candidates]
     scored = [s for s in scored if s[0] >= cutoff]

@@ -1,7 +1,7 @@
 """Drafts: each filled form is one SQLite file (``.jxd``), saved as it is typed.
 
 Importing this package is cheap: SQLAlchemy is imported only when a draft is
-opened.  See docs/drafts.md.
+first written (opening and reading one use sqlite3 alone).  See docs/drafts.md.
 """
 from __future__ import annotations
 

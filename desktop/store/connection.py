@@ -22,31 +22,17 @@ def make_engine(path: Path | str, *, readonly: bool = False, connection: sqlite3
     """An engine on the draft at ``path``.
 
     ``connection``: use this already-open raw connection (an in-memory copy of
-    an old draft, migrated for reading).  ``check=False`` only for a brand-new
+    an old draft, migrated for reading; the connection a draft was opened and
+    read with, when its first write needs SQLAlchemy).  ``check=False`` only for a brand-new
     file whose tables do not exist yet.  ``immutable`` (read-only): SQLite
     ignores the untrusted journal found beside the file.
     """
-    path = Path(path)
-
     def creator() -> sqlite3.Connection:
-        con = connection if connection is not None else \
-            lite.connect(path, "ro" if readonly else "rw", immutable=immutable)
-        try:
-            if check:
-                lite.check_schema(con, path)
-            if readonly:
-                con.execute("PRAGMA query_only=ON")
-            elif connection is None:
-                lite.set_durability(con)
-        except BaseException:
-            if connection is None:
-                con.close()
-            raise
-        return con
+        return lite.open_draft(path, readonly=readonly, connection=connection, check=check, immutable=immutable)
 
     engine = create_engine("sqlite://", creator=creator,
                            poolclass=StaticPool if connection is not None else NullPool)
-    begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+    begin = lite.begin_sql(readonly)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, record):  # noqa: ANN001 - SQLAlchemy event signature

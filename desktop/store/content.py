@@ -1,4 +1,5 @@
-"""Reading and writing a document's content with SQLAlchemy Core.
+"""Writing a document's content with SQLAlchemy Core (reading it is :mod:`desktop.store.content_read`,
+plain SQL: opening a draft needs no SQLAlchemy).
 
 Every function takes an open :class:`sqlalchemy.Connection` inside a
 transaction the caller owns; :class:`desktop.store.draft.Draft` wraps each
@@ -13,18 +14,18 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 
-from desktop.core.document import Document, Part, Row, split_addr
+from desktop.core.document import Document, Part, split_addr
 from desktop.store import schema as T
 from desktop.core.errors import Code
+from desktop.store.content_read import read_document, read_info  # noqa: F401 - part of this module's API
 from desktop.store.errors import draft_error
 from desktop.store.meta import meta_spec, search_meta
 
 log = logging.getLogger(__name__)
 
-ROWID = text("rowid")
 
 
 def now() -> str:
@@ -69,56 +70,6 @@ def S() -> _Statements:
 
 
 # ---------------------------------------------------------------------------------- whole documents
-def read_info(conn: Connection) -> dict[str, str]:
-    return {k: v for k, v in conn.execute(select(T.info.c.key, T.info.c.value))}
-
-
-def read_document(conn: Connection) -> Document:
-    info = read_info(conn)
-    doc = Document(info.get("form", ""), info.get("form_version", ""), meta=_json_dict(info.get("doc_meta")))
-    parts: dict[str, Part] = {}
-    for (pid,) in conn.execute(select(T.parts.c.id).order_by(T.parts.c.position)):
-        parts[pid] = Part(id=pid)
-    doc.parts = list(parts.values())
-    for pid, kind, tbl in conn.execute(select(T.part_tables).order_by(ROWID)):
-        if pid in parts:
-            if kind == "rows":
-                parts[pid].rows.setdefault(tbl, [])
-            else:
-                parts[pid].fixed.setdefault(tbl, {})
-    for pid, fid, value in conn.execute(select(T.field_values).order_by(ROWID)):
-        if pid in parts:
-            parts[pid].fields[fid] = value
-    rows: dict[tuple[str, str, str], Row] = {}
-    r = T.table_rows.c
-    for pid, tbl, rid in conn.execute(select(r.part_id, r.tbl, r.row_id).order_by(r.part_id, r.tbl, r.position)):
-        if pid in parts:
-            row = rows[(pid, tbl, rid)] = Row(rid)
-            parts[pid].rows.setdefault(tbl, []).append(row)
-    for pid, tbl, rid, col, value in conn.execute(select(T.cells).order_by(ROWID)):
-        row = rows.get((pid, tbl, rid))
-        if row is not None:
-            row.cells[col] = value
-    for pid, tbl, rid, col, value in conn.execute(select(T.fixed_cells).order_by(ROWID)):
-        if pid in parts:
-            parts[pid].fixed.setdefault(tbl, {}).setdefault(rid, {})[col] = value
-    for pid, addr, value in conn.execute(select(T.overrides).order_by(ROWID)):
-        if pid in parts:
-            parts[pid].overrides[addr] = value
-    for pid, key, value in conn.execute(select(T.explanations).order_by(ROWID)):
-        if pid in parts:
-            parts[pid].explanations[key] = value
-    return doc
-
-
-def _json_dict(raw: str | None) -> dict[str, str]:
-    try:
-        data = json.loads(raw or "{}")
-    except (ValueError, RecursionError):  # not JSON, or nested too deep: the draft opens without its meta
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def write_info(conn: Connection, values: dict[str, str]) -> None:
     if values:
         conn.execute(S().info, [{"key": k, "value": str(v)} for k, v in values.items()])

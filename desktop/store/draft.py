@@ -13,7 +13,8 @@ edit method here commits the same change to the file.  If a commit fails
 (drive removed, disk full) the error says so and further edits are refused
 until :meth:`replace_document` has written the whole document again.
 
-SQLAlchemy is imported here only inside methods, when a draft is opened.
+SQLAlchemy is imported here only inside methods, by the first write: opening and reading a
+draft use the sqlite3 connection alone (``content_read``).
 """
 from __future__ import annotations
 
@@ -56,24 +57,24 @@ class Snapshot:
 class Draft:
     """An open draft file (see the module docstring)."""
 
-    def __init__(self, path: Path, engine: Any, conn: Any, readonly: bool, lock: DraftLock | None, notice: str = ""):
+    def __init__(self, path: Path, raw: Any, readonly: bool, lock: DraftLock | None, notice: str = ""):
         self.path = path
         self.readonly = readonly
         self.notice = notice  # e.g. why it was opened read-only, for the status bar
         self.backup: Path | None = None  # the backup made before a migration
-        self._engine = engine
-        self._conn = conn
+        self._raw = raw  # the sqlite3 connection, ready (lite.open_draft)
+        self._engine: Any = None
+        self._sa: Any = None  # the SQLAlchemy connection over it, made by the first write (see _conn)
         self._lock = lock
         self._out_of_step = False
         self.closed = False
-        from desktop.store import bounds, content
+        from desktop.store import bounds, content_read
 
-        self._content = content
         try:
-            with conn.begin():
-                bounds.check_content(conn.connection.driver_connection, path)
-                self.info = content.read_info(conn)
-                self.document: Document = content.read_document(conn)
+            with lite.transaction(raw, readonly):
+                bounds.check_content(raw, path)
+                self.info = content_read.read_info(raw)
+                self.document: Document = content_read.read_document(raw)
         except Exception as exc:
             self.close()
             raise lite.translate(exc, path) from None
@@ -125,7 +126,6 @@ class Draft:
     def _connect(cls, path: Path, checked: "files.Checked", readonly: bool, lock: DraftLock | None,
                  notice: str) -> "Draft":
         from desktop.store import migrate
-        from desktop.store.connection import make_engine
 
         backup = None
         memory = checked.memory
@@ -137,13 +137,12 @@ class Draft:
                     memory = migrate.migrated_copy(path, checked.version, immutable=checked.immutable)
                 else:
                     backup = migrate.migrate_file(path, checked.version)
-            engine = make_engine(path, readonly=readonly, connection=memory, immutable=checked.immutable)
-            conn = engine.connect()
+            raw = lite.open_draft(path, readonly=readonly, connection=memory, immutable=checked.immutable)
         except DraftError:
             raise
         except Exception as exc:
             raise lite.translate(exc, path) from None
-        draft = cls(path, engine, conn, readonly, lock, notice)
+        draft = cls(path, raw, readonly, lock, notice)
         draft.backup = backup
         return draft
 
@@ -173,12 +172,31 @@ class Draft:
             return
         self.closed = True
         try:
-            self._conn.close()
-            self._engine.dispose()
+            if self._sa is not None:
+                self._sa.close()
+                self._engine.dispose()
+            self._raw.close()
         except Exception:  # noqa: BLE001 - closing goes on: the lock below must be released
             log.warning("草稿 %s 关闭数据库连接时出错", self.path, exc_info=True)
         if self._lock is not None:
             self._lock.release()
+
+    @property
+    def _conn(self) -> Any:
+        """The SQLAlchemy connection over the draft's sqlite3 connection, made on first use (the first
+        write or snapshot): opening and reading a draft import no SQLAlchemy."""
+        if self._sa is None:
+            from desktop.store.connection import make_engine
+
+            self._engine = make_engine(self.path, readonly=self.readonly, connection=self._raw, check=False)
+            self._sa = self._engine.connect()
+        return self._sa
+
+    @property
+    def _content(self) -> Any:
+        from desktop.store import content
+
+        return content
 
     def __enter__(self) -> "Draft":
         return self
@@ -188,7 +206,9 @@ class Draft:
 
     def load_document(self) -> Document:
         """The document as it is in the file now."""
-        return self._read(self._content.read_document)
+        from desktop.store.content_read import read_document
+
+        return self._read(read_document, plain=True)
 
     def state(self, form: Any = None, missing_glyphs: Any = None):
         """A DocumentState over ``self.document`` (``missing_glyphs``: the print font's check, default the
@@ -205,10 +225,15 @@ class Draft:
         return state
 
     # ------------------------------------------------------------------ transactions
-    def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def _read(self, fn: Callable[..., Any], *args: Any, plain: bool = False) -> Any:
+        """``fn(connection, *args)`` in one transaction; ``plain``: on the sqlite3 connection (a reader of
+        ``content_read``, no SQLAlchemy needed)."""
         if self.closed:
             raise draft_error("closed", self.path)
         try:
+            if plain:
+                with lite.transaction(self._raw, self.readonly):
+                    return fn(self._raw, *args)
             with self._conn.begin():
                 return fn(self._conn, *args)
         except DraftError:
@@ -387,7 +412,9 @@ class Draft:
         return document_hash(self.load_document())
 
     def search_meta(self) -> dict[str, str]:
-        info = self._read(self._content.read_info)
+        from desktop.store.content_read import read_info
+
+        info = self._read(read_info, plain=True)
         return {k: info.get(k, "") for k in ("title", "unit", "year", "project")}
 
 

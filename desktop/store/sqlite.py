@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from desktop.core.errors import os_why
 from desktop.core.interchange import SQLITE_MAGIC
@@ -212,6 +214,43 @@ def set_durability(con: sqlite3.Connection) -> None:
     """Rollback journal, fsync at every commit: see docs/drafts.md for why not WAL."""
     con.execute("PRAGMA journal_mode=DELETE").fetchall()
     con.execute("PRAGMA synchronous=FULL")
+
+
+def open_draft(path: Path | str, *, readonly: bool = False, connection: sqlite3.Connection | None = None,
+               check: bool = True, immutable: bool = False) -> sqlite3.Connection:
+    """A draft's connection, ready for use: ``connection`` (an in-memory copy) or the file opened, its
+    schema checked first (``check=False`` only for a new file without tables), then ``query_only`` for
+    reading, or rollback journal and fsync for a file opened for writing."""
+    con = connection if connection is not None else connect(path, "ro" if readonly else "rw", immutable=immutable)
+    try:
+        if check:
+            check_schema(con, Path(path))
+        if readonly:
+            con.execute("PRAGMA query_only=ON")
+        elif connection is None:
+            set_durability(con)
+    except BaseException:
+        if connection is None:
+            con.close()
+        raise
+    return con
+
+
+def begin_sql(readonly: bool) -> str:
+    """How a draft's transactions start: a writer holds the write lock from its first statement."""
+    return "BEGIN" if readonly else "BEGIN IMMEDIATE"
+
+
+@contextlib.contextmanager
+def transaction(con: sqlite3.Connection, readonly: bool) -> Iterator[sqlite3.Connection]:
+    """One transaction on a raw connection (autocommit mode, as :func:`connect` makes them)."""
+    con.execute(begin_sql(readonly))
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 # what our CREATE TABLE statements never contain: expressions that would run on every insert
