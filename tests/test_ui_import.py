@@ -10,6 +10,7 @@ require("openpyxl", module="openpyxl")
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
 
+from desktop.core.errors import Code  # noqa: E402
 from desktop.core.catalog import load_sample  # noqa: E402
 from desktop.session import FormSession  # noqa: E402
 
@@ -267,7 +268,7 @@ def test_any_failure_is_a_chinese_message_and_the_window_stays(app, qtbot, tmp_p
     (kind, text), = boxes
     assert kind == "warning" and "表.xlsx" in text and "表单没有改动" in text
     monkeypatch.setattr(xlsx_import, "read_sheet_table", lambda *a, **k: {}["boom"])
-    monkeypatch.setattr(xlsx_import, "read_xlsx", lambda *a, **k: (_ for _ in ()).throw(xlsx_import.NotOwnExport("x")))
+    monkeypatch.setattr(xlsx_import, "read_xlsx", lambda *a, **k: (_ for _ in ()).throw(xlsx_import.NotOwnExport(Code.XLSX_NOT_OWN, name="表.xlsx")))
     monkeypatch.setattr(xd.MappingDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
     assert xd.import_xlsx(win) is None  # the sheet could not be read: nothing chosen, nothing imported
     assert any(k == "warning" and "KeyError" in t and "表.xlsx" in t for k, t in boxes[1:])
