@@ -273,3 +273,17 @@ def test_the_model_holds_what_the_pdf_prints():
     assert part.signature is not None and part.running_head.endswith("（续）")
     texts = {t for t, _ in model.texts}
     assert "2077.60" in texts and part.title in texts
+
+
+def test_a_text_box_split_across_pages_names_its_label_again():
+    from desktop.fonts import register_reportlab_font
+
+    register_reportlab_font()
+    label = Cell(0, "总目标及阶段性目标", label=True, lines=["总目标及", "阶段性目标"])
+    text = "本项目按照年度计划推进各项工作。" * 60
+    g = Grid([1, 4], [GRow([label, Cell(1, text, span=1)])], font=FONT)
+    g.wrap(400, 5000)
+    first, rest = g.split(400, g.rows[0].height / 2)
+    assert first.rows[0].cells[0].lines == ["总目标及", "阶段性目标"]
+    assert rest.rows[0].cells[0].lines == ["总目标及", "阶段性目标", "（续）"]
+    assert rest.rows[0].height >= 3 * g.leading

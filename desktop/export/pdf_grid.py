@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable
 
 from desktop.export.pdf_text import Measure, TextOps, measure, wrap
 
+CONTINUED = "（续）"  # under a split row's label on the page it continues on
 MIN_LINES = 2  # a split row keeps at least this many lines on each page
 SPLIT_LINES = 7  # only rows at least this tall are split between pages; shorter ones move whole
 PAD_X = 1.5 * mm  # text, numbers above all, stays at least 1.5 mm from the border
@@ -187,10 +188,13 @@ class Grid(Flowable):
             a_cells.append(replace(c, lines=c.lines[:fit]))
             rest = c.lines[fit:]
             in_group = c.col in self.group_cols and bool(c.text) and not rest  # the rest is of the same group
+            if c.label and c.text and not rest and not c.merge_up and c.col not in self.group_cols:
+                rest = [*c.lines, CONTINUED]  # a row's label (总目标及阶段性目标) names it again on the new page
             b_cells.append(replace(c, lines=rest or ([""] if not c.merge_up else []),
                                    text="" if not rest else c.text, merge_up=c.merge_up or in_group))
         a = GRow(a_cells, fit * self.leading + 2 * PAD_Y, row.continued)
-        b = GRow(b_cells, (n - fit) * self.leading + 2 * PAD_Y, True)
+        b_lines = max(n - fit, max((len(c.lines) for c in b_cells), default=1))
+        b = GRow(b_cells, b_lines * self.leading + 2 * PAD_Y, True)
         return a, b
 
     def _continue_groups(self, rows: list[GRow], before: list[GRow]) -> list[GRow]:
