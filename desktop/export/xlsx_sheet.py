@@ -302,10 +302,13 @@ class SheetWriter:
         got = self._looks.get(key)
         if got is None:
             vertical = "top" if c.top or c.style in ("body", "note") else "center"
-            # numbers keep a little room from the right border (the next cell's text starts at its left)
-            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+            fmt = c.fmt if c.number is not None else "General"
+            # numbers keep room from the right border (the next cell's text starts at its left): a digit's
+            # width in their format, as LibreOffice ignores the indent of a merged right-aligned cell
+            padded = c.align == "right" and c.number is not None
+            indent = 2 if c.indent else (1 if c.align == "right" and c.border and not padded else 0)
             got = self._looks[key] = CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent,
-                                              c.border, c.underline, c.fmt if c.number is not None else "General")
+                                              c.border, c.underline, fmt + xt.NUMBER_PAD if padded else fmt)
         return got
 
     # ------------------------------------------------------------------ merging equal cells down
