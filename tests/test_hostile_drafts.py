@@ -7,6 +7,7 @@ neighbours are byte-identical afterwards.  The limits are those of desktop/core/
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -491,7 +492,7 @@ def test_excel_says_when_a_value_is_longer_than_a_cell(tmp_path, capsys):
 def test_excel_cell_cut_short_says_so(monkeypatch):
     """Should a value ever reach one cell whole (rows able to hold any number of lines), the cell and the
     notice say it is cut (Excel refuses a workbook with a longer cell)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook, load_workbook
 
     from desktop.core.catalog import load_form
     from desktop.core.engine import DocumentState
@@ -501,13 +502,16 @@ def test_excel_cell_cut_short_says_so(monkeypatch):
     monkeypatch.setattr(xlsx_sheet.xt, "max_lines_per_row", lambda size=0: 10 ** 6)
     from desktop.export.xlsx_pages import StyleBook
 
-    wb = Workbook()
-    ws = wb.active
+    wb = Workbook(write_only=True)  # as export_xlsx makes it
+    ws = wb.create_sheet("表")
     w = xlsx_sheet.SheetWriter(ws, [2.0] * 36, 10.5, StyleBook(wb, "宋体"), 10.0 ** 9)
     w.line([xlsx_sheet.XCell(0, 36, "概" * 40000, addr="overview")])
     w.finish()
-    assert len(ws.cell(row=1, column=1).value) == xlsx_text.MAX_CELL_CHARS
-    assert ws.cell(row=1, column=1).value.endswith(xlsx_sheet.CUT_MARK)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    value = load_workbook(buffer)["表"].cell(row=1, column=1).value
+    assert len(value) == xlsx_text.MAX_CELL_CHARS
+    assert value.endswith(xlsx_sheet.CUT_MARK)
     state = DocumentState(load_form(FORM), load_sample(FORM))
     notices = _long_values(state.parts[0], w, "")
     assert len(notices) == 1 and notices[0].startswith("“项目概况”") and "已截断" in notices[0]

@@ -206,6 +206,20 @@ def test_cell_styles_are_shared_and_merged_ranges_not_formatted_cell_by_cell(exp
     assert written < 3000  # 6,029 before: every cell of the 36/48-column grid inside merged ranges
 
 
+def test_titles_are_bold_and_numbers_stay_clear_of_the_right_border(exported):
+    """The title is in a bold face; the numbers of C's 项目资金 table (merged, right-aligned cells, whose
+    indent LibreOffice ignores) end their format with a digit's width of room before the border."""
+    wb, smaps, _p = exported(DocumentState(load_form(SZ), load_sample(SZ)))
+    for smap in smaps:
+        ws = wb[smap["sheet"]]
+        assert ws["A1"].value == "项目支出绩效自评表" and ws["A1"].font.b
+        money = [info["c"][0] for addr, info in smap["cells"].items() if addr.startswith("funds/") and info["n"]]
+        assert len(money) >= 12
+        for ref in money:
+            cell = ws[ref]
+            assert cell.alignment.horizontal == "right" and cell.number_format.endswith(xt.NUMBER_PAD), ref
+
+
 def page_height(ws) -> float:
     """Row points one printed page holds (the writer's own plan, at the sheet's fit-to-width scale)."""
     from desktop.export.xlsx_pages import body_height, page_scale

@@ -12,6 +12,7 @@ and form A with 3,000-character reports.  Needs ``soffice`` (LibreOffice) and ``
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="out/xlsx", help="输出文件夹（默认 out/xlsx）")
     p.add_argument("--dpi", type=int, default=50)
     p.add_argument("--stress", action="store_true", help="加上压力测试（60 行指标、3000 字长文、空的实施单位）")
+    p.add_argument("--songti", action="store_true",
+                   help="“宋体”用随程序的 Noto Serif SC 显示（fontconfig），如装有宋体的机器：没有宋体时 LibreOffice "
+                        "以 DejaVu Sans 加替补字形显示中文，替补字形不加粗，标题看不出粗体")
     args = p.parse_args(argv)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice or not shutil.which("pdftoppm"):
@@ -84,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as profile:  # a private profile: runs beside an open LibreOffice
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                "--convert-to", "pdf", "--outdir", str(out), *[str(b[1]) for b in books]]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+        env = dict(os.environ, FONTCONFIG_FILE=_songti_conf(Path(profile))) if args.songti else None
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600, env=env)
     for name, _xlsx, sheets in books:
         pages = render_pages(out / f"{name}.pdf", out, args.dpi)
         if pages:
@@ -92,6 +97,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {sheets} 个工作表 → {name}.pdf，{len(pages)} 页")
     print(f"请查看 {out}/ 中的 PNG：有无文字重叠、被截断、超出单元格")
     return 0
+
+
+def _songti_conf(folder: Path) -> str:
+    """A fontconfig file: the system's fonts, the bundled ones, and 宋体/SimSun shown in Noto Serif SC."""
+    conf = folder / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{ROOT / "resources" / "fonts"}</dir>
+  <alias binding="strong"><family>宋体</family><prefer><family>Noto Serif SC</family></prefer></alias>
+  <alias binding="strong"><family>SimSun</family><prefer><family>Noto Serif SC</family></prefer></alias>
+</fontconfig>
+""", encoding="utf-8")
+    return str(conf)
 
 
 if __name__ == "__main__":

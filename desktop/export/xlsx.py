@@ -29,6 +29,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.core.engine import DocumentState, PartState
 from desktop.core.errors import Code, JixiaoError
@@ -37,6 +38,7 @@ from desktop.export.printed import SignatureLines
 from desktop.export.printed_model import PrintedCell, PrintedPart, PrintedRow, PrintedSection, printed_document
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
+from desktop.export.xlsx_rows import attach
 from desktop.export.xlsx_sheet import FONT_NAME, SheetWriter, XCell, spans
 
 __all__ = ["export_xlsx", "XlsxResult", "XlsxWriteError", "HIDDEN_SHEET", "FORMAT_TAG"]
@@ -66,8 +68,7 @@ class XlsxResult:
 
 def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
     form = state.form
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # the sheets' rows are planned whole and written by xlsx_rows
     book = StyleBook(wb, FONT_NAME)
     taken: set[str] = {HIDDEN_SHEET}
     maps: list[dict[str, Any]] = []
@@ -125,14 +126,11 @@ def _hidden(wb: Workbook, state: DocumentState, maps: list[dict[str, Any]]) -> N
                "sheets": maps}
     # ensure_ascii: control characters and lone surrogates the clerk pasted become \u escapes
     text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
-    ws.cell(row=1, column=1).value = FORMAT_TAG
-    ws.cell(row=1, column=2).value = FORMAT_VERSION
-    ws.cell(row=1, column=3).value = state.form.id
-    ws.cell(row=1, column=4).value = state.form.version
+    cells: dict[tuple[int, int], tuple[None, Any]] = {
+        (1, k): (None, v) for k, v in enumerate((FORMAT_TAG, FORMAT_VERSION, state.form.id, state.form.version), 1)}
     for k in range(0, len(text), CHUNK):
-        c = ws.cell(row=2 + k // CHUNK, column=1)
-        c.value = text[k:k + CHUNK]
-        c.data_type = "s"
+        cells[(2 + k // CHUNK, 1)] = (None, text[k:k + CHUNK])
+    attach(ws, cells)
 
 
 def _write(target: Destination, data: bytes) -> None:
@@ -310,7 +308,7 @@ class SheetBuilder:
     # ------------------------------------------------------------------ printing
     def page_setup(self, starts: list[int], draft: str) -> None:
         ws = self.ws
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.orientation = self.orient
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1

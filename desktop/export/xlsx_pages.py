@@ -1,7 +1,7 @@
 """Printing the workbook like the paper: shared cell styles, the page size and scale, and page breaks.
 
-* :class:`StyleBook` makes every cell look of a workbook once and gives each later cell a copy of its
-  style indices: openpyxl otherwise creates and hashes Font/Border/Alignment objects per cell.
+* :class:`StyleBook` makes every cell look of a workbook once; the cells carry its style index:
+  openpyxl otherwise creates and hashes Font/Border/Alignment objects per cell.
 * :func:`page_scale` is the print scale at which the grid fills the width between the binding margin
   (left, as on the PDF) and the right margin; every sheet of a workbook has the same grid, so the
   same fit-to-width scale.  The renderer computes its own (LibreOffice's columns are a little wider
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 
@@ -42,40 +43,47 @@ class CellLook:
 
 
 class StyleBook:
-    """The workbook's cell looks, each made once and shared: the first cell of a look gets its font,
-    alignment and border; every later cell a copy of that cell's style indices."""
+    """The workbook's cell looks, each made once and shared: :meth:`style_id` gives the index of a
+    look's cell style (font, alignment, border and number format made the first time it is asked for),
+    which every cell of that look carries."""
 
     def __init__(self, wb, font_name: str):
         self.wb = wb
         self.font_name = font_name
-        self.arrays: dict[CellLook | str, StyleArray] = {}  # look -> the style's index array
+        self.ids: dict[tuple[CellLook | str, bool], int] = {}  # (look, quote prefix) -> cell style index
         self.thin = Side(style="thin", color="000000")
         self.border = Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin)
 
-    def apply(self, cell: Any, look: CellLook) -> None:
-        got = self.arrays.get(look)
-        if got is not None:
-            cell._style = StyleArray(got)
-            return
-        cell.font = Font(name=self.font_name, size=look.size, bold=look.bold)
-        cell.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=True,
-                                   indent=look.indent)
-        if look.border:
-            cell.border = self.border
-        elif look.underline:
-            cell.border = Border(bottom=self.thin)
-        if look.number_format != "General":
-            cell.number_format = look.number_format
-        self.arrays[look] = StyleArray(cell._style)
+    def style_id(self, look: CellLook, sheet: Any, quote: bool = False) -> int:
+        """The cell style of ``look`` (``quote``: text shown as typed even if it reads as a formula);
+        ``sheet``: any sheet of the workbook, where the style is made."""
+        got = self.ids.get((look, quote))
+        if got is None:
+            cell = WriteOnlyCell(sheet)
+            cell.font = Font(name=self.font_name, size=look.size, bold=look.bold)
+            cell.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=True,
+                                       indent=look.indent)
+            if look.border:
+                cell.border = self.border
+            elif look.underline:
+                cell.border = Border(bottom=self.thin)
+            if look.number_format != "General":
+                cell.number_format = look.number_format
+            cell.quotePrefix = quote
+            got = self.ids[(look, quote)] = self._index(cell)
+        return got
 
-    def edge(self, cell: Any) -> None:
+    def edge_id(self, sheet: Any) -> int:
         """Only the thin border: the cells along the edge of a merged, bordered range."""
-        got = self.arrays.get("edge")
-        if got is not None:
-            cell._style = StyleArray(got)
-            return
-        cell.border = self.border
-        self.arrays["edge"] = StyleArray(cell._style)
+        got = self.ids.get(("edge", False))
+        if got is None:
+            cell = WriteOnlyCell(sheet)
+            cell.border = self.border
+            got = self.ids[("edge", False)] = self._index(cell)
+        return got
+
+    def _index(self, cell: Any) -> int:
+        return self.wb._cell_styles.add(StyleArray(cell._style))
 
 
 def page_size(orientation: str) -> tuple[float, float]:

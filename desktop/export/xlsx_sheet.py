@@ -17,11 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.dimensions import RowDimension
 
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
+from desktop.export.xlsx_rows import attach
 
 FONT_NAME = "宋体"
 FILL_MIN = 0.15  # a page with at least this much room left is filled with a text's first sentences
@@ -285,30 +284,31 @@ class SheetWriter:
         if region.c2 > region.c1 or region.r2 > region.r1:
             self.merges[(region.r1, region.c1)] = (region, c.border)
 
-    def _cell(self, region: Region, c: XCell, text: str) -> None:
-        cell = self.ws.cell(row=region.r1, column=region.c1)
-        self.book.apply(cell, self._look(c))
+    def _cell(self, c: XCell, text: str) -> tuple[int, Any]:
+        """(style index, value) of a cell: a number, text (never a formula), or None."""
+        look = self._look(c)
         if c.number is not None:
-            cell.value = c.number  # its format is part of the look
-        elif text:
-            if len(text) > xt.MAX_CELL_CHARS:  # Excel would refuse the file: cut, say so in the cell and the notice
-                text = text[: xt.MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
-                if c.addr:
-                    self.cut.append(c.addr)
-            cell.value = text
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            if text.startswith(FORMULA_START):
-                cell.quotePrefix = True
+            return self.book.style_id(look, self.ws), c.number  # its format is part of the look
+        if not text:
+            return self.book.style_id(look, self.ws), None
+        if len(text) > xt.MAX_CELL_CHARS:  # Excel would refuse the file: cut, say so in the cell and the notice
+            text = text[: xt.MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+            if c.addr:
+                self.cut.append(c.addr)
+        return self.book.style_id(look, self.ws, text.startswith(FORMULA_START)), text
 
     def _look(self, c: XCell) -> CellLook:
         key = (c.style, c.align, c.top, c.indent, c.border, c.underline, c.fmt if c.number is not None else "")
         got = self._looks.get(key)
         if got is None:
             vertical = "top" if c.top or c.style in ("body", "note") else "center"
-            # numbers keep a little room from the right border (the next cell's text starts at its left)
-            indent = 2 if c.indent else (1 if c.align == "right" and c.border else 0)
+            fmt = c.fmt if c.number is not None else "General"
+            # numbers keep room from the right border (the next cell's text starts at its left): a digit's
+            # width in their format, as LibreOffice ignores the indent of a merged right-aligned cell
+            padded = c.align == "right" and c.number is not None
+            indent = 2 if c.indent else (1 if c.align == "right" and c.border and not padded else 0)
             got = self._looks[key] = CellLook(self.size_of(c), c.style in BOLD, c.align, vertical, indent,
-                                              c.border, c.underline, c.fmt if c.number is not None else "General")
+                                              c.border, c.underline, fmt + xt.NUMBER_PAD if padded else fmt)
         return got
 
     # ------------------------------------------------------------------ merging equal cells down
@@ -354,29 +354,26 @@ class SheetWriter:
 
     # ------------------------------------------------------------------ finishing
     def finish(self) -> list[int]:
-        """Cells, merges, row heights and column widths written; returns the first row of every page
-        after the first."""
+        """Cells, merges, row heights and column widths planned and handed to the sheet's writer
+        (:mod:`~desktop.export.xlsx_rows`, written when the workbook is saved); returns the first row of
+        every page after the first."""
         self._merge_runs(self.breaks)
         widths = self._collapse_columns()
         ws = self.ws
-        for region, c, text in self.writes.values():
-            self._cell(region, c, text)
+        cells = {(region.r1, region.c1): self._cell(c, text) for region, c, text in self.writes.values()}
         # a "merge" of one real cell (its grid columns collapsed into one) is no merge
         merges = [(reg, b) for reg, b in self.merges.values() if reg.r2 > reg.r1 or reg.c2 > reg.c1]
-        # the ranges never overlap: added to the set directly (MultiCellRange.add compares each with all)
-        ws.merged_cells.ranges.update(CellRange(min_row=reg.r1, min_col=reg.c1, max_row=reg.r2, max_col=reg.c2)
-                                      for reg, _b in merges)
+        edge = (self.book.edge_id(ws), None)
         for reg, bordered in merges:
             if bordered:  # the cells along the edge carry the border; the inside is never drawn
                 for r in range(reg.r1, reg.r2 + 1):
                     cols = range(reg.c1, reg.c2 + 1) if r in (reg.r1, reg.r2) else (reg.c1, reg.c2)
                     for col in cols:
                         if (r, col) != (reg.r1, reg.c1):
-                            self.book.edge(ws.cell(row=r, column=col))
-        for r, h in self.heights.items():  # made whole (one descriptor pass instead of one per attribute)
-            ws.row_dimensions[r] = RowDimension(ws, index=r, ht=round(h, 1), customHeight=True)
+                            cells[(r, col)] = edge
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+        attach(ws, cells, self.heights, [(reg.r1, reg.c1, reg.r2, reg.c2) for reg, _b in merges])
         return self.breaks
 
     def _collapse_columns(self) -> list[float]:

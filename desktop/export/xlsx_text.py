@@ -33,6 +33,7 @@ NO_START = set("，。、；：！？）》」』】〕〉”’…—·,.;:!?)]
 _NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_CELL_CHARS = 32767
+NUMBER_PAD = "_0"  # ends a right-aligned number's format: a digit's width (≥ 1.5 mm) between it and the border
 
 
 def clean(text: str) -> str:
