@@ -93,9 +93,9 @@ def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
         maps.append({"sheet": name, "part": ps.part.id, "cells": cmap, "anchors": builder.w.anchors()})
         warnings += _long_values(ps, builder.w, name if form.multi else "")
     _hidden(wb, state, maps)
-    wb.properties.title = form.title
-    wb.properties.subject = form.document_title or form.title
-    wb.properties.creator = state.meta().get("unit", "") or "绩效填报"
+    wb.properties.title = xt.clean(form.title)
+    wb.properties.subject = xt.clean(form.document_title or form.title)
+    wb.properties.creator = xt.clean(state.meta().get("unit", "")) or "绩效填报"  # the unit as typed: no control characters
     wb.properties.keywords = f"{FORMAT_TAG} {form.id} {form.version}"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -270,7 +270,7 @@ def _plain(d: Decimal) -> str:
 def sheet_name(wanted: str, taken: set[str], limit: int = 31) -> str:
     """A sheet name Excel accepts: ≤31 characters, none of []:*?/\\, not blank, not starting or
     ending with an apostrophe, not “History”, unique (case-insensitively) among ``taken``."""
-    name = _SHEET_BAD.sub("_", wanted).strip().strip("'").strip() or "表"
+    name = _SHEET_BAD.sub("_", clean(wanted)).strip().strip("'").strip() or "表"
     if name.lower() == "history":
         name = name + "_"
     name = name[:limit]
