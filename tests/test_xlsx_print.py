@@ -327,3 +327,18 @@ def test_column_totals_close_their_table_under_their_own_columns(exported):
     total = next(r for r in ws.iter_rows(min_row=header[0].row) if any(c.value == "合计" for c in r))
     assert ws.cell(total[0].row, weight_col).value == 80
     assert not any(c.value == "权重合计" for r in ws.iter_rows() for c in r), "no loose 权重合计 grid below"
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_the_signature_block_never_starts_a_page_of_its_own(exported, form_id):
+    """The last line above the signatures (the 总分 row, not the spacing after it) goes to the page with
+    them: Shenzhen's sixth project printed its signatures alone on a last page."""
+    wb, _m, _d = exported(DocumentState(load_form(form_id), load_sample(form_id)))
+    ws = wb.worksheets[-2]  # the last visible sheet
+    rows = texts(ws)
+    sign = next((r for r, vs in rows.items() if any(v.startswith(("填报人", "填报单位", "单位负责人")) for v in vs)),
+                None)
+    assert sign is not None, "every form prints its signature lines"
+    first, _last = next((a, b) for a, b in pages(ws) if a <= sign <= b)
+    above = [r for r in rows if first <= r < sign]
+    assert above, f"the page of row {sign} starts with the signatures"

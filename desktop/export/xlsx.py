@@ -288,7 +288,7 @@ class SheetBuilder:
     def signatures(self, lines: SignatureLines) -> None:
         left = [f"{line}：" for line in lines.others]
         right = [lines.unit_line, lines.date_line]
-        self.w.keep_next.add(self.w.row - 1)  # never alone on a page: the last line above comes along
+        self.w.keep_last_line()  # never alone on a page: the last line above comes along
         self.w.gap(SEAL_GAP_PT, keep_next=True)
         half = self.G // 2
         n = max(len(left), len(right))

@@ -83,6 +83,7 @@ class SheetWriter:
         self.merges: dict[tuple[int, int], tuple[Region, bool]] = {}  # (region, bordered)
         self.heights: dict[int, float] = {}
         self.keep_next: set[int] = set()
+        self.gaps: set[int] = set()  # rows of spacing only (gap())
         self.placed: list[Placed] = []
         # values longer than one Excel cell holds: (address, characters, rows shown on); cut: addresses cut short
         self.long: list[tuple[str, int, int]] = []
@@ -121,9 +122,18 @@ class SheetWriter:
     def gap(self, pt: float = 6.0, keep_next: bool = False) -> None:
         self._room(pt)
         self.heights[self.row] = pt
+        self.gaps.add(self.row)
         if keep_next:
             self.keep_next.add(self.row)
         self.row += 1
+
+    def keep_last_line(self) -> None:
+        """The last printed line above (not only the spacing after it) goes on with what comes next."""
+        r = self.row - 1
+        while r in self.gaps and r > 1:
+            self.keep_next.add(r)
+            r -= 1
+        self.keep_next.add(r)
 
     # ------------------------------------------------------------------ pages
     def page_break(self) -> None:
