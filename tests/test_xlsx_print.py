@@ -64,9 +64,10 @@ def test_the_repeated_rows_are_the_tables_column_labels_not_the_title(exported):
     rows = texts(ws)
     spans = pages(ws)
     assert len(spans) >= 3
-    for first, _last in spans[1:]:  # every page the indicator table continues on starts with its labels
-        top = next(r for r in range(first, first + 3) if r in rows)
-        assert "三级指标" in rows[top] and "一级指标" in rows[top]
+    for first, _last in spans[1:]:  # every page the indicator table continues on starts with its title（续）
+        top = next(r for r in range(first, first + 3) if r in rows)  # and its labels
+        assert rows[top] == ["年度绩效指标（续）"], rows[top]
+        assert "三级指标" in rows[top + 1] and "一级指标" in rows[top + 1]
     assert sum("项目支出绩效自评表" in v for vs in rows.values() for v in vs) == 1
 
 
@@ -248,8 +249,8 @@ def test_a_table_row_longer_than_a_page_continues_under_the_labels_with_its_name
     assert len(on) >= 2  # the text is longer than a page
     for k in on[1:]:
         first, last = spans[k]
-        top = next(r for r in range(first, last + 1) if r in rows)
-        assert "三级指标" in rows[top] and "一级指标" in rows[top], rows[top]  # the column labels first
+        top = next(r for r in range(first, last + 1) if r in rows and not rows[r][0].endswith("（续）"))
+        assert "三级指标" in rows[top] and "一级指标" in rows[top], rows[top]  # the table's title（续）, its labels
         below = [v for r in range(top + 1, last + 1) for v in rows.get(r, [])]
         assert f"{name}（续）" in below  # the row's name again
     limit = page_height(ws)
@@ -342,3 +343,19 @@ def test_the_signature_block_never_starts_a_page_of_its_own(exported, form_id):
     first, _last = next((a, b) for a, b in pages(ws) if a <= sign <= b)
     above = [r for r in rows if first <= r < sign]
     assert above, f"the page of row {sign} starts with the signatures"
+
+
+def test_a_table_continued_on_a_new_page_repeats_its_title_before_its_labels(exported):
+    """G's 长期绩效指标 went on at the top of page 2 under bare column labels, as if it were the 年度 table
+    printed after it."""
+    form = load_form("national-project-declare")
+    wb, _m, _d = exported(DocumentState(form, load_sample(form.id)))
+    ws = wb.worksheets[0]
+    rows = texts(ws)
+    starts = [a for a, _b in pages(ws)][1:]
+    assert starts
+    continued = [rows.get(a, []) for a in starts if any(v.endswith("（续）") for v in rows.get(a, []))]
+    assert ["长期绩效指标（续）"] in continued, [rows.get(a) for a in starts]
+    for a in starts:
+        if rows.get(a) == ["长期绩效指标（续）"]:
+            assert "一级指标" in rows[a + 1]

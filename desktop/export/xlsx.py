@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpyxl import Workbook
@@ -247,18 +247,24 @@ class SheetBuilder:
         w = self.w
         bounds = _bounds(spans(s.widths, self.G))
         labels = [r for r in s.header if r.kind == "header"]
-        for r in s.header:
-            if r.kind != "header":  # the table's title row, printed once
-                w.line([self.cell(c, bounds) for c in r.cells], keep_next=True)
+        titles = [r for r in s.header if r.kind != "header"]  # the table's title row (年度绩效指标)
+        for r in titles:
+            w.line([self.cell(c, bounds) for c in r.cells], keep_next=True)
 
-        def header() -> None:  # the column labels, again on top of each page the table continues on
+        def header() -> None:  # the column labels
             for r in labels:
                 w.line([self.cell(c, bounds) for c in r.cells], keep_next=True)
+
+        def continued() -> None:  # on top of each page the table continues on: its title（续）, its labels
+            for r in titles:
+                w.line([self.cell(replace(c, text=f"{c.text}（续）" if c.text.strip() else c.text), bounds)
+                        for c in r.cells], keep_next=True)
+            header()
 
         header()
         table = s.kind == "table"
         if table:
-            w.begin_table(header)
+            w.begin_table(continued)
         groups: dict[int, list] = {col: [] for col in s.group_cols}  # 一级, 二级: each merged down on its own
         for k, r in enumerate(s.rows):
             if table and k and k == len(s.rows) - 1:
