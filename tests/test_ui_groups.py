@@ -7,19 +7,9 @@ from conftest import require
 
 require("pytest-qt", module="pytestqt")
 
-from test_ui_tables import open_form  # noqa: E402
+from test_ui_tables import open_form, spans as col_spans  # noqa: E402
 
 pytestmark = pytest.mark.gui
-
-
-def col_spans(tv, col):
-    out, r = [], 0
-    while r < tv.model().rowCount():
-        n = tv.rowSpan(r, col)
-        if n > 1:
-            out.append((r, n))
-        r += max(1, n)
-    return out
 
 
 def test_level2_cells_merge_within_their_level1_group(app, qtbot, tmp_path):

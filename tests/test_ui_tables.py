@@ -129,8 +129,9 @@ def expected_runs(ps, table, col):
     return runs
 
 
-def spans(tv):
-    g = tv.model().group_col()
+def spans(tv, col=None):
+    """(first row, rows) of every merged cell of column ``col`` (the outermost group column by default)."""
+    g = tv.model().group_col() if col is None else col
     out, r = [], 0
     while r < tv.model().rowCount():
         n = tv.rowSpan(r, g)
