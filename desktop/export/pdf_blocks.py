@@ -20,6 +20,7 @@ from desktop.export.pdf_grid import Cell, GRow, Grid
 from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
 from desktop.export.pdf_text import PartMark, TextBlock, TitleBlock
 from desktop.export.printed_model import PrintedDocument, PrintedPart, PrintedRow, PrintedSection, printed_document
+from desktop.export.printed_problems import DRAFT_HEADING, RUNNING_HEAD, draft_summary
 
 
 class StoryBuilder:
@@ -66,6 +67,28 @@ class StoryBuilder:
                 out.append(PageBreak())
             out.extend(self.part(part))
         out.extend(self.review_page())
+        out.extend(self.draft_pages())
+        return out
+
+    def draft_pages(self) -> list[Flowable]:
+        """A draft copy's 错误 and unexplained 提示, numbered, per project, on pages of their own after
+        everything else (a final copy has none).  Each item is a block of its own: a long list runs on
+        over as many pages as it needs."""
+        drafts = self.model.drafts
+        if not drafts:
+            return []
+        where = "草稿的问题清单"
+        out: list[Flowable] = [PageBreak(), PartMark(self.note(RUNNING_HEAD, where)),
+                               self.title(self.note(DRAFT_HEADING, where), 15, where, 4),
+                               self._tag(TextBlock(self.note(draft_summary(drafts), where), self.font, 10.5, 16,
+                                                   indent=False, space_after=2), where)]
+        for d in drafts:
+            if d.project:
+                out += [CondPageBreak(30 * mm), self.heading(d.project, where=where)]
+            for heading, items in d.lists():
+                out += [CondPageBreak(20 * mm), self.heading(self.note(heading, where), sub=True, where=where)]
+                out += [self._tag(TextBlock(item, self.font, 10, 15, indent=False,
+                                            space_after=1.5), where) for item in items]
         return out
 
     def review_page(self) -> list[Flowable]:

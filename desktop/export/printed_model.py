@@ -32,6 +32,9 @@ Reading the model (for an exporter):
 * What only the workbook uses: ``PrintedCell.numeric`` (stored as a number), ``PrintedPart.header_values``
   and ``PrintedSection.values`` (the value cell, with its address, of each header line, report line
   and paragraph), ``PrintedSection.label_col`` (the row's name, printed again on a continued row).
+* ``PrintedPart.draft`` — in a draft copy (the document has 错误), the part's 错误 and unexplained 提示
+  as the problems panel words them (:mod:`desktop.export.printed_problems`), printed after the form;
+  None in a final copy.  ``PrintedDocument.drafts`` are those that list anything.
 * ``PrintedDocument.texts`` — every printed string with where it comes from (a string, or a callable
   giving one), for checking that the font has every character before anything is drawn.
 """
@@ -46,6 +49,7 @@ from desktop.core.document import cell_addr, split_addr
 from desktop.core.engine import DocumentState, PartState, Problem
 from desktop.core.expr import BAD, Call, Ref, parse
 from desktop.export.printed import SignatureLines, header_fields, printed_value, signature_lines
+from desktop.export.printed_problems import DraftProblems, draft_problems
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
 UNIT_NAME_ON_SEAL_LINE = 200  # a longer unit name is printed in full above the seal block (the block fits a page)
@@ -123,6 +127,7 @@ class PrintedPart:
     signature: SignatureLines | None = None  # only on the last part: one seal block per document
     running_head: str = ""  # on every continuation page of the part
     header_values: list[PrintedCell] = field(default_factory=list)  # the value of each header line, in order
+    draft: DraftProblems | None = None  # a draft copy's list of what to fix (None: a final copy)
 
 
 @dataclass
@@ -132,6 +137,11 @@ class PrintedDocument:
     landscape: bool
     parts: list[PrintedPart]
     texts: list[tuple[str, Where]] = field(default_factory=list)
+
+    @property
+    def drafts(self) -> list[DraftProblems]:
+        """The parts' lists of what a draft copy still has to fix, those with anything in them."""
+        return [p.draft for p in self.parts if p.draft]
 
 
 def printed_document(state: DocumentState) -> PrintedDocument:
@@ -186,6 +196,9 @@ class _Builder:
                 self.note(text, "说明")
         if last:
             part.signature, part.unit_in_full = self.signature(ps)
+        part.draft = draft_problems(self.state, index)
+        for text in (part.draft.errors + part.draft.warnings) if part.draft else ():
+            self.note(text, "草稿的问题清单")
         return part
 
     def _unit(self, ps: PartState) -> str:

@@ -36,6 +36,7 @@ from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export.printed import SignatureLines
 from desktop.export.printed_model import PrintedCell, PrintedPart, PrintedRow, PrintedSection, printed_document
+from desktop.export.printed_problems import DRAFT_HEADING, NOTHING_HERE, DraftProblems, draft_summary
 from desktop.export import xlsx_text as xt
 from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
 from desktop.export.xlsx_rows import attach
@@ -76,7 +77,7 @@ def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
     total = 0
     warnings: list[str] = []
     model = printed_document(state)
-    draft = f"草稿：表中有 {sum(len(x.errors) for x in state.parts)} 个错误，不作正式文件" if state.has_errors else ""
+    draft = f"草稿：表中有 {sum(len(x.errors) for x in state.parts)} 个错误（清单见表末），不作正式文件" if state.has_errors else ""
     for i, (ps, part) in enumerate(zip(state.parts, model.parts)):
         if form.multi:
             wanted = f"{form.part_label}{i + 1}" + (f" {part.name}" if part.name else "")
@@ -186,7 +187,24 @@ class SheetBuilder:
             w.line([self.full(part.footnote, "note")])
         if part.signature is not None:
             self.signatures(part.signature)
+        if part.draft is not None:
+            self.draft_list(part.draft)
         self.page_setup(w.finish(), draft)
+
+    def draft_list(self, d: DraftProblems) -> None:
+        """A draft copy's 错误 and unexplained 提示 of this sheet's part, numbered, on pages of their own
+        after the form (as the PDF, which lists every part's after the document)."""
+        w = self.w
+        w.page_break()
+        w.line([self.full(DRAFT_HEADING, "title", align="center")], keep_next=True)
+        if d.project:
+            w.line([self.full(d.project, "heading")], keep_next=True)
+        w.line([self.full(draft_summary([d], "本项目" if d.project else "表中") if d else NOTHING_HERE, "plain", max_lines=10)])
+        for heading, items in d.lists():
+            w.gap(6, keep_next=True)
+            w.line([self.full(heading, "sub")], keep_next=True)
+            for item in items:
+                w.line([self.full(item, "plain", max_lines=10)])
 
     def notes(self, text: str) -> None:
         for p in xt.clean(text).split("\n"):
