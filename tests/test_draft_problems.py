@@ -50,7 +50,6 @@ def test_a_draft_pdf_names_every_error_after_the_form_and_a_final_one_does_not()
     listed = "".join(pages[start:])
     for n, text in enumerate(errors, 1):
         assert f"{n}.{text}" in listed
-    assert "清单见文末" in squeeze(page_texts(data)[0])  # the footer says where to look
 
     final, _ = export_bytes(sample_state(SZ23), final=True)
     assert all(HEADING not in p and squeeze(ERRORS_HEADING) not in p for p in content_texts(final))
@@ -166,3 +165,16 @@ def test_a_multi_project_workbook_lists_each_projects_problems_on_its_sheet(tmp_
             assert f"1. {ps.problem_text(ps.errors[0])}" in tail
         else:
             assert any("没有错误" in v for v in tail) and not any(v.startswith("1. ") for v in tail)
+
+
+def test_a_numbered_item_longer_than_a_page_splits_and_keeps_its_hanging_indent():
+    from desktop.export.pdf_font import choose_font
+    from desktop.export.pdf_text import NumberedItem
+
+    font = choose_font(None).name
+    item = NumberedItem("7.", "“权重”：<b>&" + "很长的说明" * 400, font, 10, 15, widest="300.")
+    _, height = item.wrap(400, 10_000)
+    first, rest = item.split(400, height / 2)
+    assert (first.numbered, rest.numbered) == (True, False)  # the number only where the item starts
+    assert first.hang == rest.hang == item.hang > NumberedItem("7.", "x", font, 10, 15).hang
+    assert len(first.lines) + len(rest.lines) == len(item.lines) and "<b>&" in first.lines[0][0]

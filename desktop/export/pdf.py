@@ -75,7 +75,7 @@ def export_pdf(state: DocumentState, path: Destination, *, final: bool = False, 
     story = builder.story()
     builder.note(code, "校验码")
     errors = sum(len(p.errors) for p in state.parts)
-    draft_note = f"草稿副本：表中有 {errors} 个错误（清单见文末），不作正式文件" if state.has_errors else ""
+    draft_note = f"草稿副本：表中有 {errors} 个错误，不作正式文件" if state.has_errors else ""
     missing = check_chars(chosen, builder.texts + [("第 页 共 页 校验码 草稿" + draft_note, "页脚")])
     if missing and not allow_missing:
         raise MissingCharsError(chosen.label, missing)

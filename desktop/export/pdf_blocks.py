@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 from desktop.core.engine import DocumentState
 from desktop.export.pdf_grid import Cell, GRow, Grid
 from desktop.export.pdf_seal import KeepWithTail, SealBlock, Stack
-from desktop.export.pdf_text import PartMark, TextBlock, TitleBlock
+from desktop.export.pdf_text import NumberedItem, PartMark, TextBlock, TitleBlock
 from desktop.export.printed_model import PrintedDocument, PrintedPart, PrintedRow, PrintedSection, printed_document
 from desktop.export.printed_problems import DRAFT_HEADING, RUNNING_HEAD, draft_summary
 
@@ -87,8 +87,8 @@ class StoryBuilder:
                 out += [CondPageBreak(30 * mm), self.heading(d.project, where=where)]
             for heading, items in d.lists():
                 out += [CondPageBreak(20 * mm), self.heading(self.note(heading, where), sub=True, where=where)]
-                out += [self._tag(TextBlock(item, self.font, 10, 15, indent=False,
-                                            space_after=1.5), where) for item in items]
+                out += [self._tag(NumberedItem(number, text, self.font, 10, 15, 1.5, items[-1][0]), where)
+                        for number, text in items]
         return out
 
     def review_page(self) -> list[Flowable]:

@@ -301,3 +301,38 @@ class PartMark(Flowable):
     def draw(self) -> None:
         self.canv._jx_head = self.running_head
         self.canv._jx_started = True
+
+
+class NumberedItem(TextBlock):
+    """An item of a numbered list (``12.`` and its text): the text's lines all start clear of the number,
+    a hanging indent.  Splits between lines like :class:`TextBlock`; never parsed as markup."""
+
+    def __init__(self, number: str, text: str, font: str, size: float, leading: float, space_after: float = 0.0,
+                 widest: str = "", numbered: bool = True):
+        super().__init__(text, font, size, leading, indent=False, space_after=space_after, justify=False)
+        self.number = number
+        self.widest = widest or number  # the list's widest number: every item's text starts at the same place
+        self.numbered = numbered  # False on the part of a split item continued on the next page
+        self.hang = measure(font, size).width(self.widest + " ")
+
+    def _layout(self, width: float) -> None:
+        if self._width == width:
+            return
+        self.lines = [(ln, True) for ln in wrap(self.text.strip(), width - self.hang, measure(self.font, self.size))]
+        self._width = width
+
+    def _part(self, lines: list[tuple[str, bool]], first: bool, last: bool) -> "NumberedItem":
+        b = NumberedItem(self.number, self.text, self.font, self.size, self.leading,
+                         self.spaceAfter if last else 0.0, self.widest, numbered=first and self.numbered)
+        b._width = self._width
+        b.lines = lines
+        return b
+
+    def draw(self) -> None:
+        y = self.height - self.size * 0.88 - (self.leading - self.size) / 2
+        placed = [(0.0, y, self.number)] if self.numbered and self.lines else []
+        for line, _ in self.lines:
+            placed.append((self.hang, y, line))
+            y -= self.leading
+        if placed:
+            self.canv.addLiteral(TextOps(self.canv, self.font, self.size).block(placed))

@@ -33,9 +33,9 @@ class DraftProblems:
     def __bool__(self) -> bool:
         return bool(self.errors or self.warnings)
 
-    def lists(self) -> list[tuple[str, list[str]]]:
-        """(heading, numbered items) of each list that has anything in it: 错误 first, then 提示."""
-        return [(f"{title}：共 {len(items)} 个", [f"{i}. {text}" for i, text in enumerate(items, 1)])
+    def lists(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(heading, [(number, text)]) of each list that has anything in it: 错误 first, then 提示."""
+        return [(f"{title}：共 {len(items)} 个", [(f"{i}.", text) for i, text in enumerate(items, 1)])
                 for title, items in ((ERRORS_HEADING, self.errors), (WARNINGS_HEADING, self.warnings)) if items]
 
 

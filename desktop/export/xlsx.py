@@ -203,8 +203,8 @@ class SheetBuilder:
         for heading, items in d.lists():
             w.gap(6, keep_next=True)
             w.line([self.full(heading, "sub")], keep_next=True)
-            for item in items:
-                w.line([self.full(item, "plain", max_lines=10)])
+            for number, text in items:
+                w.line([self.full(f"{number} {text}", "plain", max_lines=10)])
 
     def notes(self, text: str) -> None:
         for p in xt.clean(text).split("\n"):
