@@ -77,7 +77,7 @@ def export_xlsx(state: DocumentState, path: Destination) -> XlsxResult:
     total = 0
     warnings: list[str] = []
     model = printed_document(state)
-    draft = f"草稿：表中有 {sum(len(x.errors) for x in state.parts)} 个错误（清单见表末），不作正式文件" if state.has_errors else ""
+    draft = f"草稿：表中有 {sum(len(x.errors) for x in state.parts)} 个错误，不作正式文件" if state.has_errors else ""
     for i, (ps, part) in enumerate(zip(state.parts, model.parts)):
         if form.multi:
             wanted = f"{form.part_label}{i + 1}" + (f" {part.name}" if part.name else "")
