@@ -215,7 +215,8 @@ def test_page_setup_and_layout(exported, form_id):
         assert ws.page_setup.orientation == state.form.orientation
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0  # as many pages as needed: the manual breaks decide
-        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        # the page's number and the sheet's own number of pages (LibreOffice's &N counts every sheet's)
+        assert ws.oddFooter.center.text == f"第 &P 页 共 {len(ws.row_breaks.brk) + 1} 页"
         assert ws.merged_cells.ranges
         heights = [d.height for r, d in ws.row_dimensions.items() if d.height]
         assert heights and max(heights) <= 409

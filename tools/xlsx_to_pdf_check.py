@@ -7,7 +7,10 @@ page breaks the export writes are right: open the PNGs (``<name>-sheet.png`` has
 side) and look for text that overlaps, is cut off or spills out of its cell, headings alone at a page
 foot, 类别 cells without a label, a signature block without room for the seal.  ``--stress`` adds a
 Shenzhen project with 60 indicator rows, a 3,000-character text, an empty 实施单位 and an error (草稿),
-and form A with 3,000-character reports.  Needs ``soffice`` (LibreOffice) and ``pdftoppm`` (poppler).
+and form A with 3,000-character reports.  Each workbook's line also gives how full every printed page
+is (the lowest thing drawn between the top and bottom margins, as a share of the page's body) and the
+printed grid's width as a share of the width between the margins (1.00: LibreOffice printed at the
+scale the pages were planned at).  Needs ``soffice`` (LibreOffice) and ``pdftoppm`` (poppler).
 """
 from __future__ import annotations
 
@@ -94,9 +97,37 @@ def main(argv: list[str] | None = None) -> int:
         pages = render_pages(out / f"{name}.pdf", out, args.dpi)
         if pages:
             contact_sheet(pages, out / f"{name}-sheet.png")
-        print(f"{name}: {sheets} 个工作表 → {name}.pdf，{len(pages)} 页")
+        fill, width = page_fill(out / f"{name}.pdf")
+        print(f"{name}: {sheets} 个工作表 → {name}.pdf，{len(pages)} 页；各页用去 "
+              + " ".join(f"{f:.2f}" for f in fill) + f"；表格宽度 {width:.3f}")
     print(f"请查看 {out}/ 中的 PNG：有无文字重叠、被截断、超出单元格")
     return 0
+
+
+def page_fill(pdf: Path) -> tuple[list[float], float]:
+    """How full each page of ``pdf`` is (0–1 of the body between the top and bottom margins), and the
+    widest grid as a share of the width between the side margins."""
+    import pypdfium2 as pdfium
+
+    from desktop.export.xlsx_pages import MARGINS_MM, MM
+
+    top, bottom = MARGINS_MM["top"] * MM, MARGINS_MM["bottom"] * MM
+    fills, widths = [], [0.0]
+    doc = pdfium.PdfDocument(str(pdf))
+    for i in range(len(doc)):
+        page = doc[i]
+        w, h = page.get_size()
+        boxes = [o.get_bounds() for o in page.get_objects(max_depth=3)]
+        # what is drawn in the body: not the page header (above it) nor the footer (below it)
+        body = [(x0, y0, x1, y1) for x0, y0, x1, y1 in boxes if y1 <= h - top + 3 * MM and y0 >= bottom - 3 * MM]
+        if not body:
+            fills.append(0.0)
+            continue
+        fills.append((h - top - min(b[1] for b in body)) / (h - top - bottom))
+        widths.append((max(b[2] for b in body) - min(b[0] for b in body))
+                      / (w - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM))
+    doc.close()
+    return fills, max(widths)
 
 
 def _songti_conf(folder: Path) -> str:

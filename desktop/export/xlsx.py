@@ -38,7 +38,7 @@ from desktop.export.printed import SignatureLines
 from desktop.export.printed_model import PrintedCell, PrintedPart, PrintedRow, PrintedSection, printed_document
 from desktop.export.printed_problems import DRAFT_HEADING, NOTHING_HERE, DraftProblems, draft_summary
 from desktop.export import xlsx_text as xt
-from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, page_scale
+from desktop.export.xlsx_pages import MARGINS_MM, StyleBook, body_height, file_width, grid_pixels, page_scale
 from desktop.export.xlsx_rows import attach
 from desktop.export.xlsx_sheet import FONT_NAME, SheetWriter, XCell, spans
 
@@ -49,8 +49,6 @@ FORMAT_TAG = "jixiao-xlsx"
 FORMAT_VERSION = 1
 CHUNK = 30000  # characters per hidden cell (Excel's limit is 32767)
 GRID = {"portrait": 36, "landscape": 48}
-# column width (units of 7 px) so that the grid fills an A4 page between the margins in Excel (100 %)
-COL_WIDTH = {"portrait": 2.5, "landscape": 2.85}
 BODY_LINES = 16  # a report's paragraph longer than this is cut at sentence ends, a row per piece
 SEAL_GAP_PT = 24.0  # above the signature lines
 SEAL_LINE_PT = 40.0  # each signature line: the seal (⌀ 42 mm) covers the unit line and the date
@@ -146,10 +144,12 @@ class SheetBuilder:
         self.ws = ws
         self.orient = "landscape" if landscape else "portrait"
         self.G = GRID[self.orient]
-        widths = [COL_WIDTH[self.orient]] * self.G
+        px = grid_pixels(self.orient, self.G)  # the grid fills an A4 page between the margins at 100 %
+        self.unit = sum(px) / self.G / xt.PX_PER_UNIT  # a grid column, in text units
         # every sheet has this grid, so the same fit-to-width scale: pages are planned at it
-        self.w = SheetWriter(ws, widths, 10.0 if landscape else 10.5, book,
-                             body_height(self.orient, page_scale(widths, self.orient)))
+        scale = page_scale([file_width(p) for p in px], self.orient)
+        self.w = SheetWriter(ws, [p / xt.PX_PER_UNIT for p in px], 10.0 if landscape else 10.5, book,
+                             body_height(self.orient, scale))
 
     def full(self, text: str, style: str, **kw: Any) -> XCell:
         """A line of text across the page, without a border."""
@@ -322,7 +322,7 @@ class SheetBuilder:
             cells = [XCell(0, half, a, style="plain", border=False)]
             label, sep, unit = b.partition("：")
             if k == 0 and sep and not unit.strip():  # no unit name: a line to write it on, under the seal
-                lab = min(self.G - half - 4, int(xt.text_units(b) / COL_WIDTH[self.orient]) + 1)
+                lab = min(self.G - half - 4, int(xt.text_units(b) / self.unit) + 1)
                 cells += [XCell(half, lab, b, style="plain", border=False),
                           XCell(half + lab, self.G - half - lab, "", style="plain", border=False, underline=True)]
             else:
@@ -344,9 +344,15 @@ class SheetBuilder:
         m.header, m.footer = MARGINS_MM["header"] / inch, MARGINS_MM["footer"] / inch
         for row in starts:
             ws.row_breaks.append(Break(id=row - 1))
-        ws.HeaderFooter.differentFirst = True  # the running head on continuation pages only, as the PDF
+        # the running head on continuation pages only, as the PDF.  Excel and WPS take the first page of
+        # each sheet for the first page; LibreOffice only a page numbered 1 (numbering runs on through the
+        # sheets unless a sheet starts its own): each sheet numbers its pages from 1, as Excel does, and
+        # says how many it has (LibreOffice's &N counts every sheet's pages), as the breaks make them
+        ws.HeaderFooter.differentFirst = True
+        ws.page_setup.firstPageNumber = 1
+        ws.page_setup.useFirstPageNumber = True
         for footer in (ws.oddFooter, ws.firstFooter):
-            footer.center.text = "第 &P 页 共 &N 页"
+            footer.center.text = f"第 &P 页 共 {len(starts) + 1} 页"
             footer.center.size = 9
             footer.center.font = "宋体"
         ws.oddHeader.left.text = _header_text(self.part.running_head)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from openpyxl.utils import get_column_letter
 
 from desktop.export import xlsx_text as xt
-from desktop.export.xlsx_pages import CellLook, StyleBook, page_of
+from desktop.export.xlsx_pages import CellLook, StyleBook, file_width, page_of
 from desktop.export.xlsx_rows import attach
 
 FONT_NAME = "宋体"
@@ -381,8 +381,8 @@ class SheetWriter:
                     for col in cols:
                         if (r, col) != (reg.r1, reg.c1):
                             cells[(r, col)] = edge
-        for i, w in enumerate(widths):
-            ws.column_dimensions[get_column_letter(i + 1)].width = round(w, 2)
+        for i, w in enumerate(widths):  # whole pixels (the grid's are), in digits of the Normal font
+            ws.column_dimensions[get_column_letter(i + 1)].width = file_width(round(w * xt.PX_PER_UNIT))
         attach(ws, cells, self.heights, [(reg.r1, reg.c1, reg.r2, reg.c2) for reg, _b in merges])
         return self.breaks
 

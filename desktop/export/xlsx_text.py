@@ -2,9 +2,10 @@
 
 LibreOffice does not fit row heights by itself, and Excel does not fit merged
 cells, so the export estimates how many lines each cell wraps to and writes
-the heights.  Widths are in Excel column units (the width of a digit of the
-default font, 7 px); at 10.5 pt a Chinese character is about 2 units, Latin
-letters and digits about 1.1.
+the heights.  Widths are in units of 7 px (96 dpi); at 10.5 pt a Chinese
+character is 2 units, Latin letters and digits about 1.1.  The columns are
+written in whole pixels, counted in digits of the workbook's Normal font
+(:mod:`desktop.export.xlsx_pages`).
 
 Also here: numbers as printed → (number, Excel number format); sheet names
 Excel accepts; text cleaned of the characters an XLSX file cannot hold.
@@ -17,9 +18,7 @@ from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
-# A column ``w`` wide is ``w`` × 7 px (96 dpi) in Excel: the stored width already counts the padding
-# (ECMA-376 §18.3.1.13; Calibri 11, the workbook's default font, has 7 px digits).  LibreOffice with
-# Carlito draws it 5.55 pt per unit, a little wider than Excel's 5.25: measured for Excel, the text fits both.
+# A grid column ``w`` units wide is ``w`` × 7 px, the same in Excel, WPS and LibreOffice (xlsx_pages)
 PX_PER_UNIT = 7.0
 CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
 LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
