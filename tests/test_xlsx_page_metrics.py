@@ -22,7 +22,7 @@ from desktop.export.xlsx_pages import body_height, page_scale
 MM = 72 / 25.4
 # the Normal font -> (Excel's digit in pixels at 96 dpi, the digit's exact advance in em): Calibri 11 is
 # 7 px in Excel and 0.5068 em (Carlito, its metric twin, in LibreOffice on Linux)
-DIGITS = {("Calibri", 11.0): (7, 1038 / 2048), ("Courier New", 15.0): (12, 1229 / 2048)}
+DIGITS = {("Calibri", 11.0): (7, 1038 / 2048), ("Courier New", 10.0): (8, 1229 / 2048), ("Courier New", 15.0): (12, 1229 / 2048)}
 USABLE = {"portrait": 595.3 - 43 * MM, "landscape": 841.9 - 43 * MM}  # between the 28 and 15 mm margins
 
 

@@ -7,8 +7,8 @@
   LibreOffice makes it ``width × digit`` with the digit measured exactly (in twips).  With Calibri 11,
   openpyxl's default, the digit is 7 px in Excel but 7.43 px (Carlito) in LibreOffice, whose columns
   came out 6 % wider: its fit-to-width scale was 94 %, not the 100 % the pages were planned at.  The
-  Normal font here is Courier New 15 pt (Liberation Mono where it is missing, the same metrics): its
-  digits are 0.6 em, 12 px at 96 dpi (15 at 120, 18 at 144, 9 at 72), exactly, so every renderer
+  Normal font here is Courier New 10 pt (Liberation Mono where it is missing, the same metrics): its
+  digits are 0.6 em, 8 px at 96 dpi (10 at 120, 12 at 144, 6 at 72), exactly, so every renderer
   makes each column the same whole number of pixels (:func:`grid_pixels`, :func:`file_width`).
 * :func:`page_scale` is the print scale at which the grid fills the width between the binding margin
   (left, as on the PDF) and the right margin; every sheet of a workbook has the same grid, so the
@@ -35,8 +35,8 @@ MM = 72 / 25.4  # points per millimetre
 MARGINS_MM = {"left": 28.0, "right": 15.0, "top": 16.0, "bottom": 18.0, "header": 7.0, "footer": 7.0}
 A4_PT = (595.3, 841.9)
 PAGE_SAFETY = 0.985  # renderers' page bodies are a little shorter than the sum of the margins says
-NORMAL_FONT = ("Courier New", 15.0)  # the Normal style's font: column widths are counted in its digits
-DIGIT_PX = 12  # its digit's width at 96 dpi: 0.6 em of 20 px, a whole number in every renderer
+NORMAL_FONT = ("Courier New", 10.0)  # the Normal style's font: column widths are counted in its digits
+DIGIT_PX = 8  # its digit's width at 96 dpi: 0.6 em of 13⅓ px, a whole number in every renderer
 PT_PER_PX = 0.75  # 96 dpi
 
 
