@@ -27,7 +27,7 @@ from typing import Any, Callable, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from desktop.core.cancel import Cancelled, CancelToken
 from desktop.core.errors import Code, message
@@ -55,11 +55,15 @@ class _Progress(QProgressDialog):
         self.cancellable = cancellable
         if not cancellable:
             self.setCancelButton(None)
+        self._bar = QProgressBar(self)
+        self._bar.setRange(0, 0)
+        self.setBar(self._bar)
 
     def count(self, done: int, total: int) -> None:
+        """Fill the bar (on the bar itself: QProgressDialog.setValue of a modal dialog runs the event loop)."""
         if total > 0:
-            self.setMaximum(total)
-            self.setValue(min(done, total))
+            self._bar.setRange(0, total)
+            self._bar.setValue(min(done, total))
 
     def reject(self) -> None:
         if self.cancellable:
