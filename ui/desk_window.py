@@ -15,7 +15,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QTableView, QToolBar, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QTableView, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from desktop.core.cancel import CancelToken
 from desktop.core.errors import JixiaoError
