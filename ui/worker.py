@@ -144,8 +144,7 @@ class Job(QObject):
         self._thread.join()  # it has emitted its last signal
         self.finished = True
         self._dismiss()
-        if self.abandoned:
-            log.info("abandoned work ended after 取消 (%r); what it produced is dropped", self.error)
+        if self.abandoned:  # nobody takes its outcome
             self.deleteLater()
         self.done.emit()
 
@@ -194,8 +193,11 @@ def _dialog(parent: QWidget | None, title: str, label: str, cancellable: bool) -
 def _run(work: Callable[[CancelToken], object], token: CancelToken, outcome: _Outcome, signals: _Signals) -> None:
     try:
         outcome.result = work(token)
-        token.finish()  # from here a late 取消 no longer stops it: its result stands
+        if not token.finish():  # from here a late 取消 no longer stops it: its result stands
+            log.info("work finished after 取消 (an abandoned one's result is dropped)")
     except BaseException as exc:  # handed to the GUI thread, which raises it there (or drops it after 取消)
         outcome.error = exc
+        if token.cancelled and not isinstance(exc, Cancelled):
+            log.info("work ended with %r after 取消", exc)
     finally:
         signals.done.emit()
