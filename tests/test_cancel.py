@@ -80,3 +80,15 @@ def test_the_workbook_import_has_the_one_cancelled():
     deadline.cancel.cancel()
     with pytest.raises(Cancelled):
         deadline.poll("第 2 行")
+
+
+def test_counted_progress_reaches_its_listener_with_the_text_and_stops_at_cancel():
+    counts, texts = [], []
+    token = CancelToken(on_progress=texts.append, on_count=lambda done, total: counts.append((done, total)))
+    token.count(1, 4, "第 1/4 个")
+    token.count(2, 4)
+    token.cancel()
+    token.count(3, 4, "第 3/4 个")
+    assert counts == [(1, 4), (2, 4)] and texts == ["第 1/4 个"]
+    CancelToken(on_progress=texts.append).count(1, 2, "只有文字")  # no bar listening: the text still goes
+    assert texts[-1] == "只有文字"

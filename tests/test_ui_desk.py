@@ -1,6 +1,7 @@
 """The 汇总与审核 window: collect, filter, open read-only, comment on a cell, return; the unit sees it."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -129,4 +130,60 @@ def test_the_library_can_be_changed_from_the_window(app, qtbot, tmp_path, monkey
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (str(tmp_path / "无此文件夹" / "x"), True)))
     assert not desk.choose_library() and "不存在" in said[0]
     assert desk.lib.where == str(other)  # the window keeps working on the library it had
+    desk.close()
+
+
+def test_cancel_during_collecting_stops_it_keeps_what_was_read_and_the_window_stays_usable(app, qtbot, tmp_path,
+                                                                                           monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import desktop.desk.collect as collecting
+    from ui.desk_window import DeskWindow
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    doc, form = renamed("suzhou-project-declare-2020", "甲单位")
+    for i in range(8):
+        doc.parts[0].fields[form.meta["unit"]] = f"单位{i}"
+        write_kind(inbox, "json", doc, form, f"单位{i}")
+    store = collecting._store_file
+    stored = []
+
+    def slow_store(*args, **kwargs):  # a slow share: each file takes a while
+        stored.append(1)
+        time.sleep(0.25)
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(collecting, "_store_file", slow_store)
+    desk = DeskWindow(tmp_path / "库.sqlite")
+    qtbot.addWidget(desk)
+    desk.show()
+    job = desk.collect([str(inbox)])
+    assert desk.collect([str(inbox)]) is job  # a second click while it runs starts nothing new
+    bars = []
+
+    def dialog():
+        shown = [d for d in desk.findChildren(QProgressDialog) if d.isVisible()]
+        return shown[0] if shown and shown[0].maximum() == 8 and shown[0].value() >= 2 else None
+
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=20000)  # the bar counts files
+    bars.append((dialog().value(), dialog().maximum(), dialog().labelText()))
+    button, = [b for b in dialog().findChildren(QPushButton) if b.text() == "取消"]
+    with qtbot.waitSignal(job.done, timeout=20000):
+        button.click()
+        assert not [d for d in desk.findChildren(QProgressDialog) if d.isVisible()]  # gone at once
+    QApplication.processEvents()
+    assert bars[0][1] == 8 and "正在读取" in bars[0][2] and "/8：" in bars[0][2]
+    assert desk.job is None
+    kept = desk.model.rowCount()
+    assert 2 <= kept < 8 and len(stored) == kept  # stopped between files; what was read is in the library
+    assert "已取消" in desk.statusBar().currentMessage()
+    # the window goes on: filter, and collect the rest
+    desk.search.setText("单位")
+    assert desk.model.rowCount() == kept
+    monkeypatch.setattr(collecting, "_store_file", store)
+    with qtbot.waitSignal(desk.collect([str(inbox)], remember=False).done, timeout=60000):
+        pass
+    QApplication.processEvents()
+    assert desk.model.rowCount() == 8
     desk.close()

@@ -116,3 +116,43 @@ def test_work_that_cannot_be_abandoned_has_no_cancel_button(parent):
     QTimer.singleShot(50, look)
     assert run_with_progress(parent, "备份", "备份", work, cancellable=False) == "ok"
     assert seen == [[]]
+
+
+def test_started_work_leaves_the_caller_free_counts_on_a_bar_and_reports_when_done(parent, qtbot):
+    """start_with_progress: the same worker and dialog, without the wait (the desk's collecting)."""
+    from ui.worker import start_with_progress
+
+    release = threading.Event()
+
+    def work(token):
+        for i in range(1, 4):
+            token.count(i, 3, f"第 {i}/3 个")
+        release.wait(5)
+        return "collected"
+
+    job = start_with_progress(parent, "汇总与审核", "收集报送", work)
+    assert not job.finished  # the caller goes on at once
+    qtbot.waitUntil(lambda: bool(visible_dialogs(parent)) and visible_dialogs(parent)[0].value() == 3, timeout=5000)
+    dialog = visible_dialogs(parent)[0]
+    assert (dialog.maximum(), dialog.labelText()) == (3, "第 3/3 个")
+    with qtbot.waitSignal(job.done, timeout=5000):
+        release.set()
+    assert (job.result, job.error) == ("collected", None)
+    assert visible_dialogs(parent) == []
+
+
+def test_cancel_of_started_work_sets_the_token_and_done_follows_when_the_work_stops(parent, qtbot):
+    from ui.worker import start_with_progress
+
+    def work(token):
+        while not token.is_set():
+            time.sleep(0.02)
+        return "kept what was read"
+
+    job = start_with_progress(parent, "汇总与审核", "收集报送", work)
+    qtbot.waitUntil(lambda: bool(visible_dialogs(parent)), timeout=5000)
+    button, = [b for b in visible_dialogs(parent)[0].findChildren(QPushButton) if b.text() == "取消"]
+    with qtbot.waitSignal(job.done, timeout=5000):
+        button.click()
+        assert visible_dialogs(parent) == []  # the dialog goes at once; the work stops at its next poll
+    assert job.token.cancelled and job.result == "kept what was read"

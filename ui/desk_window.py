@@ -1,6 +1,6 @@
 """汇总与审核: the receiving desk's window.
 
-Collect folders and files on a worker thread (progress bar, 取消), review the
+Collect folders and files on a worker thread (``ui.worker``: progress bar, 取消), review the
 submissions in a sortable, filterable table, open one read-only in its own form
 window (with an action to comment on the current cell), mark 通过 / 退回, write
 a return package, keep the list of units that owe a form, export the 汇总.
@@ -12,42 +12,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressDialog,
-                               QTableView, QToolBar, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QTableView, QToolBar,
+                               QVBoxLayout, QWidget)
 
+from desktop.core.cancel import CancelToken
 from desktop.core.errors import JixiaoError
 from desktop.desk.library import Library
 from ui import settings as user_settings
 from ui.desk_model import COLUMNS, ID_ROLE, WIDTHS, DeskFilter, DeskModel
-
-
-class CollectWorker(QThread):
-    """Runs :func:`desktop.desk.collect.collect` off the GUI thread."""
-
-    progressed = Signal(int, int, str)
-    done = Signal(object, str)  # (report or None, error text)
-
-    def __init__(self, lib: Library, paths: list[str], parent: Any = None):
-        super().__init__(parent)
-        self.lib, self.paths = lib, paths
-        self.cancel_requested = False
-
-    def run(self) -> None:
-        from desktop.desk.collect import collect
-
-        try:
-            report = collect(self.lib, self.paths, progress=self.progressed.emit,
-                             cancelled=lambda: self.cancel_requested)
-        except JixiaoError as exc:
-            self.done.emit(None, exc.text)
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a crash of the window
-            logging.getLogger(__name__).exception("收集报送时出错")
-            self.done.emit(None, f"收集时出错：{type(exc).__name__}")
-        else:
-            self.done.emit(report, "")
+from ui.worker import Job, start_with_progress
 
 
 class DeskWindow(QMainWindow):
@@ -57,8 +33,7 @@ class DeskWindow(QMainWindow):
         self.lib = Library.open(library or user_settings.get("desk_library") or None)
         self.reviewer = user_settings.get("people") or "审核人"
         self.model = DeskModel(self)
-        self.worker: CollectWorker | None = None
-        self.progress: QProgressDialog | None = None
+        self.job: Job | None = None  # the collecting under way
         self.windows: list[Any] = []
         self._build()
         self.reload()
@@ -167,40 +142,39 @@ class DeskWindow(QMainWindow):
         if roots:
             self.collect(roots, remember=False)
 
-    def collect(self, paths: list[str], remember: bool = True) -> CollectWorker:
+    def collect(self, paths: list[str], remember: bool = True) -> Job:
+        """Collect ``paths`` into the library on a worker thread (``ui.worker``: a counting progress dialog,
+        取消 stops between files and keeps what was read); the window stays usable and reloads when done."""
+        if self.job is not None:  # one at a time (a click before its dialog showed): that one goes on
+            return self.job
         if remember:
             roots = [f for f in user_settings.get("desk_roots").split("\n") if f]
             user_settings.put("desk_roots", "\n".join(dict.fromkeys(roots + [str(p) for p in paths])))
-        self.progress = QProgressDialog("正在收集报送…", "取消", 0, 0, self)
-        self.progress.setWindowTitle("汇总与审核")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.worker = CollectWorker(self.lib, [str(p) for p in paths], self)
-        self.worker.progressed.connect(self._progressed)
-        self.worker.done.connect(self._collected)
-        self.progress.canceled.connect(self._cancel)
-        self.worker.start()
-        return self.worker
+        lib, files = self.lib, [str(p) for p in paths]
 
-    def _cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel_requested = True
+        def work(token: CancelToken) -> Any:
+            from desktop.desk.collect import collect
 
-    def _progressed(self, done: int, total: int, name: str) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-            self.progress.setLabelText(f"正在读取 {done}/{total}：{name}")
+            return collect(lib, files, cancelled=token.is_set,
+                           progress=lambda done, total, name: token.count(done, total, f"正在读取 {done}/{total}：{name}"))
 
-    def _collected(self, report: Any, error: str) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-        self.worker = None
+        job = self.job = start_with_progress(self, "汇总与审核", "收集报送", work, label="正在收集报送…")
+        job.done.connect(lambda: self._collected(job))
+        return job
+
+    def _collected(self, job: Job) -> None:
+        job.deleteLater()
+        if self.job is not job:  # the window is closing
+            return
+        self.job = None
         self.reload()
-        if error:
-            QMessageBox.warning(self, "收集报送", error)
+        if isinstance(job.error, JixiaoError):
+            QMessageBox.warning(self, "收集报送", job.error.text)
+        elif job.error is not None:  # shown to the clerk, never a crash of the window
+            logging.getLogger(__name__).error("收集报送时出错", exc_info=job.error)
+            QMessageBox.warning(self, "收集报送", f"收集时出错：{type(job.error).__name__}")
         else:
-            self.statusBar().showMessage(report.text())
+            self.statusBar().showMessage(job.result.text())
 
     # ------------------------------------------------------------------ reviewing
     def set_status(self, status: str, comment: str | None = None) -> bool:
@@ -334,9 +308,10 @@ class DeskWindow(QMainWindow):
         return True
 
     def closeEvent(self, e: Any) -> None:  # noqa: N802 (Qt's name)
-        if self.worker is not None:
-            self.worker.cancel_requested = True
-            self.worker.wait(10000)
+        job, self.job = self.job, None
+        if job is not None:  # stop between files, before the library closes under it
+            job.cancel()
+            job.wait(10)
         self.lib.close()
         super().closeEvent(e)
 

@@ -4,7 +4,7 @@ The work registers what would keep it blocked (a socket waiting for a silent
 server) with :meth:`CancelToken.on_cancel`; :meth:`CancelToken.cancel` runs those
 hooks from the thread that cancels.  Work that loops polls :meth:`CancelToken.is_set`
 (the spelling of a ``threading.Event``) or calls :meth:`CancelToken.check`, and tells where
-it has got to with :meth:`CancelToken.progress`.  :meth:`CancelToken.finish` marks the point
+it has got to with :meth:`CancelToken.progress` (and, when it counts its steps, :meth:`CancelToken.count`).  :meth:`CancelToken.finish` marks the point
 after which the work's result stands, so a late 取消 cannot claim to have stopped it.
 Qt-free: the SMTP client, the workbook import and the views share it.
 """
@@ -28,12 +28,14 @@ class Cancelled(JixiaoError):
 class CancelToken:
     """Set once by 取消; the work checks :attr:`cancelled` or registers hooks that unblock it."""
 
-    def __init__(self, on_progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, on_progress: Callable[[str], None] | None = None,
+                 on_count: Callable[[int, int], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._cancelled = False
         self._finished = False
         self._hooks: list[Callable[[], None]] = []
         self._on_progress = on_progress
+        self._on_count = on_count
 
     @property
     def cancelled(self) -> bool:
@@ -47,6 +49,14 @@ class CancelToken:
         """Tell whoever waits (a progress dialog) where the work has got to; nothing once cancelled."""
         if self._on_progress is not None and not self._cancelled:
             self._on_progress(text)
+
+    def count(self, done: int, total: int, text: str = "") -> None:
+        """Tell how far work that counts its steps has got (``done`` of ``total``, a bar in a dialog) and,
+        with ``text``, where; nothing once cancelled."""
+        if self._on_count is not None and not self._cancelled:
+            self._on_count(done, total)
+        if text:
+            self.progress(text)
 
     def on_cancel(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` when cancelled (at once if already cancelled); it must not raise."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desktop.core.document import Document, Part
-from desktop.store import files
+from desktop.store import files, prefetch
 from desktop.store import sqlite as lite
 from desktop.store.errors import DraftError, draft_error, message
 from desktop.core.hashing import document_hash
@@ -186,11 +186,18 @@ class Draft:
         """The SQLAlchemy connection over the draft's sqlite3 connection, made on first use (the first
         write or snapshot): opening and reading a draft import no SQLAlchemy."""
         if self._sa is None:
+            prefetch.wait()  # started by expect_write: the imports below are done (or fail) on one thread only
             from desktop.store.connection import make_engine
 
             self._engine = make_engine(self.path, readonly=self.readonly, connection=self._raw, check=False)
             self._sa = self._engine.connect()
         return self._sa
+
+    def expect_write(self) -> None:
+        """The clerk has begun to edit and a write will follow: start importing what it needs (SQLAlchemy,
+        the writers) on a background thread, so that the write does not wait for it."""
+        if self._sa is None and not self.readonly and not self.closed:
+            prefetch.start()
 
     @property
     def _content(self) -> Any:

@@ -128,6 +128,9 @@ def _checked_version(path: Path, mode: str, immutable: bool = False) -> int:
 
 def build(path: Path, document: Document) -> None:
     """Write a complete new draft to a temporary file, then move it into place."""
+    from desktop.store import prefetch
+
+    prefetch.wait()  # a prefetch under way imports what is below: on one thread at a time
     from desktop.store import content, schema
     from desktop.store.connection import make_engine
 
