@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QVBoxLayout, QWidget)
 
 from desktop.core.cancel import CancelToken
-from desktop.core.errors import JixiaoError
+from desktop.core.errors import Code, JixiaoError, message
 from desktop.desk.library import Library
 from ui import settings as user_settings
 from ui.desk_model import COLUMNS, ID_ROLE, WIDTHS, DeskFilter, DeskModel
@@ -172,7 +172,7 @@ class DeskWindow(QMainWindow):
             QMessageBox.warning(self, "收集报送", job.error.text)
         elif job.error is not None:  # shown to the clerk, never a crash of the window
             logging.getLogger(__name__).error("收集报送时出错", exc_info=job.error)
-            QMessageBox.warning(self, "收集报送", f"收集时出错：{type(job.error).__name__}")
+            QMessageBox.warning(self, "收集报送", message(Code.COLLECT_FAILED, kind=type(job.error).__name__))
         else:
             self.statusBar().showMessage(job.result.text())
 
