@@ -239,7 +239,7 @@ MESSAGES: dict[str, str] = {
     "library_empty_comment": "审核意见不能为空",
     "library_conflict": "这份报送刚刚已被 {who} 修改（现在的状态：{status}）；您的修改没有保存，请刷新后再看一遍",
     "summary_bad_suffix": "汇总只能导出为 .xlsx 或 .pdf：{name}",
-    "collect_failed": "收集时出错（{kind}）；详情见日志 jixiao.log，可再点“收集”重新读取",
+    "collect_failed": "收集时出错（{kind}）；详情见日志 jixiao.log，可点“重新扫描”再读一遍",
     # --- settings ---------------------------------------------------------------------
     "setting_invalid": "“{value}”无效：{why}",
     "setting_invalid_for": "设置“{label}”的值“{value}”无效：{why}",
