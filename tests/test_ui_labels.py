@@ -20,7 +20,7 @@ from desktop.session import FormSession  # noqa: E402
 from ui.table_model import HOW_ROLE  # noqa: E402
 
 pytestmark = pytest.mark.gui
-SCREEN = (1366, 768)
+SCREENS = [(1366, 768), (1024, 768)]  # the reviewer's screen, and a small one
 
 
 def laid_out(text: str, font, width: int, wrap: QTextOption.WrapMode) -> list[list[str]]:
@@ -89,20 +89,21 @@ def label_cells(view):
                 yield row, col
 
 
-def open_window(qtbot, form_id):
+def open_window(qtbot, form_id, screen):
     from ui.form_window import FormWindow
 
     win = FormWindow(FormSession(DocumentState(load_form(form_id), load_sample(form_id))))
     qtbot.addWidget(win)
-    win.resize(*SCREEN)
+    win.resize(*screen)
     win.show()
     qtbot.waitExposed(win)
     return win
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("form_id", form_ids())
-def test_no_label_of_a_table_wraps_leaving_one_or_two_characters(app, qtbot, form_id):
-    win = open_window(qtbot, form_id)
+def test_no_label_of_a_table_wraps_leaving_one_or_two_characters(app, qtbot, form_id, screen):
+    win = open_window(qtbot, form_id, screen)
     bad = []
     for part in win.views.values():
         for tid, view in part.tables.items():
@@ -117,9 +118,10 @@ def test_no_label_of_a_table_wraps_leaving_one_or_two_characters(app, qtbot, for
     assert bad == []
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("form_id", form_ids())
-def test_every_table_still_fits_the_window(app, qtbot, form_id):
-    win = open_window(qtbot, form_id)
+def test_every_table_still_fits_the_window(app, qtbot, form_id, screen):
+    win = open_window(qtbot, form_id, screen)
     for part in win.views.values():
         for view in [v for v in part.tables.values() if v.isVisible()]:  # the part shown (a tab of several)
             used = sum(view.columnWidth(c) for c in range(view.model().columnCount()))
