@@ -1,5 +1,5 @@
-"""The window's table labels wrap as the PDF's do: no label, group (类别, 一级/二级指标) or column title
-leaves one or two characters alone on its last line (“社会效益指/标”, “（万/元）”), and the table still fits
+"""The window's table labels wrap as the PDF's do: no label, group (类别, 一级/二级指标), column title
+or shaded field label leaves one or two characters alone on its last line (“社会效益指/标”, “（万/元）”), and the table still fits
 the window.  Each cell's text is laid out the way Qt draws it (the delegate's text, the style's text
 rectangle, QTextLayout), so the test sees what a clerk sees."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ require("pytest-qt", module="pytestqt")
 
 from PySide6.QtCore import QRect  # noqa: E402
 from PySide6.QtGui import QTextLayout, QTextOption  # noqa: E402
-from PySide6.QtWidgets import QStyle, QStyleOptionHeader, QStyleOptionViewItem  # noqa: E402
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionHeader, QStyleOptionViewItem  # noqa: E402
 
 from desktop.core.catalog import form_ids, load_form, load_sample  # noqa: E402
 from desktop.core.engine import DocumentState  # noqa: E402
@@ -115,6 +115,11 @@ def test_no_label_of_a_table_wraps_leaving_one_or_two_characters(app, qtbot, for
                 lines = header_lines(view, col)
                 if broken(lines):
                     bad.append((tid, "表头", col, lines))
+        for label in part.findChildren(QLabel):  # the shaded label cells of a grid of fields
+            if label.property("cell") == "label" and label.isVisible():
+                lines = laid_out(label.text(), label.font(), label.contentsRect().width(), QTextOption.WrapMode.WordWrap)
+                if broken(lines):
+                    bad.append(("字段", label.text(), lines))
     assert bad == []
 
 

@@ -8,11 +8,12 @@ the rule itself is the PDF's.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from functools import lru_cache
+from typing import Any, Iterable
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QStyle, QStyleOptionHeader, QWidget
 
 from desktop.core.linebreak import fit_label_widths, label_lines
 
@@ -53,7 +54,12 @@ def shown_label(text: str, avail: float, font: QFont) -> str:
     breaks no further), joined by line breaks."""
     if not text or avail <= 0:
         return text
-    return "\n".join(label_lines(text, avail, measure(font)))
+    return _broken(text, avail, measure(font))
+
+
+@lru_cache(maxsize=4096)
+def _broken(text: str, avail: float, m: QtMeasure) -> str:  # painting asks again for every repaint
+    return "\n".join(label_lines(text, avail, m))
 
 
 def fit_columns(widths: list[float], cells: Iterable[tuple[int, str, bool]], font: QFont, pad: float) -> list[int]:
@@ -97,3 +103,19 @@ class LabelHeader(QHeaderView):
     def initStyleOptionForIndex(self, option: QStyleOptionHeader, logicalIndex: int) -> None:  # noqa: N802
         super().initStyleOptionForIndex(option, logicalIndex)
         option.text = self.shown_text(logicalIndex)
+
+
+class LabelCell(QLabel):
+    """A field's shaded label cell (“项目设立依据（相关批文名称）”), its lines balanced as printed
+    (“项目设立依据（相关 / 批文名称）”, never “…批文名 / 称）”) at whatever width the grid gives it."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.full_text = text
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        shown = shown_label(self.full_text, self.contentsRect().width() - 2 * self.margin(), self.font())
+        if shown != self.text():
+            self.setText(shown)
