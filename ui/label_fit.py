@@ -87,12 +87,13 @@ class LabelHeader(QHeaderView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(Qt.Orientation.Horizontal, parent)
 
-    def text_width(self, section: int) -> int:
-        """The width the style leaves a title in its section (the style sheet's padding and border off)."""
+    def text_width(self, section: int, width: int | None = None) -> int:
+        """The width the style leaves a title in its section (or in one ``width`` wide): the style sheet's
+        padding and border off."""
         opt = QStyleOptionHeader()
         self.initStyleOption(opt)
         opt.section = section
-        opt.rect = QRect(0, 0, self.sectionSize(section), max(self.height(), 34))
+        opt.rect = QRect(0, 0, self.sectionSize(section) if width is None else width, max(self.height(), 34))
         return self.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, opt, self).width()
 
     def shown_text(self, section: int) -> str:

@@ -96,7 +96,7 @@ class FormTableView(QTableView):
         grid = 1 if self.showGrid() else 0
         cell = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1 + grid / 2
         header: LabelHeader = self.horizontalHeader()  # type: ignore[assignment]
-        title = (header.sectionSize(0) - header.text_width(0)) / 2 if self.model().columns else 0
+        title = (100 - header.text_width(0, 100)) / 2 if self.model().columns else 0
         return max(cell, title)
 
     def _label_cells(self) -> list[tuple[int, str, bool]]:
