@@ -175,7 +175,7 @@ def _grids(flowables: list) -> list[Grid]:
                                      "shenzhen-project-selfeval-2021", "suzhou-project-declare-2020",
                                      "suzhou-project-selfeval-2023"])
 def test_labels_never_leave_one_or_two_characters_alone(form_id):
-    from desktop.export.pdf_grid import _orphaned
+    from desktop.core.linebreak import orphaned as _orphaned
 
     state = sample_state(form_id)
     width = page_size(state.form.orientation)[0] - MARGIN_LEFT - MARGIN_RIGHT

@@ -62,3 +62,25 @@ def test_typing_a_weight_shows_the_total_check_at_once(app, qtbot):
     qtbot.waitUntil(lambda: bool(shown_errors(win)), timeout=2000)
     assert win.problems.summary.text().startswith("错误 1 个")
     assert next(iter(win.views.values())).editors["weight_total"].property("mark") == "error"
+
+
+def shown_lines(win) -> list[str]:
+    return [win.problems.list.item(k).text() for k in range(win.problems.list.count())]
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_a_quiet_line_says_unfilled_once(app, qtbot, form_id):
+    """The tag 未填 (as in the summary's “未填 N 项”) and the message's own 未填 are not both shown."""
+    win = new_window(qtbot, form_id)
+    quiet = [line for line, (*_x, q) in zip(shown_lines(win), win.problems.lines) if q]
+    assert quiet and all(line.startswith("未填  ") for line in quiet)
+    assert [line for line in quiet if line.count("未填") > 1] == []
+
+
+def test_a_quiet_line_keeps_what_the_message_adds(app, qtbot):
+    win = new_window(qtbot, E)
+    lines = shown_lines(win)
+    assert any(line.startswith("未填  ") and line.endswith("“实际完成值”：本项得 0 分") for line in lines)
+    win.check_everything()  # shown as a 提示, the message is whole again
+    assert any(line.startswith("提示  ") and line.endswith("“实际完成值”：未填实际完成值，本项得 0 分")
+               for line in shown_lines(win))

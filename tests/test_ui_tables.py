@@ -229,7 +229,7 @@ def test_e_money_sections_print_labels_above_values(app, qtbot, tmp_path, fields
     for fid in fields:
         editor = view.editors[fid]
         grid = editor.parentWidget().parentWidget()
-        labels = [lab for lab in grid.findChildren(QLabel) if lab.text() == form.field(fid).label]
+        labels = [lab for lab in grid.findChildren(QLabel) if getattr(lab, "full_text", lab.text()) == form.field(fid).label]
         holder = editor.parentWidget()
         # the label cell right above this value cell: same column, higher up
         pos = holder.mapTo(page, QPoint(0, 0))

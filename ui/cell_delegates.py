@@ -15,17 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPolygon
-from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QFrame, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QFrame, QLineEdit, QPlainTextEdit, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from desktop.core.document import cell_addr
 from desktop.core.types import Choice, LongText
 from ui import theme
-from ui.table_model import MARK_ROLE, OVERRIDE_ROLE, TableModel
+from ui.label_fit import shown_label
+from ui.table_model import HOW_ROLE, MARK_ROLE, OVERRIDE_ROLE, TableModel
 
 if TYPE_CHECKING:
     from ui.table_view import FormTableView
 
+LABEL_HOW = ("label", "none")  # cells shown as labels (a row's name), with the group (类别) cells
 LINE_BREAK_MODIFIERS = (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
                         | Qt.KeyboardModifier.ShiftModifier)
 
@@ -203,6 +205,17 @@ class CellDelegate(QStyledItemDelegate):
             return
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
         model.setData(index, text)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        """A label or group cell's text broken as the PDF breaks it (“社会效益 / 指标”, not “社会效益指 / 标”)."""
+        super().initStyleOption(option, index)
+        view = self.view
+        if option.text and view.wordWrap() and (index.column() in view.model().group_cols()
+                                                or index.data(HOW_ROLE) in LABEL_HOW):
+            style = view.style()
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            avail = view.columnWidth(index.column()) - (1 if view.showGrid() else 0) - 2 * margin
+            option.text = shown_label(option.text, avail, option.font)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().paint(painter, option, index)

@@ -14,6 +14,7 @@ from desktop.export.printed_model import column_totals
 from desktop.session import Change, FormSession
 from ui.column_totals import ColumnTotals
 from ui.field_widgets import Ctx, make_editor
+from ui.label_fit import LabelCell
 from ui.table_model import TableModel
 from ui.table_view import FormTableView
 
@@ -82,9 +83,8 @@ class GridSection(QFrame):
 
     @staticmethod
     def _cell(ctx: Ctx, f: Any, editors: dict[str, QWidget]) -> tuple[QLabel, QWidget]:
-        label = QLabel(f.label)
+        label = LabelCell(f.label)  # broken as printed: no one or two characters alone on a line
         label.setProperty("cell", "label")
-        label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor = make_editor(ctx, f)
         editors[f.id] = editor

@@ -2,6 +2,7 @@
 a 提示 can be answered with an explanation (saved in the draft)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -156,8 +157,27 @@ def problem_lines(state: Any, limit: int, unfilled: Callable[[str, Any], bool] =
     for _rank, i, p, quiet in found:
         text = ""
         if len(out) < limit:
-            text = state.parts[i].problem_text(p)
+            text = quiet_text(state.parts[i], p) if quiet else state.parts[i].problem_text(p)
             if state.form.multi:
                 text = f"{state.part_title(i)}：{text}"
         out.append((i, p, text, quiet))
     return out
+
+
+_CELL_LABEL = re.compile(r"“([^“”]*)”$")
+
+
+def quiet_text(ps: Any, p: Any) -> str:
+    """A 未填 line without saying 未填 twice: the tag says it, so a message that starts with 未填 and the
+    cell's own name (“实际完成值”：未填实际完成值，本项得 0 分) keeps only what follows
+    (“实际完成值”：本项得 0 分); a message of nothing more (未填指标完成值) leaves the cell's name alone."""
+    text = ps.problem_text(p)
+    if not p.addr or not p.body.startswith("未填"):
+        return text
+    where = ps.describe(p.addr)
+    label = _CELL_LABEL.search(where)
+    rest = p.body.removeprefix("未填")
+    if label is None or not rest.startswith(label.group(1)):
+        return text
+    rest = rest.removeprefix(label.group(1)).lstrip("，,；;。 ")
+    return f"{where}：{rest}" if rest else where

@@ -9,11 +9,12 @@ from typing import Any, Callable
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView, QInputDialog, QLineEdit,
-                               QMenu, QMessageBox, QTableView, QWidget)
+                               QMenu, QMessageBox, QStyle, QTableView, QWidget)
 
 from desktop.session import SessionError
-from ui.cell_delegates import CellDelegate, group_runs
-from ui.table_model import TableModel
+from ui.cell_delegates import LABEL_HOW, CellDelegate, group_runs
+from ui.label_fit import LabelHeader, fit_columns
+from ui.table_model import HOW_ROLE, TableModel
 
 MAX_AUTO_HEIGHT_ROWS = 200  # tables up to this many rows are shown whole, rows sized to their text
 MAX_VIEW_HEIGHT = 640
@@ -22,6 +23,7 @@ MAX_VIEW_HEIGHT = 640
 class FormTableView(QTableView):
     def __init__(self, model: TableModel, push: Callable[[Any], None], parent: QWidget | None = None):
         super().__init__(parent)
+        self.setHorizontalHeader(LabelHeader(self))  # titles broken as labels: “预算金额 / （万元）”
         self.push = push
         self.enter_pressed = False
         self.key_edit = False  # an editor is being opened by a typed key
@@ -73,29 +75,53 @@ class FormTableView(QTableView):
         self._widths()
 
     def _widths(self) -> None:
-        """The paper's relative column widths; the last column takes what rounding leaves; the header
-        grows to show its wrapped titles whole."""
+        """The paper's relative column widths, label columns widened (from the others) where that keeps
+        a label from leaving one or two characters alone on its last line; the header grows to show its
+        wrapped titles whole."""
         model = self.model()
         avail = self.viewport().width()
         if avail <= 0:
             return
         if len(model.columns) >= 3:
             total = sum(c.width for c in model.columns)
-            used = 0
-            for i, c in enumerate(model.columns[:-1]):
-                w = max(40, int(avail * c.width / total))
+            widths = [avail * c.width / total for c in model.columns]
+            for i, w in enumerate(fit_columns(widths, self._label_cells(), self.font(), self._text_pad())):
                 self.setColumnWidth(i, w)
-                used += w
-            self.setColumnWidth(len(model.columns) - 1, max(40, avail - used))
         self._header_height()
         self._maybe_resize_rows()
+
+    def _text_pad(self) -> float:
+        """Room between a cell's text and each of its borders: the style's text margin and the grid line,
+        or a column title's padding, whichever is more."""
+        grid = 1 if self.showGrid() else 0
+        cell = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1 + grid / 2
+        header: LabelHeader = self.horizontalHeader()  # type: ignore[assignment]
+        title = (100 - header.text_width(0, 100)) / 2 if self.model().columns else 0
+        return max(cell, title)
+
+    def _label_cells(self) -> list[tuple[int, str, bool]]:
+        """(column, text, is a label) of the column titles and of the cells shown on their own (not
+        inside a merged group cell) of the first rows, as :func:`fit_columns` takes them."""
+        model = self.model()
+        if not model.alive():
+            return []
+        groups = set(model.group_cols())
+        cells = [(i, str(model.headerData(i, Qt.Orientation.Horizontal) or ""), True) for i in range(len(model.columns))]
+        covered = {(col, r) for col, start, length in self._runs or [] for r in range(start + 1, start + length)}
+        for row in range(min(model.rowCount(), MAX_AUTO_HEIGHT_ROWS)):
+            for col in range(len(model.columns)):
+                if (col, row) not in covered:
+                    index = model.index(row, col)
+                    label = col in groups or index.data(HOW_ROLE) in LABEL_HOW
+                    cells.append((col, str(index.data() or ""), label))
+        return cells
 
     def _header_height(self) -> None:
         header = self.horizontalHeader()
         fm = header.fontMetrics()
         need = 0
         for i in range(len(self.model().columns)):
-            text = str(self.model().headerData(i, Qt.Orientation.Horizontal) or "")
+            text = header.shown_text(i)  # type: ignore[attr-defined]
             rect = fm.boundingRect(QRect(0, 0, max(10, header.sectionSize(i) - 10), 2000),
                                    int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter), text)
             need = max(need, rect.height() + 12)

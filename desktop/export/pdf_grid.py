@@ -17,14 +17,13 @@ from dataclasses import dataclass, field, replace
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from desktop.export.pdf_text import Measure, TextOps, measure, wrap
+from desktop.core.linebreak import fit_label_widths, label_lines, orphaned, wrap
+from desktop.export.pdf_text import Measure, TextOps, measure
 
 CONTINUED = "（续）"  # under a split row's label on the page it continues on
 MIN_LINES = 2  # a split row keeps at least this many lines on each page
 SPLIT_LINES = 7  # only rows at least this tall are split between pages; shorter ones move whole
 PAD_X = 1.5 * mm  # text, numbers above all, stays at least 1.5 mm from the border
-MAX_WIDEN = 1.7  # a label column grows at most this much to keep a label whole
-MIN_DONOR = 0.75  # a column gives at most a quarter of its width to the labels
 PAD_Y = 2.0
 LINE_WIDTH = 0.6
 
@@ -92,42 +91,10 @@ class Grid(Flowable):
         self._laid_out_width = width
 
     def _fit_labels(self, widths: list[float], m: Measure) -> list[float]:
-        """Column widths with every one-column label kept free of a one- or two-character last line
-        (and of a break inside a bracket), the room taken from columns holding no such label."""
-        need: dict[int, float] = {}
-        for row in self.header + self.rows:
-            for c in row.cells:
-                if c.label and c.span == 1 and not c.merge_up and c.text:
-                    avail = widths[c.col] - 2 * PAD_X
-                    want = orphan_free_width(c.text, avail, m)
-                    if want > avail:
-                        need[c.col] = max(need.get(c.col, 0.0), want + 2 * PAD_X)
-        if not need:
-            return widths
-        give = self._spare(widths, [i for i in range(len(widths)) if i not in need], m)
-        room = sum(give.values())
-        extra = sum(need[i] - widths[i] for i in need)
-        if room <= 0:
-            return widths
-        share = min(1.0, room / extra)
-        out = list(widths)
-        for i in need:
-            out[i] += (need[i] - widths[i]) * share
-        for i, spare in give.items():
-            out[i] -= extra * share * spare / room
-        return out
-
-    def _spare(self, widths: list[float], donors: list[int], m: Measure) -> dict[int, float]:
-        """What each donor column can give: at most a quarter of its width, and never so much that a
-        value now printed on one line would wrap (“保障经费” must not become “保障经/费”)."""
-        longest = {i: 0.0 for i in donors}
-        for row in self.header + self.rows:
-            for c in row.cells:
-                if c.span == 1 and c.col in longest and not c.merge_up:
-                    w = max((m.width(line) for line in c.text.split("\n")), default=0.0) + 2 * PAD_X
-                    if w <= widths[c.col]:
-                        longest[c.col] = max(longest[c.col], w)
-        return {i: max(0.0, min(widths[i] * (1 - MIN_DONOR), widths[i] - longest[i])) for i in donors}
+        """Column widths with every one-column label kept free of an orphan (:func:`fit_label_widths`)."""
+        cells = [(c.col, c.text, c.label) for row in self.header + self.rows for c in row.cells
+                 if c.span == 1 and not c.merge_up]
+        return fit_label_widths(widths, cells, m, PAD_X)
 
     def _measure_row(self, row: GRow, m: Measure, header: bool = False) -> None:
         if not row.height:
@@ -138,7 +105,7 @@ class Grid(Flowable):
                         c.lines = []
                     else:
                         c.lines = label_lines(c.text, avail, m) if c.label else wrap(c.text, avail, m)
-                        if len(c.lines) == 2 and _orphaned(c.lines):  # a short value: 保障经 / 费 balanced
+                        if len(c.lines) == 2 and orphaned(c.lines):  # a short value: 保障经 / 费 balanced
                             c.lines = label_lines(c.text, avail, m)
             row.height = max(row.nlines(), 1) * self.leading + 2 * PAD_Y
 
@@ -321,60 +288,3 @@ def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
         else:
             merged.append([a, b])
     return [(a, b) for a, b in merged]
-
-
-def _orphaned(lines: list[str]) -> bool:
-    """A label broken badly: one character alone on its last line (单/位), two under a line of four or
-    more (预算金额/万元), or a break inside brackets (（万/元）)."""
-    if len(lines) < 2:
-        return False
-    last, before = len(lines[-1].strip()), len(lines[-2].strip())
-    if last <= 1 or (last == 2 and before >= 4):
-        return True
-    depth = 0
-    for line in lines[:-1]:
-        for ch in line:
-            depth += ch in "（("
-            depth -= ch in "）)"
-        if depth > 0:
-            return True
-    return False
-
-
-def orphan_free_width(text: str, avail: float, m: Measure) -> float:
-    """The width a label wants: one line where that needs at most ``MAX_WIDEN`` times ``avail``, else the
-    narrowest width up to that at which it wraps without an orphan (``avail`` if it already does, or
-    if no width up to the limit helps)."""
-    lines = wrap(text, avail, m, label=True)
-    if len(lines) < 2:
-        return avail
-    whole = max(m.width(line) for line in text.split("\n"))
-    if whole <= avail * MAX_WIDEN:  # the label fits on one line in a slightly wider column
-        return whole + 0.5
-    if not _orphaned(lines):
-        return avail
-    step = m.char("中") / 2
-    w = avail + step
-    while w <= avail * MAX_WIDEN:
-        if not _orphaned(wrap(text, w, m, label=True)):
-            return w
-        w += step
-    return avail
-
-
-def label_lines(text: str, avail: float, m: Measure) -> list[str]:
-    """A label broken into lines: where the full width leaves an orphan (指标目标 / 值), a narrower
-    measure that balances the lines (指标目 / 标值) with no more lines than that."""
-    lines = wrap(text, avail, m, label=True)
-    if not _orphaned(lines):
-        return lines
-    step = m.char("中") / 2
-    w = avail - step
-    while w >= avail / 2:
-        shorter = wrap(text, w, m, label=True)
-        if len(shorter) > len(lines):
-            break
-        if not _orphaned(shorter):
-            return shorter
-        w -= step
-    return lines
