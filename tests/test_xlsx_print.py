@@ -362,3 +362,18 @@ def test_a_table_continued_on_a_new_page_repeats_its_title_before_its_labels(exp
     for a in starts:
         if rows.get(a) == ["长期绩效指标（续）"]:
             assert "一级指标" in rows[a + 1]
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_hand_signed_lines_have_a_rule_to_write_on(exported, form_id):
+    """填报人, 联系电话, 单位负责人（签名）… are signed by hand: a ruled blank follows each label, as in the PDF."""
+    form = load_form(form_id)
+    wb, _m, _d = exported(DocumentState(form, load_sample(form_id)))
+    ws = [w for w in wb.worksheets if w.sheet_state == "visible"][-1]
+    labels = [c for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.endswith("：") and c.value[:-1] in form.signatures.lines
+              and "盖章" not in c.value and "日期" not in c.value]
+    assert labels
+    for cell in labels:
+        line = next(c for c in ws[cell.row] if c.column > cell.column and c.border.bottom.style)
+        assert line.value is None and line.border.bottom.style == "thin", cell.value

@@ -319,15 +319,20 @@ class SheetBuilder:
         for k in range(n):
             a = xt.clean(left[k]) if k < len(left) else ""
             b = xt.clean(right[k]) if k < len(right) else ""
-            cells = [XCell(0, half, a, style="plain", border=False)]
+            # 填报人, 联系电话 … are signed by hand: a line to write on after the label, as in the PDF
+            cells = self.written_on(a, 0, half - 1) if a else [XCell(0, half, "", style="sign", border=False)]
             label, sep, unit = b.partition("：")
             if k == 0 and sep and not unit.strip():  # no unit name: a line to write it on, under the seal
-                lab = min(self.G - half - 4, int(xt.text_units(b) / self.unit) + 1)
-                cells += [XCell(half, lab, b, style="plain", border=False),
-                          XCell(half + lab, self.G - half - lab, "", style="plain", border=False, underline=True)]
+                cells += self.written_on(b, half, self.G - half)
             else:
-                cells.append(XCell(half, self.G - half, b, style="plain", border=False))
+                cells.append(XCell(half, self.G - half, b, style="sign", border=False))
             self.w.line(cells, min_pt=SEAL_LINE_PT, keep_next=k < n - 1)
+
+    def written_on(self, label: str, col: int, span: int) -> list[XCell]:
+        """``label`` and, after it to the end of ``span`` columns, an underline to write on by hand."""
+        lab = min(span - 4, int(xt.text_units(label) / self.unit) + 1)
+        return [XCell(col, lab, label, style="sign", border=False),
+                XCell(col + lab, span - lab, "", style="sign", border=False, underline=True)]
 
     # ------------------------------------------------------------------ printing
     def page_setup(self, starts: list[int], draft: str) -> None:

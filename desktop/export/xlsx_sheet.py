@@ -36,7 +36,9 @@ class XCell:
     text: str  # as printed
     number: float | None = None  # set: stored as a number with ``fmt``
     fmt: str = "General"
-    style: str = "value"  # value | label | total | title | doc_title | subtitle | heading | sub | body | note | plain
+    # value | label | total | title | doc_title | subtitle | heading | sub | body | note | plain | sign (a signature
+    # line: on the row's bottom, where the rule to write on is)
+    style: str = "value"
     align: str = "left"
     border: bool = True
     addr: str | None = None  # the form address shown here
@@ -311,7 +313,7 @@ class SheetWriter:
         key = (c.style, c.align, c.top, c.indent, c.border, c.underline, c.fmt if c.number is not None else "")
         got = self._looks.get(key)
         if got is None:
-            vertical = "top" if c.top or c.style in ("body", "note") else "center"
+            vertical = "top" if c.top or c.style in ("body", "note") else ("bottom" if c.style == "sign" else "center")
             fmt = c.fmt if c.number is not None else "General"
             # numbers keep room from the right border (the next cell's text starts at its left): a digit's
             # width in their format, as LibreOffice ignores the indent of a merged right-aligned cell
