@@ -428,3 +428,31 @@ def test_printing_keeps_a_version_with_the_drafts_code(app, qtbot, tmp_path, mon
 
     assert read_stamp(pdf).code in codes[-1]  # the same draft, the same content: the same code on paper
     win.close()
+
+
+@pytest.mark.parametrize("answer, exported", [("先去写说明", False), ("仍然导出正式版", True)])
+def test_a_final_copy_with_unexplained_hints_is_exported_only_knowingly(app, qtbot, tmp_path, monkeypatch,
+                                                                         answer, exported):
+    """A's filed sample has 提示 nobody explained (项目支出 151.31 against items adding to 149.91): a final copy
+    prints them with no mark, so the clerk is told which ones and chooses."""
+    from ui import exports
+
+    win = window(qtbot, tmp_path, "suzhou-dept-selfeval-2022")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: asked.append(self.text()) or 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda self: next(b for b in self.buttons() if b.text() == answer))
+    target = tmp_path / "正式版.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    got = exports.export_pdf(win, final=True)
+    assert asked and "4 个提示没有写说明" in asked[0] and "项目支出" in asked[0]
+    assert (got == target) is exported and target.exists() is exported
+
+
+def test_a_final_copy_whose_hints_are_explained_is_not_questioned(app, qtbot, tmp_path, monkeypatch):
+    from ui import exports
+
+    win = window(qtbot, tmp_path, C)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail(f"asked: {self.text()}"))
+    target = tmp_path / "正式版.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    assert exports.export_pdf(win, final=True) == target and target.exists()

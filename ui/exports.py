@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from desktop.core.cancel import Cancelled, CancelToken
-from desktop.core.errors import Code, JixiaoError
+from desktop.core.errors import Code, JixiaoError, message
 from ui import settings as user_settings
 from ui.worker import run_with_progress
 
@@ -134,6 +134,8 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
         QMessageBox.warning(win, "不能导出正式版", "表中还有错误（见右侧“问题”），改正后才能导出供盖章的正式版。\n"
                             "现在可以导出带“草稿”水印的副本。")
         return None
+    if final and not _final_despite_warnings(win, state):
+        return None
     path = _ask_path(win, "导出正式版 PDF" if final else "导出 PDF", ".pdf", "PDF 文件 (*.pdf)")
     if path is None:
         return None
@@ -156,6 +158,22 @@ def export_pdf(win: Any, final: bool = False) -> Path | None:
     win.statusBar().showMessage(f"已导出 {path.name}：{kind}，共 {result.pages} 页，校验码 {result.code}，"
                                 f"字体 {result.font}", 15000)
     return path
+
+
+def _final_despite_warnings(win: Any, state: Any) -> bool:
+    """A final copy prints a 提示 nobody explained with no mark at all: the clerk says so knowingly."""
+    from desktop.export.printed_problems import unexplained_warnings
+
+    warnings = unexplained_warnings(state)
+    if not warnings:
+        return True
+    listed = "\n".join(f"· {text}" for text in warnings[:5]) + ("\n……" if len(warnings) > 5 else "")
+    box = QMessageBox(QMessageBox.Icon.Question, "导出正式版",
+                      message(Code.FINAL_UNEXPLAINED, count=len(warnings), listed=listed), parent=win)
+    go = box.addButton("仍然导出正式版", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("先去写说明", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is go
 
 
 def print_preview(win: Any) -> None:

@@ -239,6 +239,9 @@ MESSAGES: dict[str, str] = {
     "library_empty_comment": "审核意见不能为空",
     "library_conflict": "这份报送刚刚已被 {who} 修改（现在的状态：{status}）；您的修改没有保存，请刷新后再看一遍",
     "summary_bad_suffix": "汇总只能导出为 .xlsx 或 .pdf：{name}",
+    "final_unexplained": "表中还有 {count} 个提示没有写说明。正式版照常打印这些数字，不加任何标记，"
+                         "审核时可能因此被退回：\n{listed}\n\n可以先在右侧“问题”中逐条填写说明（说明随表打印），"
+                         "或改正数字后再导出。",
     "collect_failed": "收集时出错（{kind}）；详情见日志 jixiao.log，可点“重新扫描”再读一遍",
     # --- settings ---------------------------------------------------------------------
     "setting_invalid": "“{value}”无效：{why}",

@@ -39,10 +39,8 @@ class DraftProblems:
                 for title, items in ((ERRORS_HEADING, self.errors), (WARNINGS_HEADING, self.warnings)) if items]
 
 
-def draft_problems(state: DocumentState, index: int) -> DraftProblems | None:
-    """Part *index*'s problems if the document prints as a draft (it has 错误), else None."""
-    if not state.has_errors:
-        return None
+def part_problems(state: DocumentState, index: int) -> DraftProblems:
+    """Part *index*'s 错误 and unexplained 提示, in the words and order of the problems panel."""
     ps = state.parts[index]
     out = DraftProblems(state.part_title(index) if state.form.multi else "")
     explained = ps.part.explanations
@@ -52,6 +50,16 @@ def draft_problems(state: DocumentState, index: int) -> DraftProblems | None:
         elif not explained.get(p.key, "").strip():
             out.warnings.append(ps.problem_text(p))
     return out
+
+
+def draft_problems(state: DocumentState, index: int) -> DraftProblems | None:
+    """Part *index*'s problems if the document prints as a draft (it has 错误), else None."""
+    return part_problems(state, index) if state.has_errors else None
+
+
+def unexplained_warnings(state: DocumentState) -> list[str]:
+    """Every 提示 of the document the clerk has not explained (a final copy prints them with no mark)."""
+    return [text for i in range(len(state.parts)) for text in part_problems(state, i).warnings]
 
 
 def draft_summary(parts: list[DraftProblems], scope: str = "表中") -> str:
