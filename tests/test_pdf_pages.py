@@ -287,3 +287,5 @@ def test_a_text_box_split_across_pages_names_its_label_again():
     assert first.rows[0].cells[0].lines == ["总目标及", "阶段性目标"]
     assert rest.rows[0].cells[0].lines == ["总目标及", "阶段性目标", "（续）"]
     assert rest.rows[0].height >= 3 * g.leading
+    _second, third = rest.split(400, rest.rows[0].height / 2)  # and again on a third page: （续） once
+    assert third.rows[0].cells[0].lines == ["总目标及", "阶段性目标", "（续）"]

@@ -156,7 +156,8 @@ class Grid(Flowable):
             rest = c.lines[fit:]
             in_group = c.col in self.group_cols and bool(c.text) and not rest  # the rest is of the same group
             if c.label and c.text and not rest and not c.merge_up and c.col not in self.group_cols:
-                rest = [*c.lines, CONTINUED]  # a row's label (总目标及阶段性目标) names it again on the new page
+                # a row's label (总目标及阶段性目标) names it again on the new page, marked（续）once
+                rest = list(c.lines) if c.lines and c.lines[-1] == CONTINUED else [*c.lines, CONTINUED]
             b_cells.append(replace(c, lines=rest or ([""] if not c.merge_up else []),
                                    text="" if not rest else c.text, merge_up=c.merge_up or in_group))
         a = GRow(a_cells, fit * self.leading + 2 * PAD_Y, row.continued)
