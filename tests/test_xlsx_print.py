@@ -377,3 +377,13 @@ def test_hand_signed_lines_have_a_rule_to_write_on(exported, form_id):
     for cell in labels:
         line = next(c for c in ws[cell.row] if c.column > cell.column and c.border.bottom.style)
         assert line.value is None and line.border.bottom.style == "thin", cell.value
+
+
+def test_numbers_shrink_to_their_cell_rather_than_print_hashes(exported):
+    """A's 偏差情况 printed ### for 100.00% where the renderer's digits were wider than planned."""
+    wb, smap, _d = exported(DocumentState(load_form(DEPT), load_sample(DEPT)))
+    ws = wb.worksheets[0]
+    numbers = [c for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))]
+    assert numbers
+    for c in numbers:
+        assert c.alignment.shrink_to_fit and not c.alignment.wrap_text, c.coordinate

@@ -75,8 +75,9 @@ class StyleBook:
         if got is None:
             cell = WriteOnlyCell(sheet)
             cell.font = Font(name=self.font_name, size=look.size, bold=look.bold)
-            cell.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=True,
-                                       indent=look.indent)
+            number = look.number_format != "General"  # a number never wraps: it shrinks rather than show ###
+            cell.alignment = Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=not number,
+                                       shrink_to_fit=number, indent=look.indent)
             if look.border:
                 cell.border = self.border
             elif look.underline:
