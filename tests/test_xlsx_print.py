@@ -387,3 +387,18 @@ def test_numbers_shrink_to_their_cell_rather_than_print_hashes(exported):
     assert numbers
     for c in numbers:
         assert c.alignment.shrink_to_fit and not c.alignment.wrap_text, c.coordinate
+
+
+@pytest.mark.parametrize("form_id", form_ids())
+def test_printed_labels_are_broken_as_the_pdf_breaks_them(exported, form_id):
+    """A renderer wrapping a label itself left “（万/元）”, “情/况”: labels come already broken into balanced
+    lines, none with one or two characters alone on its last line."""
+    wb, smap, _d = exported(DocumentState(load_form(form_id), load_sample(form_id)))
+    written = {ref for sheet in smap for cell in sheet["cells"].values() for ref in cell["c"]}
+    broken = [c.value for ws in wb.worksheets if ws.sheet_state == "visible" for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and "\n" in c.value and c.coordinate not in written and len(c.value) < 40]
+    for text in broken:
+        last, before = (len(line.strip()) for line in text.split("\n")[-2:])
+        assert last > 2 or (last == 2 and before < 4), text
+    if form_id == DEPT:
+        assert "年初预算数\n（万元）" in broken

@@ -32,6 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.core.engine import DocumentState, PartState
+from desktop.core.linebreak import label_lines
 from desktop.core.errors import Code, JixiaoError
 from desktop.export.filenames import Destination, write_file_atomically
 from desktop.export.printed import SignatureLines
@@ -136,6 +137,19 @@ def _write(target: Destination, data: bytes) -> None:
     write_file_atomically(target, data, lambda reason: XlsxWriteError(Code.EXPORT_WRITE, what=" Excel 文件", path=target, why=reason))
 
 
+class _Units:
+    """Text measured in the workbook's width units (:mod:`desktop.export.xlsx_text`), for the line rules."""
+
+    def __init__(self, size: float):
+        self.size = size
+
+    def char(self, ch: str) -> float:
+        return xt.char_units(ch, self.size)
+
+    def width(self, text: str) -> float:
+        return xt.text_units(text, self.size)
+
+
 class SheetBuilder:
     """One printed part on one sheet, laid out from the same :class:`PrintedPart` the PDF draws."""
 
@@ -226,6 +240,8 @@ class SheetBuilder:
             got = xt.number_cell(text) if c.numeric else None
             if got is not None:
                 x.number, x.fmt = got
+        elif label and text and "\n" not in text:  # a printed label: broken as the PDF breaks it (no “单/位”)
+            x.text = "\n".join(label_lines(text, self.w.capacity(x), _Units(self.w.size_of(x))))
         return x
 
     def row(self, r: PrintedRow, s: PrintedSection, bounds: list[int]) -> list[XCell]:
