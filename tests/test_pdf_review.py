@@ -103,9 +103,10 @@ def test_level2_merges_within_its_level1_group():
                                        "actual": "1个", "weight": "0"}, index=1)  # same 二级, other 一级: not merged
     table = section(printed_document(state), "indicators")
     assert table.group_cols == [0, 1]
-    rows = [(r.cells[0].text, r.cells[1].text, r.cells[0].merge_up, r.cells[1].merge_up) for r in table.rows[:4]]
-    assert rows == [("产出指标", "数量指标", False, False), ("效益指标", "数量指标", False, False),
-                    ("产出指标", "数量指标", False, False), ("产出指标", "质量指标", True, False)]
+    rows = [(r.cells[0].text, r.cells[1].text, r.cells[0].merge_up, r.cells[1].merge_up) for r in table.rows]
+    k = next(i for i, r in enumerate(table.rows) if r.cells[2].text == "借用二级")  # printed in the 效益 block
+    assert rows[k] == ("效益指标", "数量指标", False, False) and rows[k - 1][0] == "产出指标"
+    assert rows[:2] == [("产出指标", "数量指标", False, False), ("产出指标", "数量指标", True, True)]
     rows = [(r.cells[0].merge_up, r.cells[1].merge_up) for r in section(printed_document(sample_state(
         "national-project-selfeval")), "indicators").rows[:3]]
     assert rows == [(False, False), (True, True), (True, False)]  # 产出/数量, 产出/数量, 产出/质量
@@ -185,3 +186,20 @@ def test_only_sections_that_wholly_sum_printed_columns_become_total_rows():
     assert {t: (sid, [(f.id, c) for f, c in sums]) for t, (sid, sums) in e.items()} == {
         "indicators": ("score_total", [("weight_total", "weight"), ("total_score", "score")])}
     assert not any(found.values()), found  # F's hidden 分值合计 etc., D's 年度 …: printed as they are
+
+
+def test_rows_of_a_group_print_together_where_the_group_first_stands():
+    """A row of 产出指标 added after 满意度指标 printed 产出指标 a second time, below 满意度 (a reviewer sent it
+    back): on paper a group is one block.  A row whose 一级 is left empty belongs to the group above it."""
+    state = sample_state("national-project-selfeval")
+    ps = state.parts[0]
+    ps.insert_row("indicators", cells={"level1": "", "level2": "", "name": "满意度续", "weight": "0"})
+    ps.insert_row("indicators", cells={"level1": "产出指标", "level2": "数量指标", "name": "后加的产出", "weight": "0"})
+    table = section(printed_document(state), "indicators")
+    data = [r for r in table.rows if r.kind == "data"]
+    level1 = [r.cells[0].text or "↑" for r in data]
+    names = [r.cells[2].text for r in data]
+    first_other = next(i for i, t in enumerate(level1) if t not in ("产出指标", "↑"))
+    assert names.index("后加的产出") < first_other  # with the other 产出指标 rows
+    assert names[-1] == "满意度续" and level1[-2] == "满意度指标"  # an empty 一级 stays under the group above
+    assert level1.count("产出指标") - sum(r.cells[0].merge_up for r in data if r.cells[0].text == "产出指标") == 1

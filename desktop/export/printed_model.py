@@ -318,7 +318,7 @@ class _Builder:
         fixed = set(t.fixed_ids)
         same: dict[str, str] = {}  # a data row's cell kind per column, where it cannot vary by row
         rows = [self._row(ps, t, cols, rid, None if rid in fixed else same, reasons)
-                for rid in ps.display_rows(t.id)]
+                for rid in _in_group_order(ps, t)]
         if gis:
             _group(rows, gis)
         if not rows:
@@ -385,6 +385,29 @@ def _numeric(ps: PartState, f: Field, addr: str, how: str) -> bool:
         return False
     value = ps.value(addr)
     return value is not BAD and value is not None
+
+
+def _in_group_order(ps: PartState, t: Table) -> list[str]:
+    """The table's rows as printed: the clerk's order, except that the rows of one group (一级, then 二级
+    within it) print together, where the first of them stands — on paper a group is one block.  A group
+    cell left empty belongs to the group of the row above it."""
+    rows = ps.display_rows(t.id)
+    if not (t.repeat and t.groups):
+        return rows
+    data = set(ps.data_rows(t.id))
+    keys: dict[tuple[str, ...], int] = {}  # a group path (一级, 二级 …) -> where its first row stands
+    order: dict[str, tuple[int, ...]] = {}
+    path: list[str] = []
+    for rid in (r for r in rows if r in data):
+        texts = [ps.raw(cell_addr(t.id, rid, g)).strip() for g in t.groups]
+        inherit = True
+        for k, text in enumerate(texts):
+            inherit = inherit and not text and k < len(path)
+            texts[k] = path[k] if inherit else text
+        path = texts
+        order[rid] = tuple(keys.setdefault(tuple(texts[:k + 1]), len(keys)) for k in range(len(texts)))
+    placed = iter(sorted(order, key=order.__getitem__))  # sorted() is stable: the clerk's order within a group
+    return [next(placed) if r in data else r for r in rows]
 
 
 def _group(rows: list[PrintedRow], gis: list[int]) -> None:
