@@ -1,5 +1,5 @@
 """The fields that sum a table's columns (E's 权重合计, 合计) shown as that table's own bottom row, as the
-PDF prints them (:func:`desktop.export.printed_model.column_totals`): each value under its column, 合计
+PDF prints them (:func:`desktop.export.printed_groups.column_totals`): each value under its column, 合计
 over the columns before the first; the cells follow the table's column widths as they change."""
 from __future__ import annotations
 

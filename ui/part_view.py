@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBu
 
 from desktop.core.definition import Section
 from desktop.core.document import split_addr
-from desktop.export.printed_model import column_totals
+from desktop.export.printed_groups import column_totals
 from desktop.session import Change, FormSession
 from ui.column_totals import ColumnTotals
 from ui.field_widgets import Ctx, make_editor
