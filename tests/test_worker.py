@@ -32,6 +32,19 @@ def visible_dialogs(parent):
     return [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
 
 
+def when_shown(parent, act, ready=lambda dialog: True):
+    """Call ``act(dialog)`` from the event loop once a progress dialog is visible and ``ready`` for it (the
+    blocking call under test runs that loop)."""
+    def look():
+        dialogs = visible_dialogs(parent)
+        if not dialogs or not ready(dialogs[0]):
+            QTimer.singleShot(50, look)
+            return
+        act(dialogs[0])
+
+    QTimer.singleShot(50, look)
+
+
 def test_progress_text_reaches_the_dialog_and_the_result_comes_back(parent):
     labels, threads = [], []
     release = threading.Event()
@@ -42,15 +55,11 @@ def test_progress_text_reaches_the_dialog_and_the_result_comes_back(parent):
         release.wait(5)
         return 42
 
-    def look():
-        dialogs = visible_dialogs(parent)
-        if not dialogs or "第 200 行" not in dialogs[0].labelText():
-            QTimer.singleShot(50, look)
-            return
-        labels.append(dialogs[0].labelText())
+    def look(dialog):
+        labels.append(dialog.labelText())
         release.set()
 
-    QTimer.singleShot(50, look)
+    when_shown(parent, look, ready=lambda dialog: "第 200 行" in dialog.labelText())
     assert run_with_progress(parent, "从 Excel 导入", "导入", work, label="正在读取 t.xlsx…") == 42
     assert labels == ["正在读取 第 200 行"]
     assert threads[0] is not threading.main_thread()
@@ -79,15 +88,11 @@ def test_cancel_returns_at_once_and_the_polling_work_stops(parent, qtbot):
         stopped.set()
         return "dropped"
 
-    def cancel_when_shown():
-        dialogs = visible_dialogs(parent)
-        if not dialogs:
-            QTimer.singleShot(50, cancel_when_shown)
-            return
-        button, = [b for b in dialogs[0].findChildren(QPushButton) if b.text() == "取消"]
+    def cancel(dialog):
+        button, = [b for b in dialog.findChildren(QPushButton) if b.text() == "取消"]
         button.click()
 
-    QTimer.singleShot(50, cancel_when_shown)
+    when_shown(parent, cancel)
     start = time.monotonic()
     with pytest.raises(Cancelled) as err:
         run_with_progress(parent, "从 Excel 导入", "导入", work,
@@ -106,14 +111,8 @@ def test_work_that_cannot_be_abandoned_has_no_cancel_button(parent):
         time.sleep(0.8)
         return "ok"
 
-    def look():
-        dialogs = visible_dialogs(parent)
-        if not dialogs:
-            QTimer.singleShot(50, look)
-            return
-        seen.append([b.text() for b in dialogs[0].findChildren(QPushButton) if b.isVisible()])
-
-    QTimer.singleShot(50, look)
+    when_shown(parent, lambda dialog: seen.append([b.text() for b in dialog.findChildren(QPushButton)
+                                                   if b.isVisible()]))
     assert run_with_progress(parent, "备份", "备份", work, cancellable=False) == "ok"
     assert seen == [[]]
 
