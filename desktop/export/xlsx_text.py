@@ -17,8 +17,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
+from desktop.core.linebreak import NO_START  # closing punctuation: never starts a line
+
 BASE_SIZE = 10.5  # pt: the size at which a CJK character is 2 units wide
-# A grid column ``w`` units wide is ``w`` × 7 px, the same in Excel, WPS and LibreOffice (xlsx_pages)
+# A text unit is 7 px at 96 dpi; the grid's columns are whole pixels, the same in every renderer (xlsx_pages)
 PX_PER_UNIT = 7.0
 CELL_PAD_PX = 8.0  # text inset inside a cell, both sides together
 LINE_FACTOR = 1.45  # line height / font size (Noto CJK in LibreOffice; SimSun in Excel is tighter)
@@ -28,7 +30,6 @@ SLACK = 0.93  # real renderers wrap a little earlier than the estimate
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TOKEN = re.compile(r"[A-Za-z0-9_.,%@#&+\-/=:;'\"<>$()\[\]]+| +|.", re.S)
-NO_START = set("，。、；：！？）》」』】〕〉”’…—·,.;:!?)]}%％、～")
 _NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_CELL_CHARS = 32767
