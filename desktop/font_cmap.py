@@ -29,14 +29,21 @@ class Charset:
         self._bits = bytearray(_UNICODE_LIMIT >> 3)
 
     def add_range(self, first: int, last: int) -> None:
-        for cp in range(max(first, 0), min(last, _UNICODE_LIMIT - 1) + 1):
-            self._bits[cp >> 3] |= 1 << (cp & 7)
+        """Code points ``first`` to ``last`` (both included): whole bytes at once, bits at the two ends."""
+        first, last = max(first, 0), min(last, _UNICODE_LIMIT - 1)
+        if first > last:
+            return
+        a, b = first >> 3, last >> 3
+        low, high = 0xFF << (first & 7) & 0xFF, 0xFF >> (7 - (last & 7))  # bits from first / up to last
+        if a == b:
+            self._bits[a] |= low & high
+            return
+        self._bits[a] |= low
+        self._bits[a + 1:b] = b"\xff" * (b - a - 1)
+        self._bits[b] |= high
 
     def __contains__(self, cp: object) -> bool:
         return isinstance(cp, int) and 0 <= cp < _UNICODE_LIMIT and bool(self._bits[cp >> 3] >> (cp & 7) & 1)
-
-    def __len__(self) -> int:
-        return sum(bin(b).count("1") for b in self._bits if b)
 
 
 def read_charset(path: str | Path) -> Charset | None:

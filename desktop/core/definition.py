@@ -521,7 +521,7 @@ class _Loader:
             try:
                 return compile_expr(source, scope)
             except ExprError as exc:
-                raise self.fail(exc.text, where) from None
+                raise exc.located(where, self.file) from None  # keeps the formula error's code and data
 
         for f in form.fields.values():
             if f.formula is not None:

@@ -3,7 +3,8 @@
 ReportLab silently drops a character the font lacks, so the engine flags it as a
 提示 as soon as it is typed (not only when exporting).  The font's character map
 is read once per font file and cached (:func:`desktop.fonts.missing_chars`, which
-uses ReportLab's TrueType reader: no Qt).
+reads only the font's cmap table with :mod:`desktop.font_cmap`, and ReportLab's reader only for a font
+that cannot be read that way: no Qt).
 """
 from __future__ import annotations
 

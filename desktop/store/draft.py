@@ -27,7 +27,8 @@ from typing import Any, Callable
 from desktop.core.document import Document, Part
 from desktop.store import files, prefetch
 from desktop.store import sqlite as lite
-from desktop.store.errors import DraftError, draft_error, message
+from desktop.core.errors import message
+from desktop.store.errors import DraftError, draft_error
 from desktop.core.hashing import document_hash
 from desktop.store.layout import SCHEMA_VERSION
 from desktop.store.lock import DraftLock

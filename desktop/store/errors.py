@@ -14,7 +14,6 @@ from pathlib import Path
 
 from desktop.core.errors import MESSAGES as CATALOGUE
 from desktop.core.errors import EXIT_FAILED, EXIT_UNREADABLE, Code, JixiaoError
-from desktop.core.errors import message as _message
 
 DRAFT_KEYS = (
     "missing_file", "missing_folder", "is_folder", "not_sqlite", "not_draft", "truncated", "corrupt", "newer",
@@ -34,10 +33,6 @@ MESSAGES: dict[str, str] = {key: CATALOGUE[key] for key in DRAFT_KEYS}
 NOT_UNREADABLE = {"readonly_edit", "lock_lost", "write_failed", "out_of_step", "exists", "bad_name",
                   "migrate_failed", "closed", "bad_content", "no_snapshot", "no_part", "no_row", "locked", "locked_here", "busy",
                   "readonly_file", "readonly_folder", "lock_failed"}
-
-
-def message(key: str, **values: object) -> str:
-    return _message(key, **values)
 
 
 class DraftError(JixiaoError):

@@ -13,7 +13,8 @@ from pathlib import Path
 from desktop import osfiles
 from desktop.core.document import Document
 from desktop.store import sqlite as lite
-from desktop.store.errors import DraftError, draft_error, message
+from desktop.core.errors import message
+from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, FORMAT, SCHEMA_VERSION
 
 

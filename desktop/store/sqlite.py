@@ -28,7 +28,7 @@ from typing import Iterator
 
 from desktop.core.errors import os_why
 from desktop.core.interchange import SQLITE_MAGIC
-from desktop.osfiles import sqlite_uri  # noqa: F401 - the store's URI builder lives with the path helpers
+from desktop.osfiles import remove_tree, sqlite_uri  # noqa: F401 - sqlite_uri: the store's URI builder lives with the path helpers
 from desktop.store import ddl
 from desktop.store.errors import DraftError, draft_error
 from desktop.store.layout import APPLICATION_ID, LAYOUTS, SCHEMA_VERSION
@@ -118,7 +118,7 @@ def recovered_copy(path: Path) -> sqlite3.Connection:
             src.close()
         return mem
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
 
 
 @dataclass

@@ -20,7 +20,8 @@ _CELL_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\
 class ChecksMixin:
     """Part of :class:`~desktop.core.engine.PartState`: checks and their problems."""
 
-    def _deps_of(self, check: Check) -> tuple[frozenset, frozenset]:
+    def check_reads(self, check: Check) -> tuple[frozenset, frozenset]:
+        """What a check reads directly: ((table, column) within its row, every other graph key); cached."""
         cached = self._check_deps.get(id(check))
         if cached is None:
             deps: set = set(check.compiled.deps) if check.compiled else set()
@@ -33,10 +34,6 @@ class ChecksMixin:
             self._check_deps[id(check)] = cached
         return cached
 
-    def check_reads(self, chk: Check) -> tuple[frozenset, frozenset]:
-        """What a check reads directly: ((table, column) within its row, every other graph key)."""
-        return self._deps_of(chk)
-
     def _run_checks(self, wave: Wave | None) -> None:
         """Run the checks that read something ``wave`` changed (every check when it is None)."""
         changed_keys = wave.changed_keys if wave is not None else None
@@ -48,7 +45,7 @@ class ChecksMixin:
                 else:
                     self._drop(key)
             for check in t.row_checks:
-                row_deps, global_deps = self._deps_of(check)
+                row_deps, global_deps = self.check_reads(check)
                 rows = self.data_rows(t.id)
                 if wave is not None and global_deps.isdisjoint(wave.changed_keys):
                     hit = wave.rows_hit(row_deps)
@@ -57,7 +54,7 @@ class ChecksMixin:
                     cell = cell_addr(t.id, rid, check.cell or t.columns[0].id)
                     self._check(check, cell, (t.id, rid))
         for check in self.form.checks:
-            if changed_keys is not None and self._deps_of(check)[1].isdisjoint(changed_keys):
+            if changed_keys is not None and self.check_reads(check)[1].isdisjoint(changed_keys):
                 continue
             self._check(check, check.cell or "", None)
 
