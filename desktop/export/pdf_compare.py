@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop.core.limits import short
+
 DPI = 60  # rendering resolution: 1 px ≈ 0.42 mm, enough to see a changed digit
 THRESHOLD = 64  # grey levels (of 255)
 TOLERANCE = 6  # differing pixels a page may have and still count as the same
@@ -45,13 +47,8 @@ class Difference:
         what = "文字层（复制或检索出的文字）与看到的内容" if self.kind == "text" else "显示的内容"
         text = f"{where}{what}与草稿不同"
         if self.shown or self.expected:
-            text += f"：PDF 上是“{_short(self.shown) or '（空白）'}”，草稿应为“{_short(self.expected) or '（空白）'}”"
+            text += f"：PDF 上是“{short(self.shown) or '（空白）'}”，草稿应为“{short(self.expected) or '（空白）'}”"
         return text
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n] + "…"
 
 
 def _open(source: str | Path | bytes) -> Any:

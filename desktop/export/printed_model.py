@@ -401,17 +401,24 @@ def running_head(title: str, unit: str, project: str, landscape: bool) -> str:
     return f"{title}　{who}（续）" if who else f"{title}（续）"
 
 
+def _em(ch: str) -> float:
+    """A character's printed width in ems: a Chinese character 1, a Latin letter or digit about half."""
+    return 1.0 if ord(ch) > 0x2E7F else 0.6
+
+
 def _ems(text: str) -> float:
-    """Printed width in ems: a Chinese character 1, a Latin letter or digit about half."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text)
+    return sum(_em(ch) for ch in text)
 
 
 def _clip(text: str, ems: float) -> str:
-    """*text* cut with “…” to at most *ems* wide."""
+    """*text* cut with “…” (one em) to at most *ems* wide, in one pass (a unit name may be very long)."""
     if _ems(text) <= ems:
         return text
-    while text and _ems(text) + 1 > ems:
-        text = text[:-1]
+    used = 0.0
+    for end, ch in enumerate(text):
+        used += _em(ch)
+        if used + 1 > ems:
+            return text[:end] + "…"
     return text + "…"
 
 
