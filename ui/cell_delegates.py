@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QFrame, QLineEd
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from desktop.core.document import cell_addr
+from desktop.export.printed_groups import merged_up
 from desktop.core.types import Choice, LongText
 from ui import theme
 from ui.label_fit import shown_label
@@ -87,19 +88,17 @@ def is_line_break(event: QEvent) -> bool:
 def group_runs(ps: Any, table: Any, rows: list[str], fixed: set[str]) -> list[tuple[str, int, int]]:
     """(group column, first row, length) of each run of two or more data rows with the same non-empty
     group cell — and, for a nested group column, the same cells in every group column before it."""
-    runs: list[tuple[str, int, int]] = []
     groups = table.groups
+    flags = merged_up([("",) * len(groups) if rid in fixed else
+                       tuple(ps.text(cell_addr(table.id, rid, c)).strip() for c in groups) for rid in rows])
+    runs: list[tuple[str, int, int]] = []
     for k, g in enumerate(groups):
-        start, prev = 0, None
-        for i, rid in enumerate(rows + [None]):  # type: ignore[operator]
-            key = None
-            if rid is not None and rid not in fixed:
-                texts = tuple(ps.text(cell_addr(table.id, rid, c)).strip() for c in groups[:k + 1])
-                key = texts if all(texts) else None
-            if key is None or key != prev:
-                if prev is not None and i - start > 1:
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or not flags[i][k]:  # row i starts a new run (or the table ended)
+                if i - start > 1:
                     runs.append((g, start, i - start))
-                start, prev = i, key
+                start = i
     return runs
 
 

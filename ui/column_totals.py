@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from desktop.core.definition import Field
+from desktop.export.printed_groups import total_columns
 from desktop.export.printed_model import TOTAL_LABEL
 from ui.field_widgets import Ctx, make_editor
 from ui.theme import GRID
@@ -24,16 +25,14 @@ class ColumnTotals(QFrame):
         self.setStyleSheet(f"QFrame#columnTotals {{ border-left: 1px solid {GRID}; }}")
         self.view = view
         index = view.model().col_index
-        under = {index[cid]: f for f, cid in sums if cid in index}
-        first = min(under, default=len(index))
+        first, under = total_columns(sums, index)
         self.cells: list[tuple[QWidget, int, int]] = []  # (cell, first column, last column)
         if first:
             label = QLabel(TOTAL_LABEL, self)
             label.setProperty("cell", "label")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.cells.append((label, -1, first - 1))  # -1: from the row numbers' edge
-        for col in range(first, len(index)):
-            f = under.get(col)
+        for col, f in under:
             self.cells.append((self._value(ctx, f, editors) if f is not None else self._blank(), col, col))
         self.setFixedHeight(ROW_HEIGHT)
         header = view.horizontalHeader()

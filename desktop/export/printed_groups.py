@@ -37,22 +37,38 @@ def in_group_order(ps: PartState, t: Table) -> list[str]:
     return [next(placed) if r in data else r for r in rows]
 
 
+def merged_up(paths: list[tuple[str, ...]]) -> list[list[bool]]:
+    """For each row's group cells (一级, 二级 …, outermost first; empty where a row has none), whether each
+    merges with the cell above: equal consecutive group cells merge (the paper's 类别, 一级指标), a
+    nested one (二级指标) only where every group cell left of it does too, an empty one never.  The printed
+    model and the window's spans both follow this."""
+    out: list[list[bool]] = []
+    prev: tuple[str, ...] = ()
+    for path in paths:
+        out.append([all(path[:k + 1]) and path[:k + 1] == prev[:k + 1] for k in range(len(path))])
+        prev = path
+    return out
+
+
 def merge_groups(rows: list[PrintedRow], gis: list[int]) -> None:
-    """Equal consecutive group cells (the paper's 类别, 一级指标) merge; a nested group cell (二级指标)
-    merges only where every group cell left of it does too; a row without a group label (合计, 总分)
-    belongs to no group."""
-    prev: list[str | None] = [None] * len(gis)
-    for row in rows:
-        same = True
-        for k, gi in enumerate(gis):
+    """The group cells of printed rows, centred labels merged as :func:`merged_up` says; a row without a
+    group label (合计, 总分) belongs to no group."""
+    flags = merged_up([tuple(row.cells[gi].text for gi in gis) for row in rows])
+    for row, merged in zip(rows, flags):
+        for gi, up in zip(gis, merged):
             g = row.cells[gi]
             g.align = "center"
             g.kind = "label" if g.kind != "none" else g.kind
-            text = g.text or None
-            same = same and text is not None and text == prev[k]
-            g.merge_up = same
-            prev[k] = text
+            g.merge_up = up
         row.group = row.cells[gis[0]].text or None
+
+
+def total_columns(sums: list[tuple[Field, str]], index: dict[str, int]) -> tuple[int, list[tuple[int, Field | None]]]:
+    """Where a table's totals row puts the fields summing its columns (``index``: column id → position):
+    the first column with a total (合计 spans those before it), and from there each column's field or None."""
+    under = {index[cid]: f for f, cid in sums if cid in index}
+    first = min(under, default=len(index))
+    return first, [(col, under.get(col)) for col in range(first, len(index))]
 
 
 def column_totals(form: FormDef) -> dict[str, tuple[str, list[tuple[Field, str]]]]:

@@ -49,7 +49,7 @@ from desktop.core.document import cell_addr, split_addr
 from desktop.core.engine import DocumentState, PartState, Problem
 from desktop.core.expr import BAD
 from desktop.export.printed import SignatureLines, header_fields, printed_value, signature_lines
-from desktop.export.printed_groups import column_totals, in_group_order, merge_groups
+from desktop.export.printed_groups import column_totals, in_group_order, merge_groups, total_columns
 from desktop.export.printed_problems import DraftProblems, draft_problems
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")  # a report's heading: 七、预算信息
@@ -332,11 +332,9 @@ class _Builder:
 
     def _total_row(self, ps: PartState, sums: list[tuple[Field, str]], index: dict[str, int]) -> PrintedRow:
         """The fields summing the table's columns as its last row: each under its column, 合计 before."""
-        under = {index[cid]: f for f, cid in sums if cid in index}
-        first = min(under, default=len(index))
+        first, under = total_columns(sums, index)
         cells = [PrintedCell(0, self.note(TOTAL_LABEL, "表头"), span=first, align="center", kind="label")] if first else []
-        for col in range(first, len(index)):
-            f = under.get(col)
+        for col, f in under:
             cells.append(self._value_cell(ps, f, f.id, col, 1) if f is not None
                          else PrintedCell(col, "", kind="label"))
         return PrintedRow(cells, kind="total")
