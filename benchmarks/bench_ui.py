@@ -1,4 +1,4 @@
-"""UI benchmarks: opening a 2000-row draft in its window, keystroke-to-update, start-up.
+"""UI benchmarks: opening a 2000-row draft in its window, keystroke-to-update.
 
     python benchmarks/bench_ui.py
 
@@ -7,15 +7,15 @@
 * keystroke to update: one character typed (an IME commit, as a Chinese input method
   sends it) into an input of the 2000-row draft until the computed cells and marks are
   repainted (events processed), median and p95 (target ≤ 16 ms, one frame);
-* the draft write that follows (one store transaction, after a 300 ms pause in typing);
-* start-up: a new process until the main window is first painted, against a bare PySide6
-  window (target ≤ 1.5×).
+* the draft write that follows (one store transaction, after a 300 ms pause in typing).
+
+Start-up (a new process until the main window is first painted, against a bare window) and peak memory
+are measured by ``bench_startup.py``.
 """
 from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,44 +61,6 @@ def _keystrokes(app, widget, n: int) -> list[float]:
         times.append(time.perf_counter() - t0)
     del Qt
     return times
-
-
-def _startup(code: str, pycache: str, runs: int = 7) -> float:
-    """Median time from launching a new Python process to its window painted (the child says so on
-    stdout; its exit is not counted)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", JIXIAO_HOME=tempfile.mkdtemp(prefix="jixiao-bench-"),
-               PYTHONPYCACHEPREFIX=pycache)  # bytecode kept, as an installed app has it (see bench_startup)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    times = []
-    for _ in range(runs + 1):  # the first launch writes the bytecode and is not counted
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        times.append(time.perf_counter() - t0)
-        proc.wait()
-        assert line.startswith("shown"), line
-    return statistics.median(times[1:])
-
-
-
-# both say "shown" once their window has been painted the first time (its first UpdateRequest handled)
-_PAINTED = ("from PySide6.QtCore import QEvent, QObject\n"
-            "class Painted(QObject):\n"
-            "    def eventFilter(self, obj, e):\n"
-            "        if e.type() == QEvent.Type.UpdateRequest:\n"
-            "            obj.removeEventFilter(self); QTimer.singleShot(0, lambda: (print('shown', flush=True), app.quit()))\n"
-            "        return False\n"
-            "from PySide6.QtCore import QTimer\n"
-            "painted = Painted(); w.installEventFilter(painted); w.show(); app.exec()\n")
-BARE = ("from PySide6.QtWidgets import QApplication, QWidget\n"
-        "app = QApplication([]); w = QWidget(); w.resize(1000, 680)\n" + _PAINTED)
-APP = ("import sys; sys.path.insert(0, '.')\n"
-       "from desktop.app import make_app\napp = make_app()\n"
-       "from ui.main_window import MainWindow\nw = MainWindow()\n"
-       "heavy = [m for m in ('reportlab', 'openpyxl', 'sqlalchemy') if m in sys.modules]\n"
-       "assert not heavy, heavy\n" + _PAINTED)
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -162,9 +124,6 @@ def run() -> list[tuple[str, str, str]]:
     def q95(xs: list[float]) -> float:
         return sorted(xs)[int(len(xs) * 0.95) - 1]
 
-    pycache = tempfile.mkdtemp(prefix="jixiao-bench-pycache-")
-    bare = _startup(BARE, pycache)
-    full = _startup(APP, pycache)
     return [
         ("open a 2000-row draft: FormSession.open", _ms(t1 - t0), ""),
         ("open a 2000-row draft: window built and painted", _ms(t2 - t0), "< 1000 ms"),
@@ -176,9 +135,6 @@ def run() -> list[tuple[str, str, str]]:
          _ms(statistics.median(inserts)), ""),
         ("draft write after a pause in typing (one transaction, median)", _ms(statistics.median(flushes)),
          "off the keystroke path"),
-        ("start-up: bare PySide6 window (new process)", _ms(bare), ""),
-        ("start-up: main window (new process)", _ms(full), ""),
-        ("start-up ratio app / bare", f"{full / bare:.2f}×", "≤ 1.5×"),
     ]
 
 
