@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from desktop.core.errors import JixiaoError
+from ui import settings as user_settings
 
 MENU_TEXT = "由申报表生成自评表…"
 
@@ -70,7 +71,7 @@ def from_state(parent: QWidget, state: Any, source_path: Path | None) -> Any:
     if not dst:
         return None
     try:
-        session = FormSession.create(dst, made.document)
+        session = FormSession.create(dst, made.document, missing_glyphs=user_settings.print_font_check())
     except JixiaoError as exc:
         QMessageBox.warning(parent, "无法保存草稿", exc.text)
         return None
@@ -81,7 +82,6 @@ def from_state(parent: QWidget, state: Any, source_path: Path | None) -> Any:
 
 
 def _suggested(source: Path | None, target: Any) -> Path:
-    from ui import settings as user_settings
 
     if source is None:
         return user_settings.draft_folder() / f"{target.title}.jxd"

@@ -224,7 +224,7 @@ class DeskWindow(QMainWindow):
         path = folder / f"报送{sid}.jxd"
         try:
             create_draft_from_document(path, self.lib.document(sid))
-            session = FormSession.open(path, readonly=True)
+            session = FormSession.open(path, readonly=True, missing_glyphs=user_settings.print_font_check())
         except JixiaoError as exc:
             QMessageBox.warning(self, "打开报送", exc.text)
             return None

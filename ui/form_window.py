@@ -29,7 +29,9 @@ class FormWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         session.autoflush = False
-        session.use_glyphs(user_settings.print_font_check())  # a session made elsewhere (a desk, a continuation)
+        # every window's session was made with the print font's check (ui.new_draft and the other openers);
+        # one made without it (a script) is checked again here — a no-op for the rest
+        session.use_glyphs(user_settings.print_font_check())
         self.form = session.form
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, PartView] = {}

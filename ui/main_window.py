@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         if not target:
             return None
         try:
-            return self.show_session(FormSession.create(target, doc))
+            return self.show_session(FormSession.create(target, doc, missing_glyphs=user_settings.print_font_check()))
         except JixiaoError as exc:
             QMessageBox.warning(self, "无法保存草稿", exc.text)
             return None
