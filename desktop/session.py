@@ -415,8 +415,6 @@ class FormSession:
             self._set_status("pending")
         if self.autoflush:
             self.flush()
-        else:  # written after a pause in typing: what the write imports starts loading now
-            self.draft.expect_write()
 
     def flush(self) -> bool:
         """Write what is pending, one transaction per edit; True when everything is saved."""

@@ -226,6 +226,8 @@ class FormWindow(QMainWindow):
         if change.problems:
             self.problems.schedule()
         if self.session.pending:
+            if self.session.draft is not None:
+                self.session.draft.expect_write()  # the write's imports start now, done by the flush
             self._flush_timer.start()
 
     def jump(self, part_index: int, addr: str) -> None:
